@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Process lifetime, shared by both backends: follow children of targets,
+ * forget a target the moment it dies so a reused PID is never observed. */
+#ifndef __VIV_PROCESS_BPF_H
+#define __VIV_PROCESS_BPF_H
+
+#include "common.bpf.h"
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(viv_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct viv_target_key child_key;
+	struct viv_target *t, entry;
+	struct viv_scratch *s;
+	struct viv_event *e;
+
+	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
+		return 0; /* a new thread, already covered by its process */
+	t = lookup_target(parent);
+	if (!t || !(t->flags & VIV_TF_FOLLOW_CHILDREN))
+		return 0;
+	if (task_key(child, &child_key))
+		return 0;
+	entry.slot = t->slot;
+	entry.flags = t->flags | VIV_TF_CHILD;
+	entry.epoch = t->epoch;
+	entry.reserved = 0;
+	bpf_map_update_elem(&config_targets, &child_key, &entry, BPF_ANY);
+
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = start_event(s, t, VIV_KIND_FORK, 0);
+	e->aux = BPF_CORE_READ(child, tgid);
+	e->mode = child_key.ns_tgid;
+	submit_event(s, t->slot);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(viv_exit, struct task_struct *task)
+{
+	struct viv_target_key key;
+	struct viv_target *t;
+	struct viv_owner *owner;
+	struct viv_scratch *s;
+	struct viv_event *e;
+	__u32 slot;
+
+	/* The leader's exit ends the process for us. */
+	if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid))
+		return 0;
+	if (task_key(task, &key))
+		return 0;
+	t = bpf_map_lookup_elem(&config_targets, &key);
+	if (!t)
+		return 0;
+	slot = t->slot;
+	if (t->flags & VIV_TF_CHILD) {
+		s = get_scratch();
+		if (s) {
+			e = start_event(s, t, VIV_KIND_EXIT, 0);
+			e->aux = BPF_CORE_READ(task, exit_code);
+			submit_event(s, slot);
+		}
+	} else {
+		/* A dead worker's slot is free again. */
+		owner = bpf_map_lookup_elem(&ring_owner, &slot);
+		if (owner && owner->pidns_inum == key.pidns_inum && owner->ns_tgid == key.ns_tgid)
+			bpf_map_delete_elem(&ring_owner, &slot);
+	}
+	bpf_map_delete_elem(&config_targets, &key);
+	return 0;
+}
+
+#endif /* __VIV_PROCESS_BPF_H */

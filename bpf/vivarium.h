@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Vivarium ABI: the only definitions shared between the BPF programs and
+ * user space. @vivarium/core decodes these records; its layout constants are
+ * generated from the BTF of vivarium.bpf.o (scripts/gen-abi.mjs), and a test
+ * fails when they drift. Bump VIV_ABI_VERSION on any change below.
+ */
+#ifndef __VIVARIUM_H
+#define __VIVARIUM_H
+
+/* Enums rather than macros so the values reach the object's BTF. */
+enum viv_abi {
+	VIV_ABI_VERSION = 1,
+	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
+	VIV_FIELD_COUNT = 4,
+};
+
+enum viv_kind {
+	VIV_KIND_FILE_OPEN = 1,
+	VIV_KIND_EXEC = 2,
+	VIV_KIND_CONNECT = 3,
+	VIV_KIND_UNLINK = 4,
+	VIV_KIND_RMDIR = 5,
+	VIV_KIND_RENAME = 6,
+	VIV_KIND_MKDIR = 7,
+	VIV_KIND_FORK = 8,
+	VIV_KIND_EXIT = 9,
+	VIV_KIND_CHMOD = 10,
+	VIV_KIND_CHOWN = 11,
+	VIV_KIND_LINK = 12,
+	VIV_KIND_SYMLINK = 13,
+	VIV_KIND_DNS = 14,
+	VIV_KIND_SETUID = 15,
+	VIV_KIND_SETGID = 16,
+	VIV_KIND_PTRACE = 17,
+	VIV_KIND_KILL = 18,
+	VIV_KIND_MOUNT = 19,
+};
+
+/* Variable fields, in this order after the header. Which ones a kind fills
+ * is documented in packages/core/src/events.ts. */
+enum viv_field {
+	VIV_FIELD_PATH = 0,      /* the object the kernel acted on, absolute */
+	VIV_FIELD_REQUESTED = 1, /* the path string the caller passed, verbatim */
+	VIV_FIELD_BASE = 2,      /* dir a relative REQUESTED is relative to */
+	VIV_FIELD_EXTRA = 3,     /* kind-specific (second path, sockaddr, argv) */
+};
+
+enum viv_event_flags {
+	VIV_EF_TRUNCATED_PATH = 1 << 0,
+	VIV_EF_TRUNCATED_REQUESTED = 1 << 1,
+	VIV_EF_TRUNCATED_BASE = 1 << 2,
+	VIV_EF_TRUNCATED_EXTRA = 1 << 3,
+	VIV_EF_CHILD = 1 << 4, /* emitted by a followed descendant */
+};
+
+enum viv_target_flags {
+	VIV_TF_FOLLOW_CHILDREN = 1 << 0,
+	VIV_TF_CHILD = 1 << 1, /* added by the fork hook, not by a worker */
+};
+
+enum viv_backend {
+	VIV_BACKEND_NONE = 0,
+	VIV_BACKEND_SYSCALLS = 1,
+	VIV_BACKEND_LSM = 2,
+};
+
+/* Ring record: this header, then len[i] bytes of field i, in field order,
+ * no NUL terminators, no padding between fields. */
+struct viv_event {
+	__u64 ts_ns;	  /* bpf_ktime_get_ns() */
+	__u32 tgid;	  /* host process id */
+	__u32 tid;	  /* host thread id */
+	__u32 epoch;	  /* target's epoch when it acted (attribution) */
+	__u16 kind;	  /* enum viv_kind */
+	__u16 flags;	  /* enum viv_event_flags */
+	__s32 result;	  /* >= 0 success (fd, ...), < 0 -errno */
+	__u32 open_flags; /* O_* of opens; kind-specific otherwise */
+	__u32 mode;	  /* creation mode; kind-specific otherwise */
+	__u32 aux;	  /* syscall nr, child tgid, exit status, ... */
+	__u16 len[VIV_FIELD_COUNT];
+};
+_Static_assert(sizeof(struct viv_event) == 48, "viv_event layout");
+
+/* config_targets: who is observed, keyed as the worker sees itself. */
+struct viv_target_key {
+	__u32 pidns_inum; /* inode of /proc/self/ns/pid */
+	__u32 ns_tgid;	  /* process.pid inside that namespace */
+};
+_Static_assert(sizeof(struct viv_target_key) == 8, "viv_target_key layout");
+
+struct viv_target {
+	__u32 slot;  /* ring index */
+	__u32 flags; /* enum viv_target_flags */
+	__u32 epoch; /* bumped by the worker per observation window */
+	__u32 reserved;
+};
+_Static_assert(sizeof(struct viv_target) == 16, "viv_target layout");
+
+/* ring_owner: slot -> who claimed it (BPF_NOEXIST). */
+struct viv_owner {
+	__u32 pidns_inum;
+	__u32 ns_tgid;
+	__u64 start_time; /* field 22 of /proc/self/stat: tells PID reuse apart */
+};
+_Static_assert(sizeof(struct viv_owner) == 16, "viv_owner layout");
+
+/* stats: slot -> counters, only ever incremented. */
+struct viv_stats {
+	__u64 emitted;	 /* records written to the slot's ring */
+	__u64 dropped;	 /* records lost: ring full or missing */
+	__u64 truncated; /* records with a field cut to VIV_FIELD_MAX */
+	__u64 reserved;
+};
+_Static_assert(sizeof(struct viv_stats) == 32, "viv_stats layout");
+
+/* meta[0]: written by vivariumd after attaching. */
+struct viv_meta {
+	__u32 abi_version;
+	__u32 backend; /* enum viv_backend */
+	__u32 ring_count;
+	__u32 ring_size;
+	__u32 daemon_pid;
+	__u32 reserved;
+	__u64 daemon_start_time; /* field 22 of /proc/<pid>/stat */
+};
+_Static_assert(sizeof(struct viv_meta) == 32, "viv_meta layout");
+
+#endif /* __VIVARIUM_H */

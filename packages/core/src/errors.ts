@@ -1,0 +1,59 @@
+// One error class per concept, each with a stable `name`. Messages read
+// `context: cause (hint)`; the underlying error is kept as `cause`.
+import { constants } from 'node:os';
+
+export class VivariumError extends Error {
+  override name = 'VivariumError';
+}
+
+/** No daemon serves the pin dir (or it died): nothing can be observed. */
+export class DaemonNotRunningError extends VivariumError {
+  override name = 'DaemonNotRunningError';
+}
+
+/** Pinned maps that do not match what this client expects. */
+export class AbiMismatchError extends VivariumError {
+  override name = 'AbiMismatchError';
+}
+
+/** The pins exist but this process may not use them. */
+export class PinPermissionError extends VivariumError {
+  override name = 'PinPermissionError';
+}
+
+/** Every ring slot is claimed by a live worker. */
+export class NoFreeSlotError extends VivariumError {
+  override name = 'NoFreeSlotError';
+}
+
+/** The kernel lost events of this worker because its ring was full. */
+export class EventsDroppedError extends VivariumError {
+  override name = 'EventsDroppedError';
+  constructor(
+    readonly dropped: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A ring record that cannot be decoded. */
+export class DecodeError extends VivariumError {
+  override name = 'DecodeError';
+}
+
+const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, code]) => [code, name]));
+
+/** `ENOENT` for 2, `E123` when unknown. */
+export function errnoName(errno: number): string {
+  return errnoNames.get(Math.abs(errno)) ?? `E${Math.abs(errno)}`;
+}
+
+/** An Error for a failed libbpf call that returned -errno. */
+export function syscallError(context: string, ret: number): NodeJS.ErrnoException {
+  const code = errnoName(ret);
+  const err: NodeJS.ErrnoException = new Error(`${context}: ${code}`);
+  err.code = code;
+  err.errno = -Math.abs(ret);
+  return err;
+}

@@ -1,0 +1,27 @@
+export * from './abi.generated.js';
+export * from './decode.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './format.js';
+export * from './map-spec.js';
+export * from './observation.js';
+export * from './pinned-map.js';
+export * from './pins.js';
+export * from './policy/path-patterns.js';
+export * from './policy/tokens.js';
+export * from './proc.js';
+export * from './ring-reader.js';
+export * from './session.js';
+export * from './worker.js';
+export { matchers, toOpenFiles, toOpenOutside } from './matchers/index.js';
+export type { MatcherResult, MatcherReturn, MatcherState, MatcherUtils, VivariumMatchers } from './matchers/index.js';
+export { closeFd, libbpfLibrary, loadLibbpf, loadLibc, lastErrno } from './native.js';
+export { u32Bytes, view } from './bytes.js';
+
+import type { Observation } from './observation.js';
+import { Session } from './session.js';
+
+/** Runs fn under observation in this process's session. */
+export function observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T> {
+  return Session.get().observe(fn);
+}

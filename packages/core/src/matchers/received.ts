@@ -1,0 +1,26 @@
+// Turns what was passed to expect() into an observation: a function is run
+// under observation (awaited if it returns a promise); an observation from
+// observe() is used as is.
+import { describe } from '../policy/path-patterns.js';
+import { type Observation, isObservation } from '../observation.js';
+import { Session, assertNoDrops } from '../session.js';
+import type { MatcherResult, MatcherReturn } from './types.js';
+
+export function withObservation(
+  received: unknown,
+  matcherName: string,
+  evaluate: (observation: Observation, session: Session) => MatcherResult,
+): MatcherReturn {
+  const session = Session.get();
+  const judge = (observation: Observation) => {
+    assertNoDrops(observation.dropped, `expect(fn).${matcherName}()`);
+    return evaluate(observation, session);
+  };
+  if (isObservation(received)) return judge(received);
+  if (typeof received !== 'function')
+    throw new TypeError(
+      `vivarium: expect(received).${matcherName}() needs a function to run or an observation from observe(), got ${describe(received)}`,
+    );
+  const observed = session.observe(received as () => unknown);
+  return observed instanceof Promise ? observed.then(judge) : judge(observed);
+}

@@ -1,0 +1,87 @@
+// FFI to Debian's libbpf.so.1 and libc through koffi. Loaded lazily so that
+// importing @vivarium/core (for types, decoding, matchers) never needs them.
+import koffi, { type LibraryHandle } from 'koffi';
+import { VivariumError } from './errors.js';
+
+export interface Libbpf {
+  bpf_obj_get(path: string): number;
+  bpf_obj_pin(fd: number, path: string): number;
+  bpf_map_lookup_elem(fd: number, key: Uint8Array, value: Uint8Array): number;
+  bpf_map_update_elem(fd: number, key: Uint8Array, value: Uint8Array, flags: number): number;
+  bpf_map_delete_elem(fd: number, key: Uint8Array): number;
+  bpf_map_get_next_key(fd: number, key: Uint8Array | null, next: Uint8Array): number;
+  bpf_obj_get_info_by_fd(fd: number, info: Uint8Array, len: Uint32Array): number;
+  bpf_map_create(type: number, name: string | null, keySize: number, valueSize: number, maxEntries: number, opts: null): number;
+  bpf_link_get_fd_by_id(id: number): number;
+  bpf_prog_get_fd_by_id(id: number): number;
+}
+
+export interface Libc {
+  mmap(addr: null, length: number, prot: number, flags: number, fd: number, offset: number): unknown;
+  munmap(addr: unknown, length: number): number;
+  close(fd: number): number;
+}
+
+let libbpf: Libbpf | undefined;
+let libc: Libc | undefined;
+let libbpfHandle: LibraryHandle | undefined;
+
+export function loadLibbpf(): Libbpf {
+  if (libbpf) return libbpf;
+  let lib: LibraryHandle;
+  try {
+    lib = koffi.load('libbpf.so.1');
+  } catch (cause) {
+    throw new VivariumError('libbpf: cannot load libbpf.so.1 (apt-get install -y libbpf1)', { cause });
+  }
+  libbpfHandle = lib;
+  libbpf = {
+    bpf_obj_get: lib.func('int bpf_obj_get(const char *pathname)'),
+    bpf_obj_pin: lib.func('int bpf_obj_pin(int fd, const char *pathname)'),
+    bpf_map_lookup_elem: lib.func('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
+    bpf_map_update_elem: lib.func('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
+    bpf_map_delete_elem: lib.func('int bpf_map_delete_elem(int fd, const void *key)'),
+    bpf_map_get_next_key: lib.func('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next_key)'),
+    bpf_obj_get_info_by_fd: lib.func('int bpf_obj_get_info_by_fd(int fd, _Inout_ void *info, _Inout_ uint32_t *len)'),
+    bpf_map_create: lib.func(
+      'int bpf_map_create(int type, const char *name, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const void *opts)',
+    ),
+    bpf_link_get_fd_by_id: lib.func('int bpf_link_get_fd_by_id(uint32_t id)'),
+    bpf_prog_get_fd_by_id: lib.func('int bpf_prog_get_fd_by_id(uint32_t id)'),
+  };
+  return libbpf;
+}
+
+/** The koffi handle of libbpf, for the daemon's object-loading calls. */
+export function libbpfLibrary(): LibraryHandle {
+  loadLibbpf();
+  return libbpfHandle!;
+}
+
+export function loadLibc(): Libc {
+  if (libc) return libc;
+  const lib = koffi.load('libc.so.6');
+  libc = {
+    mmap: lib.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
+    munmap: lib.func('int munmap(void *addr, size_t length)'),
+    close: lib.func('int close(int fd)'),
+  };
+  return libc;
+}
+
+export function closeFd(fd: number): void {
+  if (fd >= 0) loadLibc().close(fd);
+}
+
+/** A view over native memory, without copy. */
+export function viewOf(pointer: unknown, length: number): ArrayBuffer {
+  return koffi.view(pointer, length) as ArrayBuffer;
+}
+
+export function addressOf(pointer: unknown): bigint {
+  return koffi.address(pointer) as bigint;
+}
+
+export function lastErrno(): number {
+  return koffi.errno();
+}

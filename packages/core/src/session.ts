@@ -1,0 +1,143 @@
+// The per-process Vivarium session: the registered worker, the current test
+// window, and observe(). One per process (kept on globalThis), so every test
+// file and every copy of this module in the process share it.
+//
+// Attribution works by epochs: each window bumps the worker's epoch in
+// config_targets; children inherit the epoch at fork, and every event
+// carries the epoch of the process that caused it. So a child that outlives
+// its test can never leak events into the next one.
+import { DaemonNotRunningError, EventsDroppedError } from './errors.js';
+import type { VivariumEvent } from './events.js';
+import { type Observation, isThenable, makeObservation } from './observation.js';
+import { type RegisterOptions, Worker } from './worker.js';
+
+export interface TestRecord {
+  events: VivariumEvent[];
+  dropped: number;
+  /** Events of earlier windows' lingering children, dropped from this test. */
+  stray: number;
+}
+
+export interface SessionOptions extends RegisterOptions {
+  /** Value of the `<rootDir>` token (defaults to the cwd at start). */
+  rootDir?: string;
+}
+
+const KEY = Symbol.for('vivarium.session');
+
+export class Session {
+  readonly rootDir: string;
+  private worker: Worker | undefined;
+  private registrationError: Error | undefined;
+  private testStartEpoch = 0;
+  private testEvents: VivariumEvent[] | undefined;
+  private testDropped = 0;
+  private stray = 0;
+
+  private constructor(private readonly options: SessionOptions) {
+    this.rootDir = options.rootDir ?? process.cwd();
+  }
+
+  /** The process's session, created (and registered) on first use. */
+  static get(options: SessionOptions = {}): Session {
+    const store = globalThis as unknown as Record<symbol, Session | undefined>;
+    let session = store[KEY];
+    if (!session) {
+      session = new Session(options);
+      store[KEY] = session;
+      session.start();
+    }
+    return session;
+  }
+
+  /** Registers now; a failure is kept and thrown by whatever needs the kernel. */
+  private start(): void {
+    try {
+      this.worker = Worker.register(this.options);
+      process.once('exit', () => this.close());
+    } catch (err) {
+      this.registrationError = err as Error;
+    }
+  }
+
+  get registered(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** The worker, or the reason there is none. */
+  requireWorker(): Worker {
+    if (this.worker) return this.worker;
+    throw this.registrationError ?? new DaemonNotRunningError('vivarium: not registered');
+  }
+
+  /** Starts attributing events to a new test. */
+  beginTest(): void {
+    if (!this.worker) return;
+    this.route(this.worker.drain());
+    this.testStartEpoch = this.worker.nextEpoch();
+    this.testEvents = [];
+    this.testDropped = 0;
+    this.stray = 0;
+  }
+
+  /** Ends the current test and returns what it did. */
+  endTest(): TestRecord {
+    if (!this.worker || !this.testEvents) return { events: [], dropped: 0, stray: 0 };
+    this.route(this.worker.drain());
+    const record = { events: this.testEvents, dropped: this.testDropped, stray: this.stray };
+    this.testEvents = undefined;
+    this.worker.nextEpoch(); // work begun between tests belongs to no test
+    return record;
+  }
+
+  /** Runs fn (sync or async) and returns what it and its children did. */
+  observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T>;
+  observe(fn: () => unknown): Observation | Promise<Observation> {
+    const worker = this.requireWorker();
+    this.route(worker.drain());
+    const epoch = worker.nextEpoch();
+    const finish = (result: unknown, error: unknown, threw: boolean): Observation => {
+      const { events, dropped } = worker.drain();
+      const mine = events.filter((e) => e.epoch === epoch);
+      this.route({ events, dropped });
+      worker.nextEpoch(); // later work of the test is not fn's
+      return makeObservation({ result, error, threw, events: mine, dropped });
+    };
+    let value: unknown;
+    try {
+      value = fn();
+    } catch (err) {
+      return finish(undefined, err, true);
+    }
+    if (isThenable(value))
+      return Promise.resolve(value).then(
+        (result) => finish(result, undefined, false),
+        (err) => finish(undefined, err, true),
+      );
+    return finish(value, undefined, false);
+  }
+
+  /** Files drained events under the current test (or counts them as stray). */
+  private route({ events, dropped }: { events: VivariumEvent[]; dropped: number }): void {
+    if (!this.testEvents) return;
+    this.testDropped += dropped;
+    for (const event of events) {
+      if (event.epoch >= this.testStartEpoch) this.testEvents.push(event);
+      else this.stray++;
+    }
+  }
+
+  close(): void {
+    this.worker?.unregister();
+    this.worker = undefined;
+  }
+}
+
+/** Throws when the kernel lost events of an observation or test. */
+export function assertNoDrops(dropped: number, what: string): void {
+  if (dropped > 0)
+    throw new EventsDroppedError(
+      dropped,
+      `vivarium: ${dropped} event(s) of ${what} were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)`,
+    );
+}

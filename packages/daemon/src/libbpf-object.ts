@@ -1,0 +1,74 @@
+// FFI to libbpf's object API (open, load, attach, pin), used only by the
+// daemon. libbpf's own log is captured so a failed load can say why.
+import koffi from 'koffi';
+import { libbpfLibrary, loadLibc } from '@vivarium/core';
+
+type Ptr = unknown;
+
+export interface LibbpfObjectApi {
+  bpf_object__open_file(path: string, opts: null): Ptr;
+  bpf_object__load(obj: Ptr): number;
+  bpf_object__close(obj: Ptr): void;
+  bpf_object__next_program(obj: Ptr, prev: Ptr | null): Ptr;
+  bpf_object__find_map_by_name(obj: Ptr, name: string): Ptr;
+  bpf_program__name(prog: Ptr): string;
+  bpf_program__section_name(prog: Ptr): string;
+  bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
+  bpf_program__attach(prog: Ptr): Ptr;
+  bpf_map__set_max_entries(map: Ptr, n: number): number;
+  bpf_map__fd(map: Ptr): number;
+  bpf_link__pin(link: Ptr, path: string): number;
+  bpf_link__destroy(link: Ptr): number;
+  libbpf_get_error(ptr: Ptr): number;
+}
+
+const LIBBPF_DEBUG = 2;
+let api: LibbpfObjectApi | undefined;
+const log: string[] = [];
+
+export function objectApi(): LibbpfObjectApi {
+  if (api) return api;
+  const lib = libbpfLibrary();
+  api = {
+    bpf_object__open_file: lib.func('void *bpf_object__open_file(const char *path, const void *opts)'),
+    bpf_object__load: lib.func('int bpf_object__load(void *obj)'),
+    bpf_object__close: lib.func('void bpf_object__close(void *obj)'),
+    bpf_object__next_program: lib.func('void *bpf_object__next_program(void *obj, void *prev)'),
+    bpf_object__find_map_by_name: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
+    bpf_program__name: lib.func('const char *bpf_program__name(void *prog)'),
+    bpf_program__section_name: lib.func('const char *bpf_program__section_name(void *prog)'),
+    bpf_program__set_autoload: lib.func('int bpf_program__set_autoload(void *prog, bool autoload)'),
+    bpf_program__attach: lib.func('void *bpf_program__attach(void *prog)'),
+    bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
+    bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
+    bpf_link__pin: lib.func('int bpf_link__pin(void *link, const char *path)'),
+    bpf_link__destroy: lib.func('int bpf_link__destroy(void *link)'),
+    libbpf_get_error: lib.func('long libbpf_get_error(const void *ptr)'),
+  };
+  // libbpf_print_fn_t takes a va_list; on x86-64 that is a pointer we hand
+  // straight to libc's vsnprintf.
+  const libc = koffi.load('libc.so.6');
+  const vsnprintf = libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, const char *fmt, void *ap)');
+  const PrintFn = koffi.proto('int vivarium_libbpf_print(int level, const char *fmt, void *ap)');
+  const setPrint = lib.func('void *libbpf_set_print(vivarium_libbpf_print *fn)');
+  const buf = new Uint8Array(8192);
+  const printer = koffi.register((level: number, fmt: string, ap: unknown) => {
+    if (level === LIBBPF_DEBUG) return 0;
+    const n = vsnprintf(buf, buf.length, fmt, ap) as number;
+    log.push(Buffer.from(buf.subarray(0, Math.max(0, Math.min(n, buf.length - 1)))).toString('utf8'));
+    if (log.length > 2000) log.splice(0, log.length - 2000);
+    return 0;
+  }, koffi.pointer(PrintFn));
+  setPrint(printer);
+  loadLibc();
+  return api;
+}
+
+/** libbpf's log lines since the last call, and clears them. */
+export function takeLibbpfLog(): string[] {
+  return log.splice(0, log.length);
+}
+
+export function isNull(ptr: Ptr): boolean {
+  return ptr === null || koffi.address(ptr) === 0n;
+}

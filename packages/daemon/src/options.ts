@@ -1,0 +1,81 @@
+// vivariumd's command line.
+import { parseArgs } from 'node:util';
+import { resolvePinDir } from '@vivarium/core';
+import type { BackendChoice } from './backend.js';
+
+export const USAGE = `Usage: vivariumd [run] [options]     load and attach, then serve in the foreground
+       vivariumd status [--json]       what is attached, who is observed, per-slot counters
+       vivariumd stop                  detach and unpin everything vivariumd pinned
+
+Options:
+  --pin-dir DIR      pin directory on bpffs (default $VIVARIUM_BPF_PIN_DIR or /sys/fs/bpf/vivarium)
+  --backend NAME     auto | syscalls | lsm (default auto: lsm if the kernel loads it, else syscalls)
+  --rings N          ring slots, one per concurrently registered worker (default 64)
+  --ring-size BYTES  bytes per ring, a power of two >= 4096 (default 4194304)
+  --object PATH      vivarium.bpf.o to load (default: the one shipped with @vivarium/daemon)
+  --json             machine-readable status
+  -h, --help         this text
+  --version          print the version`;
+
+export interface Options {
+  command: 'run' | 'status' | 'stop' | 'help' | 'version';
+  pinDir: string;
+  backend: BackendChoice;
+  rings: number;
+  ringSize: number;
+  objectPath: string | undefined;
+  json: boolean;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function positiveInt(raw: string, flag: string): number {
+  if (!/^\d+$/.test(raw)) throw new UsageError(`vivariumd: ${flag} must be a whole number, got '${raw}'`);
+  return Number(raw);
+}
+
+export function parseOptions(argv: string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'pin-dir': { type: 'string' },
+        backend: { type: 'string', default: 'auto' },
+        rings: { type: 'string', default: '64' },
+        'ring-size': { type: 'string', default: String(4 << 20) },
+        object: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`vivariumd: ${(err as Error).message} (see vivariumd --help)`);
+  }
+  const { values, positionals } = parsed;
+  const command = values.help ? 'help' : values.version ? 'version' : (positionals[0] ?? 'run');
+  if (!['run', 'status', 'stop', 'help', 'version'].includes(command))
+    throw new UsageError(`vivariumd: unknown command '${command}' (run, status or stop)`);
+  if (positionals.length > 1) throw new UsageError(`vivariumd: unexpected argument '${positionals[1]}'`);
+  const backend = values.backend!;
+  if (!['auto', 'syscalls', 'lsm'].includes(backend))
+    throw new UsageError(`vivariumd: --backend must be auto, syscalls or lsm, got '${backend}'`);
+  const rings = positiveInt(values.rings!, '--rings');
+  if (rings < 1 || rings > 1024) throw new UsageError(`vivariumd: --rings must be between 1 and 1024, got ${rings}`);
+  const ringSize = positiveInt(values['ring-size']!, '--ring-size');
+  if (ringSize < 4096 || (ringSize & (ringSize - 1)) !== 0 || ringSize > 1 << 30)
+    throw new UsageError(`vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got ${ringSize}`);
+  return {
+    command: command as Options['command'],
+    pinDir: resolvePinDir(values['pin-dir']),
+    backend: backend as BackendChoice,
+    rings,
+    ringSize,
+    objectPath: values.object,
+    json: values.json!,
+  };
+}
