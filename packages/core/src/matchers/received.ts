@@ -9,12 +9,12 @@ import type { MatcherResult, MatcherReturn } from './types.js';
 export function withObservation(
   received: unknown,
   matcherName: string,
-  evaluate: (observation: Observation, session: Session) => MatcherResult,
+  evaluate: (observation: Observation) => MatcherResult,
 ): MatcherReturn {
   const session = Session.get();
   const judge = (observation: Observation) => {
     assertNoDrops(observation.dropped, `expect(fn).${matcherName}()`);
-    return evaluate(observation, session);
+    return evaluate(observation);
   };
   if (isObservation(received)) return judge(received);
   if (typeof received !== 'function')

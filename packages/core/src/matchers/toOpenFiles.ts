@@ -5,13 +5,15 @@ import type { FileOpenEvent } from '../events.js';
 import { formatOpen, groupLines, indent } from '../format.js';
 import { type PathPatterns, compilePathPatterns } from '../policy/path-patterns.js';
 import { currentTokens } from '../policy/tokens.js';
+import { Session } from '../session.js';
 import { withObservation } from './received.js';
 import type { MatcherReturn, MatcherState } from './types.js';
 
 export function toOpenFiles(this: MatcherState, received: unknown, paths: PathPatterns): MatcherReturn {
   const hint = () => this.utils.matcherHint('toOpenFiles', 'fn', 'paths', { isNot: this.isNot, promise: this.promise ?? '' });
-  return withObservation(received, 'toOpenFiles', (observation, session) => {
-    const matcher = compilePathPatterns(paths, currentTokens(session.rootDir), 'toOpenFiles(paths)');
+  // Patterns are checked before fn runs: a typo must not run the code under test.
+  const matcher = compilePathPatterns(paths, currentTokens(Session.get().rootDir), 'toOpenFiles(paths)');
+  return withObservation(received, 'toOpenFiles', (observation) => {
     const opens = observation.events.filter((e): e is FileOpenEvent => e.kind === 'file_open');
     const opened = opens.filter((e) => e.result >= 0);
     const hits = new Map<string, FileOpenEvent[]>(matcher.patterns.map((p) => [p, []]));
@@ -41,6 +43,6 @@ export function toOpenFiles(this: MatcherState, received: unknown, paths: PathPa
         parts.push(`Failed attempts:\n${indent(groupLines(failed.map(formatOpen)).map(this.utils.RECEIVED_COLOR))}`);
       return parts.join('\n');
     };
-    return { pass, message, actual: opened.map((e) => e.path), expected: matcher.patterns };
+    return { pass, message };
   });
 }

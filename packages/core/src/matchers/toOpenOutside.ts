@@ -6,13 +6,15 @@ import type { FileOpenEvent } from '../events.js';
 import { formatOpen, groupLines, indent } from '../format.js';
 import { type PathPatterns, compilePathPatterns } from '../policy/path-patterns.js';
 import { currentTokens } from '../policy/tokens.js';
+import { Session } from '../session.js';
 import { withObservation } from './received.js';
 import type { MatcherReturn, MatcherState } from './types.js';
 
 export function toOpenOutside(this: MatcherState, received: unknown, globs: PathPatterns): MatcherReturn {
   const hint = () => this.utils.matcherHint('toOpenOutside', 'fn', 'globs', { isNot: this.isNot, promise: this.promise ?? '' });
-  return withObservation(received, 'toOpenOutside', (observation, session) => {
-    const matcher = compilePathPatterns(globs, currentTokens(session.rootDir), 'toOpenOutside(globs)');
+  // Patterns are checked before fn runs: a typo must not run the code under test.
+  const matcher = compilePathPatterns(globs, currentTokens(Session.get().rootDir), 'toOpenOutside(globs)');
+  return withObservation(received, 'toOpenOutside', (observation) => {
     const attempts = observation.events.filter((e): e is FileOpenEvent => e.kind === 'file_open');
     const outside = attempts.filter((e) => matcher.match(e.path) === undefined);
     const pass = outside.length > 0;
@@ -27,6 +29,6 @@ export function toOpenOutside(this: MatcherState, received: unknown, globs: Path
       else parts.push(`Received: all ${attempts.length} open attempt(s) were inside`);
       return parts.join('\n');
     };
-    return { pass, message, actual: outside.map((e) => e.path), expected: matcher.patterns };
+    return { pass, message };
   });
 }

@@ -1,0 +1,16 @@
+// globalSetup of the e2e project: one real daemon for the whole run.
+import { startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { skipKernelTests } from '../helpers/kernel.js';
+
+export const E2E_PIN_DIR = '/sys/fs/bpf/vivarium-e2e';
+let daemon: RunningDaemon | undefined;
+
+export async function setup(): Promise<void> {
+  if (skipKernelTests()) return;
+  daemon = await startDaemon(E2E_PIN_DIR, ['--rings', '16', '--ring-size', String(1 << 22)]);
+  process.env.VIVARIUM_BPF_PIN_DIR = E2E_PIN_DIR;
+}
+
+export async function teardown(): Promise<void> {
+  await daemon?.stop();
+}

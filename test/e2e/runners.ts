@@ -1,0 +1,88 @@
+// Runs a real test runner on the e2e scenarios and normalises its JSON
+// report (Vitest's json reporter and Jest's --json share one shape).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from '../helpers/kernel.js';
+
+export interface ScenarioResult {
+  file: string;
+  title: string;
+  status: 'passed' | 'failed' | 'skipped' | string;
+  failure: string;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  output: string;
+  results: ScenarioResult[];
+}
+
+export interface RunOptions {
+  /** Scenario directory under test/e2e (default `scenarios`). */
+  dir?: string;
+  /** File name filters. */
+  files?: string[];
+  env?: Record<string, string>;
+  extraArgs?: string[];
+}
+
+export interface Runner {
+  name: 'vitest' | 'jest';
+  run(options?: RunOptions): RunResult;
+}
+
+const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function runAndRead(command: string[], reportPath: string, env: Record<string, string>): RunResult {
+  const child = spawnSync(command[0]!, command.slice(1), {
+    cwd: REPO,
+    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const output = stripAnsi(`${child.stdout}${child.stderr}`);
+  let report: { testResults: Array<{ name: string; message?: string; assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> };
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch {
+    throw new Error(`${command.join(' ')} wrote no report (exit ${child.status}):\n${output}`);
+  }
+  const results = report.testResults.flatMap((file) =>
+    file.assertionResults.map((a) => ({
+      file: file.name.split('/').pop()!,
+      title: a.title,
+      status: a.status,
+      failure: stripAnsi(a.failureMessages.join('\n')),
+    })),
+  );
+  // Errors outside any test (a setup file that threw, ...) are file-level messages.
+  const fileErrors = report.testResults.map((f) => stripAnsi(f.message ?? '')).filter(Boolean);
+  return { exitCode: child.status, output: [output, ...fileErrors].join('\n'), results };
+}
+
+export const vitestRunner: Runner = {
+  name: 'vitest',
+  run({ dir = 'scenarios', files = [], env = {}, extraArgs = [] } = {}) {
+    const report = join(mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-')), 'report.json');
+    const command = [
+      process.execPath,
+      `${REPO}node_modules/vitest/vitest.mjs`,
+      'run',
+      '--config',
+      `${REPO}test/e2e/fixtures/vitest.config.mjs`,
+      '--reporter=json',
+      `--outputFile=${report}`,
+      ...extraArgs,
+      ...files,
+    ];
+    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'vitest' });
+  },
+};
+
+/** `FAILS[a;b]: …` titles must fail with a message containing a and b; others must pass. */
+export function expectationOf(title: string): { fails: boolean; mentions: string[] } {
+  const match = /^FAILS\[(.*)\]:/.exec(title);
+  return match ? { fails: true, mentions: match[1]!.split(';') } : { fails: false, mentions: [] };
+}

@@ -1,0 +1,53 @@
+// The shared end-to-end suite: every scenario under test/e2e/scenarios runs
+// in a real runner process against the real daemon, for every adapter.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { skipKernelTests } from '../helpers/kernel.js';
+import { type RunResult, type Runner, expectationOf, vitestRunner } from './runners.js';
+
+const runners: Runner[] = [vitestRunner];
+const scenarioFiles = readdirSync(fileURLToPath(new URL('./scenarios', import.meta.url))).filter((f) => f.endsWith('.test.cjs'));
+const skip = skipKernelTests();
+
+describe.skipIf(skip).each(runners)('$name adapter', (runner) => {
+  let run: RunResult;
+  beforeAll(() => {
+    run = runner.run();
+  }, 300_000);
+
+  test('every scenario file ran', () => {
+    const ran = new Set(run.results.map((r) => r.file));
+    expect([...ran].sort(), run.output).toEqual([...scenarioFiles].sort());
+  });
+
+  test('every scenario has the expected outcome', () => {
+    expect(run.results.length).toBeGreaterThan(10);
+    const wrong = run.results.flatMap((r) => {
+      const { fails, mentions } = expectationOf(r.title);
+      if (!fails) return r.status === 'passed' ? [] : [`${r.file} › ${r.title}: ${r.status}\n${r.failure}`];
+      if (r.status !== 'failed') return [`${r.file} › ${r.title}: expected to fail, ${r.status}`];
+      const absent = mentions.filter((m) => !r.failure.includes(m));
+      return absent.length ? [`${r.file} › ${r.title}: message lacks ${absent.join(', ')}:\n${r.failure}`] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  test('with no daemon, matchers fail clearly and other tests pass', () => {
+    const down = runner.run({ dir: 'scenarios-daemon-down', env: { VIVARIUM_BPF_PIN_DIR: '/sys/fs/bpf/vivarium-no-daemon' } });
+    expect(down.results.map((r) => [r.title, r.status])).toEqual([
+      [expect.stringContaining('FAILS'), 'failed'],
+      ['a test without matchers still passes', 'passed'],
+    ]);
+    const failure = down.results[0]!.failure;
+    for (const mention of expectationOf(down.results[0]!.title).mentions) expect(failure).toContain(mention);
+  });
+});
+
+describe.skipIf(skip)('vitest pools', () => {
+  test("the threads pool is refused with a message naming 'forks'", () => {
+    const run = vitestRunner.run({ files: ['isolation'], extraArgs: ['--pool=threads'] });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output).toContain("set test.pool to 'forks'");
+  });
+});
