@@ -4,5 +4,6 @@ export default defineConfig({
   test: {
     // The one line Vivarium needs. (The default `forks` pool is required.)
     setupFiles: ['@vivarium/vitest/setup'],
+    include: ['test/**/*.test.ts', 'demo/**/*.test.ts'],
   },
 });

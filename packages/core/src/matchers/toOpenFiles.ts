@@ -17,10 +17,9 @@ export function toOpenFiles(this: MatcherState, received: unknown, paths: PathPa
     const opens = observation.events.filter((e): e is FileOpenEvent => e.kind === 'file_open');
     const opened = opens.filter((e) => e.result >= 0);
     const hits = new Map<string, FileOpenEvent[]>(matcher.patterns.map((p) => [p, []]));
-    for (const event of opened) {
-      const pattern = matcher.match(event.path) ?? matcher.match(event.requestedPath);
-      if (pattern) hits.get(pattern)!.push(event);
-    }
+    for (const event of opened)
+      for (const pattern of new Set([...matcher.matchAll(event.path), ...matcher.matchAll(event.requestedPath)]))
+        hits.get(pattern)!.push(event);
     const missing = matcher.patterns.filter((p) => hits.get(p)!.length === 0);
     const pass = missing.length === 0;
     const failed = opens.filter((e) => e.result < 0);

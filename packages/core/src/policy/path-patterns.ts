@@ -11,6 +11,8 @@ export interface PathMatcher {
   readonly patterns: readonly string[];
   /** The first pattern matching `path`, or undefined. */
   match(path: string): string | undefined;
+  /** Every pattern matching `path`. */
+  matchAll(path: string): string[];
 }
 
 /** Normalises the argument to a non-empty list of strings, or throws a TypeError naming it. */
@@ -43,6 +45,7 @@ export function compilePathPatterns(value: unknown, tokens: TokenValues, what = 
   return {
     patterns,
     match: (path) => tests.find((t) => t.test(path))?.pattern,
+    matchAll: (path) => [...new Set(tests.filter((t) => t.test(path)).map((t) => t.pattern))],
   };
 }
 

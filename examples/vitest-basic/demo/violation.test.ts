@@ -1,0 +1,13 @@
+// Not part of the example's suite: the demo runs it to show a violation.
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+
+function readSettings(): string {
+  // A bug: besides its own settings it peeks at the system's password file.
+  readFileSync('/etc/passwd');
+  return readFileSync('/etc/hostname', 'utf8');
+}
+
+test('readSettings stays inside /etc/hostname', () => {
+  expect(readSettings).not.toOpenOutside(['/etc/hostname']);
+});

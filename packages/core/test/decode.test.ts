@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'vitest';
+import { EventFlag, KindCode } from '../src/abi.generated.js';
+import { absoluteRequested, decodeEvent } from '../src/decode.js';
+import { DecodeError } from '../src/errors.js';
+import { asView, buildRecord } from './record-builder.js';
+
+const decode = (bytes: Uint8Array) => decodeEvent(asView(bytes), 0, bytes.length);
+
+describe('decodeEvent', () => {
+  test('a successful open: resolved path, requested path made absolute, access mode', () => {
+    const event = decode(
+      buildRecord({ result: 5, openFlags: 0o1101, mode: 0o644, fields: ['/real/file.txt', 'link.txt', '/work/dir'] }),
+    );
+    expect(event).toMatchObject({
+      kind: 'file_open',
+      path: '/real/file.txt',
+      requested: 'link.txt',
+      requestedPath: '/work/dir/link.txt',
+      access: 'write',
+      create: true,
+      truncate: true,
+      append: false,
+      mode: 0o644,
+      result: 5,
+      errno: undefined,
+      pid: 100,
+      tid: 101,
+      child: false,
+      truncated: false,
+    });
+  });
+
+  test('a failed open falls back to the requested path and names the errno', () => {
+    const event = decode(buildRecord({ result: -2, fields: ['', '../x/./missing', '/a/b'] }));
+    expect(event).toMatchObject({ path: '/a/x/missing', requestedPath: '/a/x/missing', errno: 'ENOENT' });
+  });
+
+  test('flags: child and truncation', () => {
+    const event = decode(buildRecord({ flags: EventFlag.CHILD | EventFlag.TRUNCATED_PATH, fields: ['/p', '/p'] }));
+    expect(event).toMatchObject({ child: true, truncated: true });
+  });
+
+  test('fork and exit', () => {
+    expect(decode(buildRecord({ kind: KindCode.FORK, aux: 4242 }))).toMatchObject({ kind: 'fork', childPid: 4242 });
+    expect(decode(buildRecord({ kind: KindCode.EXIT, aux: 256 }))).toMatchObject({ kind: 'exit', status: 256 });
+  });
+
+  test('records inside a larger buffer decode at their offset', () => {
+    const record = buildRecord({ fields: ['/x', '/x'] });
+    const buffer = new Uint8Array(record.length + 16);
+    buffer.set(record, 16);
+    expect(decodeEvent(new DataView(buffer.buffer), 16, record.length)).toMatchObject({ path: '/x' });
+  });
+
+  test('non-UTF-8 bytes do not throw', () => {
+    const bytes = buildRecord({ fields: [new Uint8Array([0x2f, 0xff, 0xfe]) as unknown as string, '/'] });
+    expect(decode(bytes).kind).toBe('file_open');
+  });
+
+  test.each([
+    ['shorter than the header', () => buildRecord().subarray(0, 20)],
+    ['fields longer than the record', () => buildRecord({ fields: ['/abc'] }).subarray(0, 50)],
+    ['an unknown kind', () => buildRecord({ kind: 999 })],
+  ])('rejects a record %s with a DecodeError', (_, make) => {
+    expect(() => decode(make())).toThrow(DecodeError);
+  });
+
+  test('fuzz: random and truncated records never crash or hang', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+    for (let i = 0; i < 20_000; i++) {
+      const length = random() % 200;
+      const bytes = new Uint8Array(length);
+      for (let j = 0; j < length; j++) bytes[j] = random() & 0xff;
+      if (length > 21 && i % 2) bytes[20] = 1 + (random() % 3); // a valid kind half the time
+      try {
+        decode(bytes);
+      } catch (err) {
+        expect(err).toBeInstanceOf(DecodeError);
+      }
+    }
+  });
+});
+
+describe('absoluteRequested', () => {
+  test.each([
+    ['/etc/hosts', '', '/etc/hosts'],
+    ['/etc/../etc/./hosts', '/x', '/etc/hosts'],
+    ['hosts', '/etc', '/etc/hosts'],
+    ['../hosts', '/etc/ssl', '/etc/hosts'],
+    ['rel', '', 'rel'],
+  ])('%s against %s is %s', (requested, base, expected) => {
+    expect(absoluteRequested(requested, base)).toBe(expected);
+  });
+});
