@@ -91,10 +91,17 @@ const enum viv_backend *viv_abi_backend __attribute__((unused));
  * sees there (numbers[level] of its leader's struct pid). */
 static __always_inline int task_key(struct task_struct *task, struct viv_target_key *key)
 {
-	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	/* Direct BTF loads (no helper calls): this runs on every open. */
+	struct pid *pid = task->group_leader->thread_pid;
+	unsigned int level = pid->level;
 	struct upid upid;
 
+	if (level == 0) {
+		/* The host namespace: constant index, so still direct loads. */
+		key->ns_tgid = pid->numbers[0].nr;
+		key->pidns_inum = pid->numbers[0].ns->ns.inum;
+		return 0;
+	}
 	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]))
 		return -1;
 	key->pidns_inum = BPF_CORE_READ(upid.ns, ns.inum);

@@ -14,13 +14,26 @@ const TRUNCATED = EventFlag.TRUNCATED_PATH | EventFlag.TRUNCATED_REQUESTED | Eve
 
 /** `requested` made absolute against `base` (when relative) and normalised. */
 export function absoluteRequested(requested: string, base: string): string {
-  if (requested.startsWith('/')) return posix.normalize(requested);
+  if (requested.startsWith('/')) return isNormalAbsolute(requested) ? requested : posix.normalize(requested);
   if (base === '' || requested === '') return requested;
   return posix.join(base, requested);
 }
 
-function text(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+// Fast path: most paths have no `.`/`..` segments, `//` or trailing slash.
+function isNormalAbsolute(path: string): boolean {
+  return !path.includes('/.') && !path.includes('//') && (path.length === 1 || !path.endsWith('/'));
+}
+
+// One Buffer per backing store (the ring's mapping), so reading a string
+// allocates only the string.
+const buffers = new WeakMap<ArrayBufferLike, Buffer>();
+function bufferOf(view: DataView): Buffer {
+  let buffer = buffers.get(view.buffer);
+  if (!buffer) {
+    buffer = Buffer.from(view.buffer as ArrayBuffer);
+    buffers.set(view.buffer, buffer);
+  }
+  return buffer;
 }
 
 /** Decodes the record at `view[offset, offset + length)`. Throws DecodeError on malformed input. */
@@ -31,43 +44,45 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   const kind: EventKind | undefined = KIND_NAMES.get(kindCode);
   if (kind === undefined) throw new DecodeError(`decode: unknown event kind ${kindCode} (a newer daemon? check vivariumd status)`);
 
-  // Field boundaries.
-  const bounds: number[] = [];
-  let at = E.size;
-  for (let i = 0; i < E.len.count; i++) {
-    const len = view.getUint16(offset + E.len.offset + 2 * i, true);
-    bounds.push(at);
-    at += len;
-  }
-  bounds.push(at);
-  if (at > length) throw new DecodeError(`decode: fields need ${at} bytes, record has ${length}`);
-  const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, length);
-  const field = (i: number) => text(bytes, bounds[i]!, bounds[i + 1]!);
+  // Field boundaries, as offsets into the backing store.
+  const at0 = view.byteOffset + offset + E.size;
+  const at1 = at0 + view.getUint16(offset + E.len.offset, true);
+  const at2 = at1 + view.getUint16(offset + E.len.offset + 2, true);
+  const at3 = at2 + view.getUint16(offset + E.len.offset + 4, true);
+  const end = at3 + view.getUint16(offset + E.len.offset + 6, true);
+  if (end - view.byteOffset - offset > length)
+    throw new DecodeError(`decode: fields need ${end - view.byteOffset - offset} bytes, record has ${length}`);
+  const buffer = bufferOf(view);
 
   const result = view.getInt32(offset + E.result.offset, true);
   const flags = view.getUint16(offset + E.flags.offset, true);
   const aux = view.getUint32(offset + E.aux.offset, true);
-  const base = {
-    timeNs: Number(view.getBigUint64(offset + E.ts_ns.offset, true)),
-    pid: view.getUint32(offset + E.tgid.offset, true),
-    tid: view.getUint32(offset + E.tid.offset, true),
-    child: (flags & EventFlag.CHILD) !== 0,
-    result,
-    errno: result < 0 ? errnoName(result) : undefined,
-    epoch: view.getUint32(offset + E.epoch.offset, true),
-    truncated: (flags & TRUNCATED) !== 0,
-  };
+  const timeNs = view.getUint32(offset + E.ts_ns.offset, true) + view.getUint32(offset + E.ts_ns.offset + 4, true) * 2 ** 32;
+  const pid = view.getUint32(offset + E.tgid.offset, true);
+  const tid = view.getUint32(offset + E.tid.offset, true);
+  const child = (flags & EventFlag.CHILD) !== 0;
+  const errno = result < 0 ? errnoName(result) : undefined;
+  const epoch = view.getUint32(offset + E.epoch.offset, true);
+  const truncated = (flags & TRUNCATED) !== 0;
+  const requested = buffer.toString('utf8', at1, at2);
+  const requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
+  const resolved = at1 > at0 ? buffer.toString('utf8', at0, at1) : requestedPath;
 
+  // Object literals with every field, per kind: one shape each, no spreads (hot path).
   switch (kind) {
     case 'file_open': {
       const openFlags = view.getUint32(offset + E.open_flags.offset, true);
-      const requested = field(1);
-      const requestedPath = absoluteRequested(requested, field(2));
-      const resolved = field(0);
       return {
-        ...base,
         kind,
-        path: resolved !== '' ? resolved : requestedPath,
+        timeNs,
+        pid,
+        tid,
+        child,
+        result,
+        errno,
+        epoch,
+        truncated,
+        path: resolved,
         requestedPath,
         requested,
         flags: openFlags,
@@ -79,19 +94,24 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
       };
     }
     case 'fork':
-      return { ...base, kind, childPid: aux };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, childPid: aux };
     case 'exit':
-      return { ...base, kind, status: aux };
-    default: {
-      const requested = field(1);
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, status: aux };
+    default:
       return {
-        ...base,
         kind,
-        path: field(0) || absoluteRequested(requested, field(2)),
+        timeNs,
+        pid,
+        tid,
+        child,
+        result,
+        errno,
+        epoch,
+        truncated,
+        path: resolved,
         requested,
-        extra: bytes.slice(bounds[3]!, bounds[4]!),
+        extra: new Uint8Array(buffer.buffer.slice(at3, end)),
         aux,
       };
-    }
   }
 }
