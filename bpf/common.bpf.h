@@ -7,6 +7,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 #include "vivarium.h"
 
 #define VIV_MAX_TARGETS 16384
@@ -179,6 +180,24 @@ static __always_inline void put_user_str(struct viv_scratch *s, int field, const
 	e->len[field & 3] = n - 1;
 }
 
+/* Copy raw user bytes into field i. */
+static __always_inline void put_user_bytes(struct viv_scratch *s, int field, const void *src, __u32 len)
+{
+	struct viv_event *e = (struct viv_event *)s->event;
+	__u32 off = field_offset(e, field) & 0x3fff;
+
+	if (len > VIV_FIELD_MAX) {
+		e->flags |= VIV_EF_TRUNCATED_PATH << field;
+		len = VIV_FIELD_MAX;
+	}
+	/* Keep the mask: the verifier needs it, the compiler thinks it is redundant. */
+	barrier_var(len);
+	len &= VIV_FIELD_MASK;
+	if (bpf_probe_read_user(&s->event[off], len, src))
+		return;
+	e->len[field & 3] = len;
+}
+
 /* Copy raw kernel bytes into field i. */
 static __always_inline void put_kernel_bytes(struct viv_scratch *s, int field, const void *src,
 					     __u32 len)
@@ -291,8 +310,20 @@ static __always_inline struct file *fd_file(int fd)
 	return file;
 }
 
-/* Field BASE: the directory a relative requested path starts from. */
-static __always_inline void put_base(struct viv_scratch *s, int dirfd, const char *requested)
+/* Path of the file behind fd into field i. */
+static __always_inline void put_fd_path(struct viv_scratch *s, int field, int fd)
+{
+	struct file *file = fd_file(fd);
+	struct path path;
+
+	if (!file)
+		return;
+	path = BPF_CORE_READ(file, f_path);
+	put_path(s, field, &path);
+}
+
+/* Field `field`: the directory a relative requested path starts from. */
+static __always_inline void put_base_in(struct viv_scratch *s, int field, int dirfd, const char *requested)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct path path;
@@ -310,7 +341,12 @@ static __always_inline void put_base(struct viv_scratch *s, int dirfd, const cha
 			return;
 		path = BPF_CORE_READ(dir, f_path);
 	}
-	put_path(s, VIV_FIELD_BASE, &path);
+	put_path(s, field, &path);
+}
+
+static __always_inline void put_base(struct viv_scratch *s, int dirfd, const char *requested)
+{
+	put_base_in(s, VIV_FIELD_BASE, dirfd, requested);
 }
 
 /* Send the assembled record to the target's ring; count it either way. */

@@ -73,4 +73,53 @@ int BPF_PROG(viv_exit, struct task_struct *task)
 	return 0;
 }
 
+#define VIV_ARGV_MAX 1024
+
+/* A successful exec, in either backend: the program the kernel really ran
+ * (bprm->file, resolved), the name it was asked for, and the first
+ * arguments, read from the new image's argument area. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(viv_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct viv_target *t = lookup_target(task);
+	struct viv_scratch *s;
+	struct viv_event *e;
+	struct path path;
+	unsigned long arg_start, arg_end;
+	const char *filename;
+	__u32 off, len;
+	long n;
+
+	if (!t)
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = start_event(s, t, VIV_KIND_EXEC, 0);
+	path = BPF_CORE_READ(bprm, file, f_path);
+	put_path(s, VIV_FIELD_PATH, &path);
+
+	filename = BPF_CORE_READ(bprm, filename);
+	off = field_offset(e, VIV_FIELD_REQUESTED) & 0x3fff;
+	n = bpf_probe_read_kernel_str(&s->event[off], VIV_FIELD_MAX + 1, filename);
+	if (n > 0)
+		e->len[VIV_FIELD_REQUESTED] = (n - 1) & VIV_FIELD_MASK;
+	if (n > 0 && s->event[off] != '/') {
+		path = BPF_CORE_READ(task, fs, pwd);
+		put_path(s, VIV_FIELD_BASE, &path);
+	}
+
+	arg_start = BPF_CORE_READ(task, mm, arg_start);
+	arg_end = BPF_CORE_READ(task, mm, arg_end);
+	e->aux = BPF_CORE_READ(bprm, argc);
+	len = arg_end - arg_start;
+	if (len > VIV_ARGV_MAX) {
+		len = VIV_ARGV_MAX;
+		e->flags |= VIV_EF_TRUNCATED_EXTRA;
+	}
+	put_user_bytes(s, VIV_FIELD_EXTRA, (const void *)arg_start, len);
+	submit_event(s, t->slot);
+	return 0;
+}
+
 #endif /* __VIV_PROCESS_BPF_H */

@@ -37,8 +37,27 @@ enum viv_kind {
 	VIV_KIND_MOUNT = 19,
 };
 
-/* Variable fields, in this order after the header. Which ones a kind fills
- * is documented in packages/core/src/events.ts. */
+/* Variable fields, in this order after the header. What each kind puts in
+ * them (fields not listed are empty):
+ *   file_open         PATH file opened (resolved), REQUESTED, BASE
+ *   exec              PATH program run (resolved; success only), REQUESTED,
+ *                     BASE, EXTRA argv (NUL-separated, bounded); aux = argc
+ *   connect           EXTRA sockaddr as passed; aux = fd
+ *   dns               BASE destination sockaddr, EXTRA DNS message (bounded)
+ *   unlink, rmdir,
+ *   mkdir, chmod,
+ *   chown             REQUESTED, BASE (or PATH, for an fd); mode = mode or gid,
+ *                     aux = uid for chown
+ *   rename, link      REQUESTED + BASE = old path, EXTRA + PATH = new path
+ *   symlink           REQUESTED = link target (verbatim), EXTRA + PATH = link
+ *   mount             REQUESTED + BASE = target, EXTRA = source, PATH = fstype;
+ *                     open_flags = mount flags, aux = 1 for an unmount
+ *   setuid, setgid    aux, mode, open_flags = the id arguments (-1 = unchanged);
+ *                     result
+ *   ptrace            aux = request, mode = target pid
+ *   kill              aux = target pid, mode = signal
+ *   fork              aux = child host pid, mode = child pid in its namespace
+ *   exit              aux = exit status (wait(2) encoding) */
 enum viv_field {
 	VIV_FIELD_PATH = 0,      /* the object the kernel acted on, absolute */
 	VIV_FIELD_REQUESTED = 1, /* the path string the caller passed, verbatim */
@@ -121,7 +140,8 @@ struct viv_meta {
 	__u32 ring_count;
 	__u32 ring_size;
 	__u32 daemon_pid;
-	__u32 reserved;
+	__u16 dns_port;	  /* UDP port whose outgoing messages are DNS events */
+	__u16 reserved;
 	__u64 daemon_start_time; /* field 22 of /proc/<pid>/stat */
 };
 _Static_assert(sizeof(struct viv_meta) == 32, "viv_meta layout");

@@ -109,7 +109,8 @@ export const Layout = {
     ring_count: { offset: 8, size: 4 },
     ring_size: { offset: 12, size: 4 },
     daemon_pid: { offset: 16, size: 4 },
-    reserved: { offset: 20, size: 4 },
+    dns_port: { offset: 20, size: 2 },
+    reserved: { offset: 22, size: 2 },
     daemon_start_time: { offset: 24, size: 8 },
   },
 } as const;

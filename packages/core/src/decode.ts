@@ -2,7 +2,9 @@
 import { posix } from 'node:path';
 import { EventFlag, Layout } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
+import { decodeDnsQuestion } from './dns-message.js';
 import { type EventKind, KIND_NAMES, type OpenAccess, type VivariumEvent } from './events.js';
+import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
 const O_ACCMODE = 3;
@@ -68,50 +70,80 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   const requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
   const resolved = at1 > at0 ? buffer.toString('utf8', at0, at1) : requestedPath;
 
+  const mode = view.getUint32(offset + E.mode.offset, true);
+  const openFlags = view.getUint32(offset + E.open_flags.offset, true);
+  const bytes = (from: number, to: number) => new Uint8Array(buffer.buffer, from, to - from);
+
   // Object literals with every field, per kind: one shape each, no spreads (hot path).
   switch (kind) {
-    case 'file_open': {
-      const openFlags = view.getUint32(offset + E.open_flags.offset, true);
+    case 'file_open':
       return {
-        kind,
-        timeNs,
-        pid,
-        tid,
-        child,
-        result,
-        errno,
-        epoch,
-        truncated,
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
         path: resolved,
         requestedPath,
         requested,
         flags: openFlags,
-        mode: view.getUint32(offset + E.mode.offset, true),
+        mode,
         access: ACCESS[openFlags & O_ACCMODE]!,
         create: (openFlags & O_CREAT) !== 0,
         truncate: (openFlags & O_TRUNC) !== 0,
         append: (openFlags & O_APPEND) !== 0,
       };
+    case 'exec': {
+      const argv = end > at3 ? buffer.toString('utf8', at3, end).split('\0') : [];
+      if (argv.length && argv[argv.length - 1] === '') argv.pop();
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, argv };
     }
+    case 'unlink':
+    case 'rmdir':
+    case 'mkdir':
+    case 'chmod':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, mode };
+    case 'chown':
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        path: resolved, requestedPath, requested, uid: aux | 0, gid: mode | 0,
+      };
+    case 'rename':
+    case 'link': {
+      // Old path: REQUESTED + BASE; new path: EXTRA + PATH (its base).
+      const to = absoluteRequested(buffer.toString('utf8', at3, end), buffer.toString('utf8', at0, at1));
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: requestedPath, requestedPath, requested, to, flags: openFlags };
+    }
+    case 'symlink': {
+      const link = absoluteRequested(buffer.toString('utf8', at3, end), buffer.toString('utf8', at0, at1));
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: link, requestedPath: link, requested: buffer.toString('utf8', at3, end), target: requested };
+    }
+    case 'mount':
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        path: requestedPath, requestedPath, requested,
+        source: buffer.toString('utf8', at3, end),
+        fstype: buffer.toString('utf8', at0, at1),
+        unmount: aux === 1,
+        flags: openFlags,
+      };
+    case 'connect':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, endpoint: decodeSockaddr(bytes(at3, end)), fd: aux };
+    case 'dns': {
+      const question = decodeDnsQuestion(bytes(at3, end));
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        name: question?.name ?? '',
+        type: question?.type ?? '',
+        server: decodeSockaddr(bytes(at2, at3)),
+      };
+    }
+    case 'setuid':
+    case 'setgid':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, ids: [aux | 0, mode | 0, openFlags | 0].filter((id) => id !== -1) };
+    case 'ptrace':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, request: aux, targetPid: mode | 0 };
+    case 'kill':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, targetPid: aux | 0, signal: mode };
     case 'fork':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, childPid: aux };
     case 'exit':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, status: aux };
-    default:
-      return {
-        kind,
-        timeNs,
-        pid,
-        tid,
-        child,
-        result,
-        errno,
-        epoch,
-        truncated,
-        path: resolved,
-        requested,
-        extra: new Uint8Array(buffer.buffer.slice(at3, end)),
-        aux,
-      };
   }
 }

@@ -1,14 +1,15 @@
-// The typed events user code sees. Which ABI fields each kind fills:
-//   file_open  PATH = file opened (resolved; empty on failure), REQUESTED, BASE
-//   fork       aux = child host pid, mode = child pid in its namespace
-//   exit       aux = exit status (wait(2) encoding)
+// The typed events user code sees (the field layout per kind is documented
+// in bpf/vivarium.h).
 import { KindCode } from './abi.generated.js';
+import type { Endpoint } from './sockaddr.js';
 
 export type EventKind = Lowercase<keyof typeof KindCode>;
 
 export const KIND_NAMES: ReadonlyMap<number, EventKind> = new Map(
   Object.entries(KindCode).map(([name, code]) => [code, name.toLowerCase() as EventKind]),
 );
+
+export const EVENT_KINDS: readonly EventKind[] = [...KIND_NAMES.values()];
 
 interface EventBase {
   kind: EventKind;
@@ -25,26 +26,104 @@ interface EventBase {
   errno: string | undefined;
   /** Observation window the acting process belonged to. */
   epoch: number;
-  /** A field was cut at PATH_MAX. */
+  /** A field was cut (PATH_MAX, or the argv/DNS bounds). */
   truncated: boolean;
+}
+
+/** Events about one file system path. */
+interface PathEventBase extends EventBase {
+  /** The object acted on, absolute: resolved by the kernel where it could be
+   * (opens, execs, fd-based calls), else the requested path made absolute. */
+  path: string;
+  /** The path the caller passed, made absolute against its cwd or dirfd, normalised. */
+  requestedPath: string;
+  /** The path string exactly as passed ('' for fd-based calls). */
+  requested: string;
 }
 
 export type OpenAccess = 'read' | 'write' | 'read-write';
 
-export interface FileOpenEvent extends EventBase {
+export interface FileOpenEvent extends PathEventBase {
   kind: 'file_open';
-  /** The file the kernel opened (symlinks resolved, mounts crossed); on failure, `requestedPath`. */
-  path: string;
-  /** The path the caller passed, made absolute against its cwd or dirfd, normalised. */
-  requestedPath: string;
-  /** The path string exactly as passed. */
-  requested: string;
   flags: number;
   mode: number;
   access: OpenAccess;
   create: boolean;
   truncate: boolean;
   append: boolean;
+}
+
+export interface ExecEvent extends PathEventBase {
+  kind: 'exec';
+  /** The first arguments (bounded: see `truncated`). Empty for a failed exec. */
+  argv: string[];
+}
+
+export interface PathEvent extends PathEventBase {
+  kind: 'unlink' | 'rmdir' | 'mkdir' | 'chmod';
+  mode: number;
+}
+
+export interface ChownEvent extends PathEventBase {
+  kind: 'chown';
+  /** -1 leaves the owner or group unchanged. */
+  uid: number;
+  gid: number;
+}
+
+export interface RenameEvent extends PathEventBase {
+  kind: 'rename' | 'link';
+  /** The new path, made absolute. (`path` is the old one.) */
+  to: string;
+  flags: number;
+}
+
+export interface SymlinkEvent extends PathEventBase {
+  kind: 'symlink';
+  /** What the new link points to, verbatim (not resolved). `path` is the link. */
+  target: string;
+}
+
+export interface MountEvent extends PathEventBase {
+  kind: 'mount';
+  source: string;
+  fstype: string;
+  unmount: boolean;
+  flags: number;
+}
+
+export interface ConnectEvent extends EventBase {
+  kind: 'connect';
+  endpoint: Endpoint;
+  fd: number;
+}
+
+export interface DnsEvent extends EventBase {
+  kind: 'dns';
+  /** The name asked for ('' if the message could not be parsed). */
+  name: string;
+  /** Query type: A, AAAA, ... */
+  type: string;
+  /** The resolver it was sent to. */
+  server: Endpoint;
+}
+
+export interface CredentialEvent extends EventBase {
+  kind: 'setuid' | 'setgid';
+  /** The id arguments as passed (-1 = unchanged). */
+  ids: number[];
+}
+
+export interface PtraceEvent extends EventBase {
+  kind: 'ptrace';
+  request: number;
+  targetPid: number;
+}
+
+export interface KillEvent extends EventBase {
+  kind: 'kill';
+  targetPid: number;
+  signal: number;
 }
 
 export interface ForkEvent extends EventBase {
@@ -58,18 +137,29 @@ export interface ExitEvent extends EventBase {
   status: number;
 }
 
-/** Kinds this build decodes into a specific shape; others keep raw fields. */
-export interface GenericEvent extends EventBase {
-  kind: Exclude<EventKind, 'file_open' | 'fork' | 'exit'>;
-  path: string;
-  requested: string;
-  extra: Uint8Array;
-  aux: number;
+export type VivariumEvent =
+  | FileOpenEvent
+  | ExecEvent
+  | PathEvent
+  | ChownEvent
+  | RenameEvent
+  | SymlinkEvent
+  | MountEvent
+  | ConnectEvent
+  | DnsEvent
+  | CredentialEvent
+  | PtraceEvent
+  | KillEvent
+  | ForkEvent
+  | ExitEvent;
+
+/** Every absolute path an event touches (two for rename and link). */
+export function eventPaths(event: VivariumEvent): string[] {
+  if (event.kind === 'rename' || event.kind === 'link') return [event.path, event.to];
+  return 'path' in event && event.path !== '' ? [event.path] : [];
 }
 
-export type VivariumEvent = FileOpenEvent | ForkEvent | ExitEvent | GenericEvent;
-
-/** Whether the event carries a path a sandbox rule applies to. */
-export function eventPath(event: VivariumEvent): string | undefined {
-  return 'path' in event ? event.path : undefined;
+/** Whether the event succeeded (a non-blocking connect in progress counts). */
+export function succeeded(event: VivariumEvent): boolean {
+  return event.result >= 0 || (event.kind === 'connect' && event.errno === 'EINPROGRESS');
 }

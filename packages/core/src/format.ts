@@ -12,16 +12,46 @@ export function formatOpen(event: FileOpenEvent): string {
   return parts.join('  ');
 }
 
+const suffix = (event: VivariumEvent) =>
+  `${event.errno && !(event.kind === 'connect' && event.errno === 'EINPROGRESS') ? `  ${event.errno}` : ''}${event.child ? `  [child ${event.pid}]` : ''}`;
+
+/** One line per event: what was done, to what, and how it ended. */
 export function formatEvent(event: VivariumEvent): string {
   switch (event.kind) {
     case 'file_open':
       return `open ${formatOpen(event)}`;
+    case 'exec':
+      return `exec ${event.path}${event.argv.length ? `  ${JSON.stringify(event.argv)}` : ''}${suffix(event)}`;
+    case 'connect':
+      return `connect ${event.endpoint.text}${suffix(event)}`;
+    case 'dns':
+      return `dns ${event.name || '(unparsed)'} ${event.type} via ${event.server.text}${suffix(event)}`;
+    case 'rename':
+    case 'link':
+      return `${event.kind} ${event.path} → ${event.to}${suffix(event)}`;
+    case 'symlink':
+      return `symlink ${event.path} → ${event.target}${suffix(event)}`;
+    case 'mount':
+      return `${event.unmount ? 'umount' : 'mount'} ${event.path}${event.unmount ? '' : ` (${event.fstype || '?'} from ${event.source || '?'})`}${suffix(event)}`;
+    case 'chmod':
+    case 'mkdir':
+      return `${event.kind} ${event.path} ${event.mode.toString(8).padStart(4, '0')}${suffix(event)}`;
+    case 'chown':
+      return `chown ${event.path} ${event.uid}:${event.gid}${suffix(event)}`;
+    case 'unlink':
+    case 'rmdir':
+      return `${event.kind} ${event.path}${suffix(event)}`;
+    case 'setuid':
+    case 'setgid':
+      return `${event.kind} ${event.ids.join(', ')}${suffix(event)}`;
+    case 'ptrace':
+      return `ptrace request ${event.request} pid ${event.targetPid}${suffix(event)}`;
+    case 'kill':
+      return `kill pid ${event.targetPid} signal ${event.signal}${suffix(event)}`;
     case 'fork':
-      return `fork → pid ${event.childPid}`;
+      return `fork → pid ${event.childPid}${suffix(event)}`;
     case 'exit':
       return `exit pid ${event.pid} status ${event.status}`;
-    default:
-      return `${event.kind} ${event.path}${event.errno ? `  ${event.errno}` : ''}`;
   }
 }
 

@@ -3,6 +3,8 @@ export * from './decode.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './format.js';
+export * from './sockaddr.js';
+export * from './dns-message.js';
 export * from './map-spec.js';
 export * from './observation.js';
 export * from './pinned-map.js';

@@ -21,6 +21,7 @@ export interface DaemonMeta {
   ringCount: number;
   ringSize: number;
   daemonPid: number;
+  dnsPort: number;
   daemonStartTime: bigint;
 }
 
@@ -51,6 +52,7 @@ export function decodeMeta(bytes: Uint8Array): DaemonMeta {
     ringCount: dv.getUint32(M.ring_count.offset, true),
     ringSize: dv.getUint32(M.ring_size.offset, true),
     daemonPid: dv.getUint32(M.daemon_pid.offset, true),
+    dnsPort: dv.getUint16(M.dns_port.offset, true),
     daemonStartTime: dv.getBigUint64(M.daemon_start_time.offset, true),
   };
 }

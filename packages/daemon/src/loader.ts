@@ -29,6 +29,7 @@ export interface AttachOptions {
   pinDir: string;
   rings: number;
   ringSize: number;
+  dnsPort: number;
 }
 
 export interface Attached {
@@ -105,7 +106,7 @@ export function attach(options: AttachOptions): Attached {
   }
 }
 
-export function metaValue(options: { backend: BackendName; rings: number; ringSize: number }): Uint8Array {
+export function metaValue(options: { backend: BackendName; rings: number; ringSize: number; dnsPort: number }): Uint8Array {
   const M = Layout.viv_meta;
   const bytes = new Uint8Array(M.size);
   const dv = view(bytes);
@@ -114,6 +115,7 @@ export function metaValue(options: { backend: BackendName; rings: number; ringSi
   dv.setUint32(M.ring_count.offset, options.rings, true);
   dv.setUint32(M.ring_size.offset, options.ringSize, true);
   dv.setUint32(M.daemon_pid.offset, process.pid, true);
+  dv.setUint16(M.dns_port.offset, options.dnsPort, true);
   dv.setBigUint64(M.daemon_start_time.offset, processStartTime() ?? 0n, true);
   return bytes;
 }

@@ -12,6 +12,7 @@ Options:
   --backend NAME     auto | syscalls | lsm (default auto: lsm if the kernel loads it, else syscalls)
   --rings N          ring slots, one per concurrently registered worker (default 64)
   --ring-size BYTES  bytes per ring, a power of two >= 4096 (default 4194304)
+  --dns-port PORT    UDP port whose outgoing messages are reported as DNS queries (default 53; 0: none)
   --object PATH      vivarium.bpf.o to load (default: the one shipped with @vivarium/daemon)
   --json             machine-readable status
   -h, --help         this text
@@ -23,6 +24,7 @@ export interface Options {
   backend: BackendChoice;
   rings: number;
   ringSize: number;
+  dnsPort: number;
   objectPath: string | undefined;
   json: boolean;
 }
@@ -48,6 +50,7 @@ export function parseOptions(argv: string[]): Options {
         rings: { type: 'string', default: '64' },
         'ring-size': { type: 'string', default: String(4 << 20) },
         object: { type: 'string' },
+        'dns-port': { type: 'string', default: '53' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -69,8 +72,11 @@ export function parseOptions(argv: string[]): Options {
   const ringSize = positiveInt(values['ring-size']!, '--ring-size');
   if (ringSize < 4096 || (ringSize & (ringSize - 1)) !== 0 || ringSize > 1 << 30)
     throw new UsageError(`vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got ${ringSize}`);
+  const dnsPort = positiveInt(values['dns-port']!, '--dns-port');
+  if (dnsPort > 65535) throw new UsageError(`vivariumd: --dns-port must be between 0 and 65535, got ${dnsPort}`);
   return {
     command: command as Options['command'],
+    dnsPort,
     pinDir: resolvePinDir(values['pin-dir']),
     backend: backend as BackendChoice,
     rings,

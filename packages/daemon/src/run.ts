@@ -52,7 +52,7 @@ function adoptExisting(options: Options, log: (line: string) => void): BackendNa
     if (meta.backend === 'none') throw new VivariumError(`vivariumd: ${options.pinDir} has no backend recorded (vivariumd stop, then start again)`);
     if (options.backend !== 'auto' && options.backend !== meta.backend)
       throw new VivariumError(`vivariumd: ${options.pinDir} holds the ${meta.backend} backend (vivariumd stop first to switch to ${options.backend})`);
-    metaMap.update(u32Bytes(0), metaValue({ backend: meta.backend, rings: meta.ringCount, ringSize: meta.ringSize }));
+    metaMap.update(u32Bytes(0), metaValue({ backend: meta.backend, rings: meta.ringCount, ringSize: meta.ringSize, dnsPort: meta.dnsPort }));
     log(`adopted the pins of vivariumd pid ${meta.daemonPid}: programs stayed attached, registered workers kept (${meta.ringCount} rings × ${meta.ringSize} bytes)`);
     return meta.backend;
   } finally {
@@ -62,7 +62,7 @@ function adoptExisting(options: Options, log: (line: string) => void): BackendNa
 
 function attachBackend(options: Options, objectPath: string, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
   makePinDir(options.pinDir);
-  const common = { objectPath, pinDir: options.pinDir, rings: options.rings, ringSize: options.ringSize };
+  const common = { objectPath, pinDir: options.pinDir, rings: options.rings, ringSize: options.ringSize, dnsPort: options.dnsPort };
   if (options.backend !== 'auto') return attach({ ...common, backend: options.backend });
   try {
     const attached = attach({ ...common, backend: 'lsm' });

@@ -1,0 +1,29 @@
+// The question of a DNS query message (RFC 1035 §4.1): which name, which type.
+export interface DnsQuestion {
+  name: string;
+  type: string;
+  id: number;
+}
+
+const TYPES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR', 64: 'SVCB', 65: 'HTTPS', 255: 'ANY',
+};
+
+/** The first question of a DNS message, or undefined if it is not one. */
+export function decodeDnsQuestion(bytes: Uint8Array): DnsQuestion | undefined {
+  if (bytes.length < 12) return undefined;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint16(4, false) === 0) return undefined; // no question
+  const labels: string[] = [];
+  let at = 12;
+  for (;;) {
+    if (at >= bytes.length) return undefined;
+    const length = bytes[at]!;
+    if (length === 0) break;
+    if (length > 63 || at + 1 + length > bytes.length) return undefined; // compression or truncation: not a query we parse
+    labels.push(Buffer.from(bytes.subarray(at + 1, at + 1 + length)).toString('latin1'));
+    at += 1 + length;
+  }
+  const code = at + 3 <= bytes.length ? dv.getUint16(at + 1, false) : 0;
+  return { name: labels.join('.'), type: TYPES[code] ?? `TYPE${code}`, id: dv.getUint16(0, false) };
+}
