@@ -73,7 +73,7 @@ function guestEnv(release, extra) {
  */
 export async function runInVm({
   kernel, command, cwd = process.cwd(), env = {}, timeoutSec = 600, mem = '2G',
-  tmp = 'empty', verbose = false, logPath, onLine = defaultOnLine,
+  tmp = 'empty', verbose = false, logPath, onLine = defaultOnLine, cpu = 'max', append: extraAppend = [], qemuArgs = [],
 }) {
   if (!command?.length) throw new VmError('no command given (put it after --)');
   if (!['empty', 'host'].includes(tmp)) throw new VmError(`--tmp must be "empty" or "host", not "${tmp}"`);
@@ -92,15 +92,16 @@ export async function runInVm({
   fs.writeFileSync(path.join(outDir, 'config'), `NONCE=${nonce}\nVM_TMP=${tmp}\nKERNEL_DIR=${shq(k.dir)}\n`);
   fs.writeFileSync(path.join(outDir, 'run.sh'), runScript({ command, cwd, env: guestEnv(k.release, env) }));
 
-  const append = ['console=ttyS0', `lsm=${LSMS}`, 'panic=-1', ...(verbose ? [] : ['quiet'])];
-  // TCG only: KVM is unreliable on the hosts we run on. multidevs=remap keeps inode numbers
-  // unique across the host's mounts (6.12 otherwise warns and may confuse overlayfs).
+  const append = ['console=ttyS0', `lsm=${LSMS}`, 'panic=-1', ...(verbose ? [] : ['quiet']), ...extraAppend];
+  // TCG only: KVM hangs on the hosts we run on. The host root spans several devices;
+  // multidevs=remap keeps 9p inode numbers unique across them (6.12 needs it).
   const args = [
-    '-accel', 'tcg', '-cpu', 'max', '-m', mem, '-smp', '2',
+    '-accel', 'tcg', '-cpu', cpu, '-m', mem, '-smp', '2',
     '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
-    '-kernel', k.vmlinuz, '-initrd', k.initrd, '-append', append.join(' '),
+    '-kernel', k.kernel, '-initrd', k.initrd, '-append', append.join(' '),
     '-virtfs', 'local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap',
-    '-virtfs', `local,path=${outDir},mount_tag=out,security_model=none,multidevs=remap`,
+    '-virtfs', `local,path=${outDir.replace(/,/g, ',,')},mount_tag=out,security_model=none,multidevs=remap`,
+    ...qemuArgs,
   ];
   const log = fs.openSync(logPath, 'w');
   fs.writeSync(log, `# ${kernel} -> ${k.pkg} ${k.version} (${k.release}); modules: ${k.modules.join(' ')}\n# ${qemu} ${args.join(' ')}\n# ${command.join(' ')}\n`);
@@ -192,7 +193,7 @@ export function prepare(kernel = 'all', log = (m) => process.stderr.write(`[vm] 
   const specs = kernel === 'all' ? Object.keys(KERNELS) : [kernel];
   return specs.map((spec) => {
     const k = ensureKernel(spec, log);
-    log(`${spec}: ${k.pkg} ${k.version} (${k.release}) ready; initramfs ${k.initrd}`);
+    log(`${spec}: ${k.pkg} ${k.version} (${k.release}) ready: ${k.kernel} + ${k.initrd}`);
     return k;
   });
 }
@@ -249,7 +250,12 @@ async function main([sub, ...rest]) {
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // Ctrl-C / SIGTERM: exit through process.exit so the 'exit' hook kills qemu.
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(EXIT_HARNESS));
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.on(sig, () => {
+      process.stderr.write(`vm.mjs: interrupted by ${sig}; qemu killed\n`);
+      process.exit(code);
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e) => {
