@@ -11,12 +11,16 @@ export * from './pinned-map.js';
 export * from './pins.js';
 export * from './policy/path-patterns.js';
 export * from './policy/tokens.js';
+export * from './policy/program-patterns.js';
+export * from './policy/endpoint-patterns.js';
+export * from './policy/host-patterns.js';
+export * from './policy/event-paths.js';
 export * from './proc.js';
 export * from './ring-reader.js';
 export * from './session.js';
 export * from './worker.js';
-export { matchers, toOpenFiles, toOpenOutside } from './matchers/index.js';
-export type { MatcherResult, MatcherReturn, MatcherState, MatcherUtils, VivariumMatchers } from './matchers/index.js';
+export * from './matchers/index.js';
+
 export { closeFd, libbpfLibrary, loadLibbpf, loadLibc, lastErrno } from './native.js';
 export { u32Bytes, view } from './bytes.js';
 

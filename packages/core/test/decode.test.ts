@@ -93,3 +93,29 @@ describe('absoluteRequested', () => {
     expect(absoluteRequested(requested, base)).toBe(expected);
   });
 });
+
+describe('decodeEvent, other kinds', () => {
+  test('rename: old = REQUESTED + BASE, new = EXTRA + PATH', () => {
+    const event = decode(buildRecord({ kind: KindCode.RENAME, result: 0, fields: ['/dst', 'a.txt', '/src', 'b.txt'] }));
+    expect(event).toMatchObject({ kind: 'rename', path: '/src/a.txt', to: '/dst/b.txt' });
+  });
+
+  test('exec: argv split on NULs', () => {
+    const event = decode(buildRecord({ kind: KindCode.EXEC, result: 0, fields: ['/usr/bin/ls', 'ls', '/w', 'ls\0-l\0/tmp\0'] }));
+    expect(event).toMatchObject({ kind: 'exec', path: '/usr/bin/ls', requestedPath: '/w/ls', argv: ['ls', '-l', '/tmp'] });
+  });
+
+  test('dns: the question of the message', () => {
+    const question = Buffer.concat([
+      Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+      Buffer.from('\x07example\x04test\x00', 'latin1'),
+      Buffer.from([0, 28, 0, 1]),
+    ]);
+    const server = new Uint8Array(16);
+    new DataView(server.buffer).setUint16(0, 2, true);
+    new DataView(server.buffer).setUint16(2, 53, false);
+    server.set([127, 0, 0, 1], 4);
+    const event = decode(buildRecord({ kind: KindCode.DNS, result: 0, fields: ['', '', server as unknown as string, question] }));
+    expect(event).toMatchObject({ kind: 'dns', name: 'example.test', type: 'AAAA', server: { text: '127.0.0.1:53' } });
+  });
+});

@@ -113,3 +113,20 @@ describe('bad input', () => {
     expect(() => expect(lossy).toOpenFiles('/x')).toThrow(/3 event\(s\) .* were lost .*--ring-size/);
   });
 });
+
+describe('toTrigger', () => {
+  test('any event of the kind, or one matching the pattern', () => {
+    expect(seen(open('/etc/hosts'))).toTrigger('file_open');
+    expect(seen(open('/etc/hosts'))).toTrigger('file_open', '/etc/*');
+    expect(seen(open('/etc/hosts'))).not.toTrigger('file_open', '/var/**');
+    expect(seen(open('/etc/hosts'))).not.toTrigger('setuid');
+  });
+
+  test.each([
+    ['nonsense', undefined, /unknown event kind 'nonsense' \(one of file_open, exec/],
+    ['kill', '/x', /kill events have nothing a pattern could match/],
+    ['file_open', 42, /pattern must be a string/],
+  ])('toTrigger(%j, %j) is a TypeError', (kind, pattern, text) => {
+    expect(() => expect(() => {}).toTrigger(kind as never, pattern as never)).toThrow(text);
+  });
+});

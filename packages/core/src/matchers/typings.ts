@@ -1,13 +1,43 @@
+import type { EventKind } from '../events.js';
 import type { PathPatterns } from '../policy/path-patterns.js';
+
+type Patterns = PathPatterns;
 
 /**
  * The Vivarium matchers, declared once and merged into each runner's
  * `Matchers` interface by the adapters. Each returns a promise when the
  * function under test returned one: `await expect(async () => …).toOpenFiles(…)`.
+ * Patterns: absolute paths or globs with tokens (<cwd>, <tmp>, <home>, <rootDir>);
+ * programs: a bare name or a path/glob; endpoints: 'host:port', '[::1]:*',
+ * 'localhost:*', CIDR, 'unix:/path'; hosts: 'example.com', '*.example.com', '**.example.com'.
  */
 export interface VivariumMatchers<R = unknown> {
-  /** Every listed path (exact or glob, tokens allowed) was opened successfully. */
-  toOpenFiles(paths: PathPatterns): R;
+  /** Every listed path was opened successfully. */
+  toOpenFiles(paths: Patterns): R;
   /** Some open attempt (failed ones too) fell outside the globs; use as `.not.toOpenOutside(globs)`. */
-  toOpenOutside(globs: PathPatterns): R;
+  toOpenOutside(globs: Patterns): R;
+  /** Every listed path was opened for reading. */
+  toReadFiles(paths: Patterns): R;
+  /** Every listed path was opened to write, create or truncate. */
+  toWriteFiles(paths: Patterns): R;
+  /** Some change to the file system (write-open, unlink, mkdir, rename, ...) fell outside the globs. */
+  toWriteOutside(globs: Patterns): R;
+  /** Every listed path was deleted (unlink or rmdir). */
+  toDeleteFiles(paths: Patterns): R;
+  /** Every listed program was run (a bare name matches the file name). */
+  toExec(programs: Patterns): R;
+  /** Some program run was not allowed; use as `.not.toExecOutside(allowed)`. */
+  toExecOutside(allowed: Patterns): R;
+  /** Every listed endpoint was connected to. */
+  toConnectTo(endpoints: Patterns): R;
+  /** Some connect attempt went to an endpoint not allowed; use as `.not.toConnectOutside(allowed)`. */
+  toConnectOutside(allowed: Patterns): R;
+  /** Every listed host name was looked up over DNS. */
+  toResolve(hosts: Patterns): R;
+  /** Some DNS query asked for a name not allowed; use as `.not.toResolveOutside(hostGlobs)`. */
+  toResolveOutside(hostGlobs: Patterns): R;
+  /** Some path-carrying event fell outside the globs; use as `.not.toTouchOutside(globs)`. */
+  toTouchOutside(globs: Patterns): R;
+  /** At least one event of the kind (matching the pattern, if given) happened. */
+  toTrigger(kind: EventKind, pattern?: string): R;
 }
