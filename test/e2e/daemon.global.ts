@@ -2,7 +2,7 @@
 import { startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 import { skipKernelTests } from '../helpers/kernel.js';
 
-export const E2E_PIN_DIR = '/sys/fs/bpf/vivarium-e2e';
+export const E2E_PIN_DIR = process.env.VIVARIUM_E2E_PIN_DIR ?? '/sys/fs/bpf/vivarium-e2e';
 let daemon: RunningDaemon | undefined;
 
 export async function setup(): Promise<void> {

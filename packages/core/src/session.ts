@@ -6,7 +6,11 @@
 // config_targets; children inherit the epoch at fork, and every event
 // carries the epoch of the process that caused it. So a child that outlives
 // its test can never leak events into the next one.
-import { DaemonNotRunningError, EventsDroppedError } from './errors.js';
+import { DaemonNotRunningError, EventsDroppedError, VivariumError } from './errors.js';
+import { type PolicyChecker, formatViolations } from './policy/evaluate.js';
+import type { Violation } from './policy/policy.js';
+import { toReportEvents } from './report/compact.js';
+import { appendSpooled, spoolDir } from './report/spool.js';
 import type { VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
 import { type RegisterOptions, Worker } from './worker.js';
@@ -21,6 +25,17 @@ export interface TestRecord {
 export interface SessionOptions extends RegisterOptions {
   /** Value of the `<rootDir>` token (defaults to the cwd at start). */
   rootDir?: string;
+}
+
+/** A test's policy violations, thrown by completeTest in enforce mode. */
+export class PolicyViolationError extends VivariumError {
+  override name = 'PolicyViolationError';
+  constructor(
+    readonly violations: Violation[],
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const KEY = Symbol.for('vivarium.session');
@@ -88,6 +103,36 @@ export class Session {
     this.testEvents = undefined;
     this.worker.nextEpoch(); // work begun between tests belongs to no test
     return record;
+  }
+
+  /** The run's sandbox policy, if any: every test is then checked against it. */
+  policy: PolicyChecker | undefined;
+
+  /**
+   * Ends the current test the way both adapters need: checks the policy,
+   * records the test for the reporter (when one runs), and returns the error
+   * the test must fail with (lost events, or violations in enforce mode).
+   */
+  completeTest(file: string, name: string): Error | undefined {
+    if (!this.worker || !this.testEvents) return undefined;
+    const record = this.endTest();
+    const events = toReportEvents(record.events);
+    const filePolicy = this.policy?.forFile(file);
+    const violations = filePolicy?.check(events) ?? [];
+    const dir = spoolDir();
+    if (dir) appendSpooled(dir, { file, name, events, dropped: record.dropped, violations });
+    try {
+      assertNoDrops(record.dropped, 'this test');
+    } catch (err) {
+      return err as Error;
+    }
+    if (!violations.length || !filePolicy) return undefined;
+    const message = formatViolations(violations, this.policy!.source, filePolicy.mode);
+    if (filePolicy.mode === 'audit') {
+      process.stderr.write(`${name}\n${message}\n`);
+      return undefined;
+    }
+    return new PolicyViolationError(violations, message);
   }
 
   /** Runs fn (sync or async) and returns what it and its children did. */

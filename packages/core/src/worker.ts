@@ -246,3 +246,17 @@ function isDeadOwner(claim: Uint8Array, pidnsInode: number): boolean {
   const pid = dv.getUint32(O.ns_tgid.offset, true);
   return processStartTime(pid) !== dv.getBigUint64(O.start_time.offset, true);
 }
+
+/** The backend the daemon serving the pin dir runs, for reports; never throws. */
+export function runBackend(pinDir?: string): string {
+  try {
+    const metaMap = PinnedMap.open(join(resolvePinDir(pinDir), PIN.meta), MAP_SPECS.meta);
+    try {
+      return readMeta(metaMap).backend;
+    } finally {
+      metaMap.close();
+    }
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,24 +1,41 @@
 // `setupFiles: ['@vivarium/vitest/setup']`: registers this worker process
 // with vivariumd, adds the matchers, and drains around every test so no
-// event crosses from one test into the next. Registration failures (daemon
-// not running, ...) do not fail tests that use no matcher; matchers rethrow them.
+// event crosses from one test into the next. With a policy, every test is
+// also a sandbox check. Registration failures (daemon not running, ...) do
+// not fail tests that use no matcher; matchers rethrow them.
 import { afterEach, beforeEach, expect } from 'vitest';
-import { Session, VivariumError, assertNoDrops, matchers } from '@vivarium/core';
+import { Session, VivariumError, loadRunPolicy, matchers } from '@vivarium/core';
 import { unsupportedPoolReason, vitestRoot } from './runner-state.js';
 
 const poolProblem = unsupportedPoolReason();
 if (poolProblem) throw new VivariumError(poolProblem);
 
 const session = Session.get({ rootDir: vitestRoot() });
+session.policy ??= loadRunPolicy(session.rootDir);
 expect.extend(matchers);
+
+interface TaskLike {
+  name: string;
+  suite?: TaskLike;
+  filepath?: string;
+  file?: { filepath: string };
+}
+
+/** 'describe > test', as Vitest's reporters name it. */
+function fullName(task: TaskLike): string {
+  const names: string[] = [];
+  for (let t: TaskLike | undefined = task; t && t.filepath === undefined; t = t.suite) names.unshift(t.name);
+  return names.join(' > ');
+}
 
 beforeEach(() => {
   session.beginTest();
 });
 
-afterEach(() => {
-  const record = session.endTest();
-  assertNoDrops(record.dropped, 'this test');
+afterEach((context) => {
+  const task = context.task as unknown as TaskLike;
+  const error = session.completeTest(task.file?.filepath ?? '', fullName(task));
+  if (error) throw error;
 });
 
 export type {} from './index.js';

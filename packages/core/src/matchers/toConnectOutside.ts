@@ -10,6 +10,6 @@ export const toConnectOutside = expectOutside({
   argument: 'allowed',
   noun: 'connect attempt(s)',
   select: connects,
-  compile: (value, _tokens, what) => compileEndpointPatterns(value, what),
+  compile: (value, tokens, what) => compileEndpointPatterns(value, what, tokens),
   format: formatEvent,
 });

@@ -14,6 +14,6 @@ export const toConnectTo = expectAllSeen({
   noun: 'connection(s)',
   select: (events) => connects(events).filter(succeeded),
   failed: (events) => connects(events).filter((e) => !succeeded(e)),
-  compile: (value, _tokens, what) => compileEndpointPatterns(value, what),
+  compile: (value, tokens, what) => compileEndpointPatterns(value, what, tokens),
   format: formatEvent,
 });

@@ -24,7 +24,7 @@ function compileFor(kind: EventKind, pattern: string): EventPatterns<VivariumEve
     case 'exec':
       return compileProgramPatterns(pattern, tokens, what) as EventPatterns<VivariumEvent>;
     case 'connect':
-      return compileEndpointPatterns(pattern, what) as EventPatterns<VivariumEvent>;
+      return compileEndpointPatterns(pattern, what, tokens) as EventPatterns<VivariumEvent>;
     case 'dns':
       return compileHostPatterns(pattern, what) as EventPatterns<VivariumEvent>;
     default:

@@ -8,6 +8,7 @@ import type { ConnectEvent } from '../events.js';
 import type { Endpoint } from '../sockaddr.js';
 import { patternList } from './path-patterns.js';
 import type { EventPatterns } from './program-patterns.js';
+import { type TokenValues, expandTokens } from './tokens.js';
 
 type EndpointTest = (endpoint: Endpoint) => boolean;
 
@@ -49,9 +50,9 @@ function hostTest(pattern: string, host: string): EndpointTest {
   };
 }
 
-function compileOne(pattern: string): EndpointTest {
+function compileOne(pattern: string, tokens?: TokenValues): EndpointTest {
   if (pattern.startsWith('unix:')) {
-    const path = pattern.slice(5);
+    const path = tokens ? expandTokens(pattern.slice(5), tokens)[0]! : pattern.slice(5);
     if (path === '') throw bad(pattern, 'has an empty socket path');
     const test = picomatch.scan(path).isGlob ? picomatch(path, { dot: true }) : (p: string) => p === path;
     return (e) => e.family === 'unix' && test(e.address);
@@ -65,9 +66,10 @@ function compileOne(pattern: string): EndpointTest {
   return (e) => hostMatches(e) && (port === undefined || e.port === port);
 }
 
-export function compileEndpointPatterns(value: unknown, what: string): EventPatterns<ConnectEvent> {
+/** `tokens` expands <tmp> etc. in unix socket paths ('unix:<tmp>/**'). */
+export function compileEndpointPatterns(value: unknown, what: string, tokens?: TokenValues): EventPatterns<ConnectEvent> {
   const patterns = patternList(value, what);
-  const tests = patterns.map((pattern) => ({ pattern, test: compileOne(pattern) }));
+  const tests = patterns.map((pattern) => ({ pattern, test: compileOne(pattern, tokens) }));
   return {
     patterns,
     matching: (event) => tests.filter((t) => t.test(event.endpoint)).map((t) => t.pattern),

@@ -1,0 +1,140 @@
+// vivarium-report.html: one self-contained file to read a report at a glance.
+// The header is static HTML (readable without JavaScript); the tests are
+// rendered in the browser from the report embedded as JSON, lazily per file,
+// with DOM APIs only (no innerHTML). A CSP allows nothing but this file's own
+// style and script, so the page loads no resource and runs no injected code.
+import { createHash } from 'node:crypto';
+import { EVENT_KINDS } from '../events.js';
+import { ruleOf } from '../policy/evaluate.js';
+import type { PolicyRule, Violation } from '../policy/policy.js';
+import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from './html-assets.js';
+import type { Report, ReportEvent, ReportTest } from './types.js';
+
+/** The per-test count columns, in order: distinct subjects per policy rule. */
+export const HTML_REPORT_CATEGORIES = ['read', 'write', 'exec', 'connect', 'resolve'] as const satisfies readonly PolicyRule[];
+
+/** What the page shows per test without re-deriving policy semantics in the browser. */
+export interface HtmlTestSummary {
+  /** Distinct subjects per HTML_REPORT_CATEGORIES entry. */
+  counts: number[];
+  /** Indexes into test.events of the events a violation names. */
+  violating: number[];
+}
+
+/** Text for an HTML text node or a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside a <script> element: no `<` (so no `</script>` or `<!--`), no raw line separators. */
+export function jsonForScriptTag(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** Whether a violation is about this event (same kind and subject; privileged rules name the kind). */
+export function violationMatchesEvent(violation: Violation, event: ReportEvent): boolean {
+  if (violation.kind !== event.kind) return false;
+  if (violation.rule === 'privileged') return true;
+  if (violation.subject === event.subject) return true;
+  return (event.kind === 'rename' || event.kind === 'link') && violation.subject === event.detail;
+}
+
+export function summarizeTestForHtml(test: ReportTest): HtmlTestSummary {
+  const subjects = HTML_REPORT_CATEGORIES.map(() => new Set<string>());
+  const violating: number[] = [];
+  test.events.forEach((event, i) => {
+    const rule = ruleOf(event);
+    const set = rule && subjects[(HTML_REPORT_CATEGORIES as readonly string[]).indexOf(rule)];
+    if (set) {
+      set.add(event.subject);
+      if (rule === 'write' && (event.kind === 'rename' || event.kind === 'link') && event.detail) set.add(event.detail);
+    }
+    if (test.violations.some((v) => violationMatchesEvent(v, event))) violating.push(i);
+  });
+  return { counts: subjects.map((s) => s.size), violating };
+}
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+const number = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, word: string) => `${number(n)} ${word}${n === 1 ? '' : 's'}`;
+
+function when(iso: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
+
+function header(report: Report): string {
+  const tests = report.files.flatMap((f) => f.tests);
+  const byStatus = new Map<string, number>();
+  for (const t of tests) byStatus.set(t.status, (byStatus.get(t.status) ?? 0) + 1);
+  const statuses = [...byStatus].map(([status, n]) => `${number(n)} ${status}`).join(' · ');
+  const { totals, policy } = report;
+  const meta = [
+    `<b>${escapeHtml(report.runner.name)}</b>${report.runner.version ? ` ${escapeHtml(report.runner.version)}` : ''}`,
+    `backend <b>${escapeHtml(report.vivarium.backend)}</b>`,
+    policy ? `policy <b>${escapeHtml(policy.mode)}</b> <span class="src">${escapeHtml(policy.source)}</span>` : 'no policy',
+    `vivarium ${escapeHtml(report.vivarium.version)}`,
+    `<time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(when(report.generatedAt))}</time>`,
+  ];
+  const stat = (id: string, label: string, value: number, tone: string, sub = '') =>
+    `<div class="stat${value > 0 && tone ? ` ${tone}` : ''}"><dt>${label}</dt><dd id="total-${id}">${number(value)}</dd>${sub ? `<dd class="sub">${escapeHtml(sub)}</dd>` : ''}</div>`;
+  return `<header class="top"><div class="wrap">
+<div class="heading"><h1>Vivarium report</h1><p class="meta">${meta.join('<span class="sep" aria-hidden="true"> · </span>')}</p>
+<p class="root">${escapeHtml(report.rootDir)}</p></div>
+<dl class="totals">${[
+    stat('tests', 'Tests', totals.tests, '', statuses),
+    stat('events', 'Events', totals.events, ''),
+    stat('violations', 'Violations', totals.violations, 'bad'),
+    stat('dropped', 'Dropped', totals.dropped, 'warn'),
+  ].join('')}</dl>
+</div></header>`;
+}
+
+const FILTERS = `<form class="filters" id="filters" role="search" hidden><div class="wrap">
+<label class="search"><span class="sr-only">Filter by test name, file or event subject</span><input type="search" id="q" placeholder="Filter tests, files, paths, hosts…   ( / )" autocomplete="off" spellcheck="false"></label>
+<label class="check"><input type="checkbox" id="only-violations"> only tests with violations</label>
+<label class="check"><input type="checkbox" id="only-failed"> only failed tests</label>
+<label class="kind"><span class="sr-only">Event kind</span><select id="kind"><option value="">all event kinds</option></select></label>
+<span class="actions"><button type="button" id="open-all">Expand files</button><button type="button" id="close-all">Collapse</button></span>
+<output id="shown" aria-live="polite"></output>
+</div></form>`;
+
+/** The whole report as one HTML document. Pure: same report, same bytes. */
+export function renderHtmlReport(report: Report): string {
+  const summary = {
+    kinds: EVENT_KINDS,
+    categories: HTML_REPORT_CATEGORIES,
+    tests: report.files.map((f) => f.tests.map(summarizeTestForHtml)),
+  };
+  const { totals } = report;
+  const title = `Vivarium: ${plural(totals.tests, 'test')}, ${plural(totals.violations, 'violation')}`;
+  const csp = `default-src 'none'; style-src ${sha256(HTML_REPORT_STYLE)}; script-src ${sha256(HTML_REPORT_SCRIPT)}; base-uri 'none'; form-action 'none'`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="Vivarium ${escapeHtml(report.vivarium.version)}">
+<title>${escapeHtml(title)}</title>
+<style>${HTML_REPORT_STYLE}</style>
+</head>
+<body>
+${header(report)}
+${FILTERS}
+<main class="wrap">
+<noscript><p class="notice">The list of tests is drawn by JavaScript, which is disabled. The totals above are complete; the full report is embedded in this file as JSON (element <code>#vivarium-data</code>) and written next to it as <code>vivarium-report.json</code>.</p></noscript>
+<div id="tests"></div>
+<p id="empty" class="notice" hidden>No test matches these filters.</p>
+</main>
+<script type="application/json" id="vivarium-data">${jsonForScriptTag(report)}</script>
+<script type="application/json" id="vivarium-summary">${jsonForScriptTag(summary)}</script>
+<script>${HTML_REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
