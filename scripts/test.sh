@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: unit, end to end against the real daemon (both adapters), and
-# the VM matrix when present. Ends with one "N passed, N failed" line.
+# Every test: unit, end to end against the real daemon (both adapters),
+# reliability, and the VM matrix when present. Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -15,6 +15,7 @@ run() {
 
 run "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
 run "end-to-end tests (real daemon, Vitest and Jest)" npx vitest run --project e2e --reporter=default --reporter=json --outputFile="$reports/e2e.json"
+run "reliability tests (no silent loss, containers, unprivileged workers, restarts, version skew)" npx vitest run --project reliability --reporter=default --reporter=json --outputFile="$reports/reliability.json"
 if [ -f test/vm/matrix.mjs ]; then
   run "VM matrix ({syscalls, lsm} × Debian 6.1, 6.12)" node test/vm/matrix.mjs --summary "$reports/vm.json"
 fi

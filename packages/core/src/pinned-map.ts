@@ -1,4 +1,7 @@
 // A BPF map opened from its pin on bpffs, checked against its spec.
+import { readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import { AbiMismatchError, DaemonNotRunningError, PinPermissionError, VivariumError, errnoName, syscallError } from './errors.js';
 import { type MapInfo, type MapSpec, specDifferences } from './map-spec.js';
 import { closeFd, loadLibbpf } from './native.js';
@@ -35,11 +38,45 @@ export function openPin(path: string): number {
   const code = errnoName(fd);
   if (code === 'ENOENT')
     throw new DaemonNotRunningError(`vivarium: no pinned map at ${path}: vivariumd is not running (start it as root: npx vivariumd)`);
-  if (code === 'EACCES' || code === 'EPERM')
-    throw new PinPermissionError(
-      `vivarium: cannot open ${path}: ${code} (run as root, or start vivariumd --group <group> and add this user to it)`,
-    );
+  if (code === 'EACCES' || code === 'EPERM') throw new PinPermissionError(`vivarium: cannot open ${path}: ${code} (${permissionHint(path)})`);
   throw new VivariumError(`vivarium: cannot open ${path}`, { cause: syscallError('bpf_obj_get', fd) });
+}
+
+/** What to do about a pin this process may not open. vivariumd --group
+ * records the group as the pin dir's group, so the dir says who is let in. */
+function permissionHint(path: string): string {
+  const dir = dirname(path);
+  let gid: number;
+  try {
+    gid = statSync(dir).gid;
+  } catch {
+    return 'run as root, or start vivariumd --group <group> and add this user to it';
+  }
+  if (gid === 0) return `${dir} is root's only: run as root, or start vivariumd --group <group> and add this user to it`;
+  const group = groupName(gid);
+  const member = process.getegid?.() === gid || (process.getgroups?.() ?? []).includes(gid);
+  if (member) return `this process is in group ${group}, which vivariumd shares ${dir} with, yet may not open it: check ls -l ${dir}, or restart vivariumd --group ${group}`;
+  return `vivariumd shares ${dir} with group ${group} only: sudo usermod -aG ${group} ${userName()}, then log in again`;
+}
+
+function groupName(gid: number): string {
+  try {
+    const line = readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(gid));
+    if (line) return line.split(':')[0]!;
+  } catch {
+    // no /etc/group: fall through
+  }
+  return `gid ${gid}`;
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `$USER`;
+  }
 }
 
 export class PinnedMap {

@@ -96,7 +96,7 @@ export function attach(options: AttachOptions): Attached {
     check(lib.bpf_obj_pin(metaFd, join(options.pinDir, PIN.meta)), 'pinning meta');
     return { backend: options.backend, hooks };
   } catch (err) {
-    removePins(options.pinDir);
+    removePins(options.pinDir, { keepDir: true });
     throw err;
   } finally {
     // Pins hold the kernel objects now; our handles can go.

@@ -14,6 +14,7 @@ Options:
   --ring-size BYTES  bytes per ring, a power of two >= 4096 (default 4194304)
   --dns-port PORT    UDP port whose outgoing messages are reported as DNS queries (default 53; 0: none)
   --object PATH      vivarium.bpf.o to load (default: the one shipped with @vivarium/daemon)
+  --group NAME       let members of group NAME register workers without root (default: root only)
   --json             machine-readable status
   -h, --help         this text
   --version          print the version`;
@@ -26,6 +27,8 @@ export interface Options {
   ringSize: number;
   dnsPort: number;
   objectPath: string | undefined;
+  /** Group whose members may register workers (pins root:group 0660), or undefined: root only. */
+  group: string | undefined;
   json: boolean;
 }
 
@@ -50,6 +53,7 @@ export function parseOptions(argv: string[]): Options {
         rings: { type: 'string', default: '64' },
         'ring-size': { type: 'string', default: String(4 << 20) },
         object: { type: 'string' },
+        group: { type: 'string' },
         'dns-port': { type: 'string', default: '53' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -57,7 +61,8 @@ export function parseOptions(argv: string[]): Options {
       },
     });
   } catch (err) {
-    throw new UsageError(`vivariumd: ${(err as Error).message} (see vivariumd --help)`);
+    // parseArgs explains some mistakes over several lines: keep errors to one.
+    throw new UsageError(`vivariumd: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see vivariumd --help)`);
   }
   const { values, positionals } = parsed;
   const command = values.help ? 'help' : values.version ? 'version' : (positionals[0] ?? 'run');
@@ -74,6 +79,9 @@ export function parseOptions(argv: string[]): Options {
     throw new UsageError(`vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got ${ringSize}`);
   const dnsPort = positiveInt(values['dns-port']!, '--dns-port');
   if (dnsPort > 65535) throw new UsageError(`vivariumd: --dns-port must be between 0 and 65535, got ${dnsPort}`);
+  const group = values.group;
+  if (group !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(group))
+    throw new UsageError(`vivariumd: --group must be a group name or number, got '${group}'`);
   return {
     command: command as Options['command'],
     dnsPort,
@@ -82,6 +90,7 @@ export function parseOptions(argv: string[]): Options {
     rings,
     ringSize,
     objectPath: values.object,
+    group,
     json: values.json!,
   };
 }

@@ -51,11 +51,15 @@ export function hasPins(pinDir: string): boolean {
   return existsSync(join(pinDir, PIN.meta));
 }
 
-/** Unpins everything vivariumd pins (which detaches the programs) and nothing else. */
-export function removePins(pinDir: string): void {
+/**
+ * Unpins everything vivariumd pins (which detaches the programs) and nothing
+ * else; then removes the dirs if that left them empty. `keepDir` keeps the
+ * pin dir itself: the running daemon holds its lock on that inode.
+ */
+export function removePins(pinDir: string, { keepDir = false } = {}): void {
   for (const link of linkPins(pinDir)) rmSync(join(pinDir, PIN.linkDir, link), { force: true });
   for (const name of [...MAP_PINS, ...ringPins(pinDir)]) rmSync(join(pinDir, name), { force: true });
-  for (const dir of [join(pinDir, PIN.linkDir), pinDir]) {
+  for (const dir of keepDir ? [join(pinDir, PIN.linkDir)] : [join(pinDir, PIN.linkDir), pinDir]) {
     try {
       rmdirSync(dir);
     } catch {

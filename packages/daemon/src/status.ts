@@ -1,4 +1,6 @@
 // `vivariumd status`: what is attached and who is observed, from the pins alone.
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Layout, MAP_SPECS, PIN, PinnedMap, TargetFlag, decodeStats, readMeta, u32Bytes, view, type DaemonMeta } from '@vivarium/core';
 import { daemonAlive } from './daemon-state.js';
@@ -10,20 +12,47 @@ export interface Status {
   abiVersion: number;
   daemon: { pid: number; running: boolean };
   rings: { count: number; size: number };
+  /** Who may register: the pin dir's group (null: root only). */
+  access: { group: string | null; gid: number };
   hooks: string[];
   targets: Array<{ pidnsInode: number; pid: number; slot: number; child: boolean; epoch: number }>;
   slots: Array<{ slot: number; owner: { pidnsInode: number; pid: number } | null; emitted: string; dropped: string; truncated: string }>;
 }
 
-export function readStatus(pinDir: string): Status {
-  const maps = {
-    meta: PinnedMap.open(join(pinDir, PIN.meta), MAP_SPECS.meta),
-    targets: PinnedMap.open(join(pinDir, PIN.configTargets), MAP_SPECS.config_targets),
-    owner: PinnedMap.open(join(pinDir, PIN.ringOwner), MAP_SPECS.ring_owner),
-    stats: PinnedMap.open(join(pinDir, PIN.stats), MAP_SPECS.stats),
-  };
+function openMaps(pinDir: string) {
+  // meta first: pins of another ABI are refused naming both versions.
+  const metaMap = PinnedMap.open(join(pinDir, PIN.meta), MAP_SPECS.meta);
   try {
-    const meta = readMeta(maps.meta);
+    const meta = readMeta(metaMap);
+    const opened: PinnedMap[] = [];
+    const open = (name: string, spec: (typeof MAP_SPECS)[keyof typeof MAP_SPECS]) => {
+      const map = PinnedMap.open(join(pinDir, name), spec);
+      opened.push(map);
+      return map;
+    };
+    try {
+      return {
+        meta,
+        maps: {
+          meta: metaMap,
+          targets: open(PIN.configTargets, MAP_SPECS.config_targets),
+          owner: open(PIN.ringOwner, MAP_SPECS.ring_owner),
+          stats: open(PIN.stats, MAP_SPECS.stats),
+        },
+      };
+    } catch (err) {
+      for (const map of opened) map.close();
+      throw err;
+    }
+  } catch (err) {
+    metaMap.close();
+    throw err;
+  }
+}
+
+export function readStatus(pinDir: string): Status {
+  const { meta, maps } = openMaps(pinDir);
+  try {
     const K = Layout.viv_target_key;
     const T = Layout.viv_target;
     const O = Layout.viv_owner;
@@ -63,6 +92,7 @@ export function readStatus(pinDir: string): Status {
       abiVersion: meta.abiVersion,
       daemon: { pid: meta.daemonPid, running: daemonAlive(meta) },
       rings: { count: meta.ringCount, size: meta.ringSize },
+      access: pinAccess(pinDir),
       hooks: linkPins(pinDir),
       targets,
       slots,
@@ -72,12 +102,23 @@ export function readStatus(pinDir: string): Status {
   }
 }
 
+function pinAccess(pinDir: string): Status['access'] {
+  const gid = statSync(pinDir).gid;
+  if (gid === 0) return { group: null, gid };
+  try {
+    return { group: execFileSync('getent', ['group', String(gid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(':')[0]!, gid };
+  } catch {
+    return { group: String(gid), gid };
+  }
+}
+
 export function formatStatus(s: Status): string {
   const lines = [
     `vivariumd ${s.daemon.running ? `running (pid ${s.daemon.pid})` : `not running (last pid ${s.daemon.pid}; programs stay attached through pinned links)`}`,
     `backend:  ${s.backend}`,
     `pin dir:  ${s.pinDir} (ABI ${s.abiVersion})`,
     `rings:    ${s.rings.count} × ${s.rings.size} bytes`,
+    `access:   ${s.access.group === null ? 'root only' : `root and group ${s.access.group}`}`,
     `hooks:    ${s.hooks.join(', ') || 'none'}`,
     `targets:  ${s.targets.length}`,
     ...s.targets.map((t) => `  pid ${t.pid} (pidns ${t.pidnsInode}) → slot ${t.slot}${t.child ? ' (child)' : ''}, epoch ${t.epoch}`),

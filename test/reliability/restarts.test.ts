@@ -1,0 +1,198 @@
+// Restarts: programs stay attached through pinned links, so a daemon killed
+// with SIGKILL and started again keeps every registered worker and attaches
+// nothing twice; `vivariumd stop` removes what it pinned and nothing else;
+// one pin dir is served by one daemon, however they are started.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { VIVARIUMD } from '../helpers/daemon.js';
+import { skipKernelTests } from '../helpers/kernel.js';
+import { type Daemon, pinDirFor, startDaemon, status, vivariumd, wipe } from './lib/daemon.js';
+import { WorkerProcess } from './lib/worker.js';
+
+const PIN_DIR = pinDirFor('restart');
+const RACE_DIR = pinDirFor('race');
+const ARGS = ['--rings', '4', '--ring-size', String(1 << 20)];
+const skip = skipKernelTests();
+
+const bpftool = <T>(args: string[]): T => JSON.parse(execFileSync('bpftool', ['--json', ...args], { encoding: 'utf8' })) as T;
+
+/** A program's name as the kernel keeps it (BPF_OBJ_NAME_LEN). */
+const kernelName = (name: string) => name.slice(0, 15);
+
+/** The kernel's view: every link whose program uses this pin dir's config_targets. */
+function attachedHooks(pinDir: string): Array<{ link: number; prog: number; name: string }> {
+  const targets = bpftool<{ id: number }>(['map', 'show', 'pinned', `${pinDir}/config_targets`]).id;
+  const progs = new Map(
+    bpftool<Array<{ id: number; name: string; map_ids?: number[] }>>(['prog', 'show'])
+      .filter((p) => p.map_ids?.includes(targets))
+      .map((p) => [p.id, p.name]),
+  );
+  return bpftool<Array<{ id: number; prog_id: number }>>(['link', 'show'])
+    .filter((l) => progs.has(l.prog_id))
+    .map((l) => ({ link: l.id, prog: l.prog_id, name: progs.get(l.prog_id)! }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Unpinning a link frees its program a moment later (deferred work): wait for it. */
+async function programsFreed(progs: number[]): Promise<number[]> {
+  let alive = progs;
+  for (let i = 0; i < 50 && alive.length; i++) {
+    if (i) await new Promise((resolve) => setTimeout(resolve, 100));
+    const live = new Set(bpftool<Array<{ id: number }>>(['prog', 'show']).map((p) => p.id));
+    alive = progs.filter((id) => live.has(id));
+  }
+  return alive;
+}
+
+describe.skipIf(skip)('restarts and stop', () => {
+  let daemon: Daemon;
+  let dir: string;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    await wipe(PIN_DIR);
+    await wipe(RACE_DIR);
+    dir = mkdtempSync(join(tmpdir(), 'vivarium-restart-'));
+  });
+
+  afterAll(async () => {
+    for (const w of workers) await w.kill();
+    await daemon?.kill();
+    await wipe(PIN_DIR);
+    await wipe(RACE_DIR);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('SIGKILL and restart: the registered worker keeps its events, each hook is attached once', async () => {
+    const marker = join(dir, 'restart.txt');
+    writeFileSync(marker, 'x');
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    const { worker, hello } = await WorkerProcess.start(PIN_DIR);
+    workers.push(worker);
+    const opensOfMarker = async () => {
+      await worker.send({ cmd: 'open', path: marker });
+      const drained = await worker.drain();
+      return drained.events.filter((e) => e.kind === 'file_open' && e.path === marker).length;
+    };
+    await worker.drain();
+    expect(await opensOfMarker()).toBe(1);
+    const hooksBefore = attachedHooks(PIN_DIR);
+    const pinnedHooks = status(PIN_DIR).hooks;
+    expect(pinnedHooks).toEqual(expect.arrayContaining(['viv_exec', 'viv_exit', 'viv_fork']));
+    expect(hooksBefore.map((h) => h.name)).toEqual(pinnedHooks.map(kernelName)); // one link per hook
+    const firstPid = daemon.process.pid;
+
+    expect(await daemon.kill('SIGKILL')).toBe('SIGKILL');
+    expect(await opensOfMarker()).toBe(1); // no daemon process, programs still attached
+    expect(status(PIN_DIR).daemon).toEqual({ pid: firstPid, running: false });
+
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    expect(daemon.output()).toContain(`adopted the pins of vivariumd pid ${firstPid}`);
+    const after = status(PIN_DIR);
+    expect(after.daemon).toEqual({ pid: daemon.process.pid, running: true });
+    expect(after.targets).toContainEqual(expect.objectContaining({ pid: hello.pid, slot: hello.slot, child: false }));
+    expect(after.hooks).toEqual(pinnedHooks);
+    expect(attachedHooks(PIN_DIR)).toEqual(hooksBefore); // the same links, none added
+    expect(await opensOfMarker()).toBe(1); // once, not twice
+  });
+
+  test('vivariumd stop removes everything it pinned and nothing else', async () => {
+    // Someone else's pins in the same dir: a map, and a dir holding another.
+    execFileSync('bpftool', ['map', 'create', `${PIN_DIR}/unrelated`, 'type', 'array', 'key', '4', 'value', '4', 'entries', '1', 'name', 'unrelated']);
+    mkdirSync(`${PIN_DIR}/other-tool`);
+    execFileSync('bpftool', ['map', 'create', `${PIN_DIR}/other-tool/map`, 'type', 'hash', 'key', '4', 'value', '4', 'entries', '1', 'name', 'other']);
+    try {
+      const ours = attachedHooks(PIN_DIR);
+      expect(ours).toHaveLength(status(PIN_DIR).hooks.length);
+
+      const stopped = vivariumd(['stop', '--pin-dir', PIN_DIR]);
+      expect(stopped.stdout.trim()).toBe(`vivariumd: stopped vivariumd pid ${daemon.process.pid}; ${PIN_DIR} unpinned`);
+      expect(await daemon.exited).toBe(0);
+      expect(readdirSync(PIN_DIR).sort()).toEqual(['other-tool', 'unrelated']);
+      expect(readdirSync(`${PIN_DIR}/other-tool`)).toEqual(['map']);
+      expect(bpftool<{ name: string }>(['map', 'show', 'pinned', `${PIN_DIR}/unrelated`]).name).toBe('unrelated');
+      // Unpinning the links detached the programs: the kernel frees them.
+      expect(await programsFreed(ours.map((h) => h.prog))).toEqual([]);
+    } finally {
+      rmSync(PIN_DIR, { recursive: true, force: true });
+    }
+  });
+
+  test('stop after the daemon died unpins its programs too', async () => {
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    const ours = attachedHooks(PIN_DIR);
+    await daemon.kill('SIGKILL');
+    const stopped = vivariumd(['stop', '--pin-dir', PIN_DIR]);
+    expect(stopped.stdout.trim()).toBe(`vivariumd: no daemon was running; unpinned ${PIN_DIR} (programs detached)`);
+    expect(await programsFreed(ours.map((h) => h.prog))).toEqual([]);
+    expect(() => readdirSync(PIN_DIR)).toThrow(/ENOENT/);
+  });
+
+  test('a killed daemon not yet reaped by its parent (a zombie) does not block a restart or stop', async () => {
+    // sh starts the daemon and becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${VIVARIUMD}" --pin-dir ${PIN_DIR} ${ARGS.join(' ')} & exec sleep 600`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      const zombiePid = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 30_000);
+        parent.stdout!.on('data', (d) => {
+          output += d;
+          const ready = /ready: .* pid (\d+)/.exec(output);
+          if (ready) {
+            clearTimeout(timer);
+            resolve(Number(ready[1]));
+          }
+        });
+      });
+      process.kill(zombiePid, 'SIGKILL');
+      for (let i = 0; i < 50 && !readFileSync(`/proc/${zombiePid}/stat`, 'utf8').includes(') Z '); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(readFileSync(`/proc/${zombiePid}/stat`, 'utf8')).toContain(') Z ');
+
+      daemon = await startDaemon(PIN_DIR, ARGS);
+      expect(daemon.output()).toContain(`adopted the pins of vivariumd pid ${zombiePid}`);
+      await daemon.kill('SIGKILL');
+      const stopped = vivariumd(['stop', '--pin-dir', PIN_DIR]);
+      expect(stopped.stdout.trim()).toBe(`vivariumd: no daemon was running; unpinned ${PIN_DIR} (programs detached)`);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
+  test('a second daemon on a served pin dir refuses in one line, and the first keeps serving', async () => {
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    const second = vivariumd(['--pin-dir', PIN_DIR, ...ARGS]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(
+      `vivariumd: ${PIN_DIR} is already served by vivariumd pid ${daemon.process.pid} (vivariumd stop --pin-dir ${PIN_DIR}, or use another --pin-dir)\n`,
+    );
+    expect(status(PIN_DIR).daemon).toEqual({ pid: daemon.process.pid, running: true });
+    const { worker, hello } = await WorkerProcess.start(PIN_DIR);
+    workers.push(worker);
+    expect(hello.registered).toBe(true);
+    await worker.send({ cmd: 'exit' });
+  });
+
+  test('two daemons started at the same moment: exactly one serves, the other refuses, nothing is torn down', async () => {
+    for (let round = 0; round < 3; round++) {
+      const outcomes = await Promise.allSettled([startDaemon(RACE_DIR, ARGS), startDaemon(RACE_DIR, ARGS)]);
+      const served = outcomes.filter((o): o is PromiseFulfilledResult<Daemon> => o.status === 'fulfilled');
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(served, `round ${round}`).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(String(refused[0]!.reason)).toMatch(new RegExp(`vivariumd: ${RACE_DIR} is already served by (vivariumd pid \\d+|another vivariumd, still starting)`));
+      const { worker, hello } = await WorkerProcess.start(RACE_DIR);
+      workers.push(worker);
+      expect(hello.registered, hello.message).toBe(true);
+      expect(attachedHooks(RACE_DIR).map((h) => h.name)).toEqual(status(RACE_DIR).hooks.map(kernelName));
+      await worker.send({ cmd: 'exit' });
+      await served[0]!.value.kill();
+      expect(() => readdirSync(RACE_DIR)).toThrow(/ENOENT/);
+    }
+  });
+});
