@@ -81,8 +81,39 @@ export const vitestRunner: Runner = {
   },
 };
 
+export const jestRunner: Runner = {
+  name: 'jest',
+  run({ dir = 'scenarios', files = [], env = {}, extraArgs = [] } = {}) {
+    const report = join(mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-')), 'report.json');
+    const command = [
+      process.execPath,
+      `${REPO}node_modules/jest/bin/jest.js`,
+      '--config',
+      `${REPO}test/e2e/fixtures/jest.config.cjs`,
+      '--maxWorkers=2',
+      '--ci',
+      '--json',
+      `--outputFile=${report}`,
+      ...extraArgs,
+      ...files,
+    ];
+    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'jest' });
+  },
+};
+
 /** `FAILS[a;b]: …` titles must fail with a message containing a and b; others must pass. */
 export function expectationOf(title: string): { fails: boolean; mentions: string[] } {
   const match = /^FAILS\[(.*)\]:/.exec(title);
   return match ? { fails: true, mentions: match[1]!.split(';') } : { fails: false, mentions: [] };
+}
+
+/** Scenarios whose outcome is not the one their title asks for, each with why. */
+export function wrongOutcomes(results: ScenarioResult[]): string[] {
+  return results.flatMap((r) => {
+    const { fails, mentions } = expectationOf(r.title);
+    if (!fails) return r.status === 'passed' ? [] : [`${r.file} › ${r.title}: ${r.status}\n${r.failure}`];
+    if (r.status !== 'failed') return [`${r.file} › ${r.title}: expected to fail, ${r.status}`];
+    const absent = mentions.filter((m) => !r.failure.includes(m));
+    return absent.length ? [`${r.file} › ${r.title}: message lacks ${absent.join(', ')}:\n${r.failure}`] : [];
+  });
 }

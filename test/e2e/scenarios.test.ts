@@ -4,9 +4,9 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type RunResult, type Runner, expectationOf, vitestRunner } from './runners.js';
+import { type RunResult, type Runner, expectationOf, jestRunner, vitestRunner, wrongOutcomes } from './runners.js';
 
-const runners: Runner[] = [vitestRunner];
+const runners: Runner[] = [vitestRunner, jestRunner];
 const scenarioFiles = readdirSync(fileURLToPath(new URL('./scenarios', import.meta.url))).filter((f) => f.endsWith('.test.cjs'));
 const skip = skipKernelTests();
 
@@ -23,14 +23,7 @@ describe.skipIf(skip).each(runners)('$name adapter', (runner) => {
 
   test('every scenario has the expected outcome', () => {
     expect(run.results.length).toBeGreaterThan(10);
-    const wrong = run.results.flatMap((r) => {
-      const { fails, mentions } = expectationOf(r.title);
-      if (!fails) return r.status === 'passed' ? [] : [`${r.file} › ${r.title}: ${r.status}\n${r.failure}`];
-      if (r.status !== 'failed') return [`${r.file} › ${r.title}: expected to fail, ${r.status}`];
-      const absent = mentions.filter((m) => !r.failure.includes(m));
-      return absent.length ? [`${r.file} › ${r.title}: message lacks ${absent.join(', ')}:\n${r.failure}`] : [];
-    });
-    expect(wrong).toEqual([]);
+    expect(wrongOutcomes(run.results)).toEqual([]);
   });
 
   test('with no daemon, matchers fail clearly and other tests pass', () => {
@@ -49,5 +42,16 @@ describe.skipIf(skip)('vitest pools', () => {
     const run = vitestRunner.run({ files: ['isolation'], extraArgs: ['--pool=threads'] });
     expect(run.exitCode).not.toBe(0);
     expect(run.output).toContain("set test.pool to 'forks'");
+  });
+});
+
+// Not shared: @vivarium/jest drains at the test function's own boundaries
+// (jest-circus events), so beforeEach/afterEach work is no test's; Vitest
+// offers no such boundary, and its adapter's window encloses the hooks.
+describe.skipIf(skip)('jest adapter only', () => {
+  test("events of beforeEach/afterEach hooks are not the test's", () => {
+    const run = jestRunner.run({ dir: 'scenarios-jest-hooks' });
+    expect(run.results.length, run.output).toBe(4);
+    expect(wrongOutcomes(run.results)).toEqual([]);
   });
 });

@@ -113,14 +113,9 @@ describe.skipIf(skip)('containers and pid reuse', () => {
     await next.worker.send({ cmd: 'exit' });
   });
 
-  // KNOWN BUG (reported, not fixed here: it lives in bpf/ and core): the exit
-  // hook and Worker.unregister() delete only the worker's own config_targets
-  // entry. A child that outlives its worker keeps its entry (slot, old epoch),
-  // so the next worker to claim that slot receives the orphan's events, and
-  // with epochs restarting at 1 the Session attributes them to its tests
-  // (route() keeps every epoch >= the test's start). Remove `.fails` once
-  // registration (or exit) sweeps the slot's orphaned child entries.
-  test.fails('children that outlive their worker never reach the next owner of its slot', async () => {
+  // Registration (and unregistration) sweeps the slot's config_targets
+  // entries, so a child that outlived its worker is no longer followed.
+  test('children that outlive their worker never reach the next owner of its slot', async () => {
     const marker = join(dir, 'orphan.txt');
     writeFileSync(marker, 'x');
     const first = await start();

@@ -67,11 +67,12 @@ export class RingReader {
         const header = this.data.getUint32(at, true);
         if (header & BUSY) break; // still being written: leave it for the next read
         const length = header & ~(BUSY | DISCARD);
-        if (!(header & DISCARD)) {
-          sink(this.data, at + HEADER, length);
-          count++;
-        }
+        // Step past the record first: a sink that throws must not wedge the ring.
         cons += (length + HEADER + 7) & ~7;
+        if (!(header & DISCARD)) {
+          count++;
+          sink(this.data, at + HEADER, length);
+        }
       }
     } finally {
       this.consumer[0] = BigInt(cons);

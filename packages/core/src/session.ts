@@ -167,7 +167,7 @@ export class Session {
     if (!this.testEvents) return;
     this.testDropped += dropped;
     for (const event of events) {
-      if (event.epoch >= this.testStartEpoch) this.testEvents.push(event);
+      if (event.epoch >= this.testStartEpoch && event.epoch <= this.worker!.currentEpoch) this.testEvents.push(event);
       else this.stray++;
     }
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Abi, BackendCode, Layout, TargetFlag } from './abi.generated.js';
 import { u32Bytes, view } from './bytes.js';
 import { decodeEvent } from './decode.js';
-import { AbiMismatchError, DaemonNotRunningError, NoFreeSlotError } from './errors.js';
+import { AbiMismatchError, DaemonNotRunningError, DecodeError, NoFreeSlotError } from './errors.js';
 import type { VivariumEvent } from './events.js';
 import { MAP_SPECS } from './map-spec.js';
 import { BPF_ANY, BPF_NOEXIST, PinnedMap, openPin } from './pinned-map.js';
@@ -132,7 +132,10 @@ export class Worker {
       try {
         ringFd = openPin(join(pinDir, PIN.ring(slot)));
         const ring = new RingReader(ringFd);
-        ring.consume(() => {}); // a previous owner's leftovers
+        // Children of a previous owner may outlive it: stop following them,
+        // then drop what they and their parent left in the ring.
+        forgetSlot(targets, slot);
+        ring.consume(() => {});
         const flags = options.followChildren === false ? 0 : TargetFlag.FOLLOW_CHILDREN;
         const worker = new Worker(pinDir, slot, key, flags, { targets, owner, stats, meta: metaMap }, ring, ringFd, meta);
         worker.writeTarget();
@@ -171,11 +174,17 @@ export class Worker {
   /** Everything the kernel has written for this worker so far. */
   drain(): DrainResult {
     const events: VivariumEvent[] = [];
+    let undecodable = 0;
     this.ring.consume((dv, offset, length) => {
-      events.push(decodeEvent(dv, offset, length));
+      try {
+        events.push(decodeEvent(dv, offset, length));
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        undecodable++; // counted as lost, never silently skipped
+      }
     });
     const dropped = this.stats().dropped;
-    const lost = Number(dropped - this.droppedSeen);
+    const lost = Number(dropped - this.droppedSeen) + undecodable;
     this.droppedSeen = dropped;
     return { events, dropped: lost };
   }
@@ -185,6 +194,7 @@ export class Worker {
     if (this.closed) return;
     this.closed = true;
     this.maps.targets.delete(this.key);
+    forgetSlot(this.maps.targets, this.slot);
     const ownerKey = u32Bytes(this.slot);
     const current = this.maps.owner.lookup(ownerKey);
     if (current && sameOwner(current, this.key)) this.maps.owner.delete(ownerKey);
@@ -200,6 +210,15 @@ export class Worker {
     dv.setUint32(Layout.viv_target.flags.offset, this.targetFlags, true);
     dv.setUint32(Layout.viv_target.epoch.offset, this.epoch, true);
     this.maps.targets.update(this.key, value, BPF_ANY);
+  }
+}
+
+/** Deletes every config_targets entry that sends events to `slot`. */
+function forgetSlot(targets: PinnedMap, slot: number): void {
+  const T = Layout.viv_target;
+  for (const key of [...targets.keys()]) {
+    const value = targets.lookup(key);
+    if (value && view(value).getUint32(T.slot.offset, true) === slot) targets.delete(key);
   }
 }
 
