@@ -27,6 +27,8 @@ done
 
 say "a sandbox violation, caught (examples/vitest-basic/demo/violation.test.ts, expected to fail)"
 (cd examples/vitest-basic && npx vitest run demo/ 2>&1 | sed -n '/FAIL/,/⎯⎯⎯\[1\/1\]/p' | head -30) || true
+say "the same violation under Jest (examples/jest-basic/demo)"
+(cd examples/jest-basic && npx jest demo/ 2>&1 | sed -n "/●/,/Received/p" | head -12) || true
 
 say "vivariumd status"
 "${VIVARIUMD[@]}" status

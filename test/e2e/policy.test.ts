@@ -18,8 +18,13 @@ function freshProject(): string {
   return dir;
 }
 
-function vitest(dir: string, env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run'], {
+const RUNNERS = {
+  vitest: [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run'],
+  jest: [join(REPO, 'node_modules/jest/bin/jest.js'), '--ci'],
+} as const;
+
+function runTests(runner: keyof typeof RUNNERS, dir: string, env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [...RUNNERS[runner]], {
     cwd: dir,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     encoding: 'utf8',
@@ -31,16 +36,18 @@ function vitest(dir: string, env: Record<string, string> = {}) {
 
 const testsOf = (report: Report) => report.files.flatMap((f) => f.tests);
 
-describe.skipIf(skip)('policy', () => {
+describe.skipIf(skip).each(['vitest', 'jest'] as const)('policy under %s', (runner) => {
   let dir: string;
   beforeAll(() => {
     dir = freshProject();
   });
+  const vitest = (d: string, env: Record<string, string> = {}) => runTests(runner, d, env);
 
   test('enforce: an allowed test passes, a write outside the globs fails naming the rule', () => {
     const run = vitest(dir, { VIVARIUM_POLICY: 'enforce.policy.json' });
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/✓ reads its input and writes its output inside the project/);
+    expect(run.output).toMatch(/writes a scratch file in a temp dir/);
     expect(run.output).toContain('vivarium policy (');
     expect(run.output).toMatch(/open \(write\+create\+truncate\) \/tmp\/vivarium-policy-\w+\/scratch.txt: not in allow.write/);
     const tests = testsOf(run.report);
@@ -65,7 +72,7 @@ describe.skipIf(skip)('policy', () => {
   test('the JSON and HTML reports list every test with its events', () => {
     const run = vitest(dir);
     expect(run.code, run.output).toBe(0);
-    expect(run.report).toMatchObject({ runner: { name: 'vitest' }, vivarium: { backend: expect.stringMatching(/syscalls|lsm/) } });
+    expect(run.report).toMatchObject({ runner: { name: runner }, vivarium: { backend: expect.stringMatching(/syscalls|lsm/) } });
     const first = testsOf(run.report)[0]!;
     expect(first.events).toContainEqual(expect.objectContaining({ kind: 'file_open', subject: join(dir, 'data/input.txt'), detail: 'read' }));
     expect(first.events).toContainEqual(expect.objectContaining({ kind: 'mkdir', subject: join(dir, 'out') }));

@@ -26,6 +26,7 @@ export * from './report/compact.js';
 export * from './report/spool.js';
 export * from './report/build.js';
 export * from './report/html.js';
+export * from './report/run-report.js';
 export * from './proc.js';
 export * from './ring-reader.js';
 export * from './session.js';
