@@ -20,8 +20,10 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Scenario directory under test/e2e (default `scenarios`). */
+  /** Scenario directory under test/e2e (default `scenarios`), or an absolute path. */
   dir?: string;
+  /** A project whose node_modules hold the runner (default: this repository). */
+  home?: string;
   /** File name filters. */
   files?: string[];
   env?: Record<string, string>;
@@ -35,9 +37,9 @@ export interface Runner {
 
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
-function runAndRead(command: string[], reportPath: string, env: Record<string, string>): RunResult {
+function runAndRead(command: string[], reportPath: string, env: Record<string, string>, cwd = REPO): RunResult {
   const child = spawnSync(command[0]!, command.slice(1), {
-    cwd: REPO,
+    cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     encoding: 'utf8',
     timeout: 300_000,
@@ -64,11 +66,11 @@ function runAndRead(command: string[], reportPath: string, env: Record<string, s
 
 export const vitestRunner: Runner = {
   name: 'vitest',
-  run({ dir = 'scenarios', files = [], env = {}, extraArgs = [] } = {}) {
+  run({ dir = 'scenarios', home = REPO, files = [], env = {}, extraArgs = [] } = {}) {
     const report = join(mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-')), 'report.json');
     const command = [
       process.execPath,
-      `${REPO}node_modules/vitest/vitest.mjs`,
+      join(home, 'node_modules/vitest/vitest.mjs'),
       'run',
       '--config',
       `${REPO}test/e2e/fixtures/vitest.config.mjs`,
@@ -77,17 +79,17 @@ export const vitestRunner: Runner = {
       ...extraArgs,
       ...files,
     ];
-    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'vitest' });
+    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'vitest' }, home);
   },
 };
 
 export const jestRunner: Runner = {
   name: 'jest',
-  run({ dir = 'scenarios', files = [], env = {}, extraArgs = [] } = {}) {
+  run({ dir = 'scenarios', home = REPO, files = [], env = {}, extraArgs = [] } = {}) {
     const report = join(mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-')), 'report.json');
     const command = [
       process.execPath,
-      `${REPO}node_modules/jest/bin/jest.js`,
+      join(home, 'node_modules/jest/bin/jest.js'),
       '--config',
       `${REPO}test/e2e/fixtures/jest.config.cjs`,
       '--maxWorkers=2',
@@ -97,7 +99,7 @@ export const jestRunner: Runner = {
       ...extraArgs,
       ...files,
     ];
-    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'jest' });
+    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'jest' }, home);
   },
 };
 
