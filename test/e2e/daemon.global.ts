@@ -1,9 +1,9 @@
 // globalSetup of the e2e project: one real daemon for the whole run.
-import { startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { startDaemon, type Daemon } from '../helpers/daemon.js';
 import { skipKernelTests } from '../helpers/kernel.js';
 
 export const E2E_PIN_DIR = process.env.VIVARIUM_E2E_PIN_DIR ?? '/sys/fs/bpf/vivarium-e2e';
-let daemon: RunningDaemon | undefined;
+let daemon: Daemon | undefined;
 
 export async function setup(): Promise<void> {
   if (skipKernelTests()) return;

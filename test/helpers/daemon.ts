@@ -1,52 +1,68 @@
-// Starts the real vivariumd on a pin dir of its own and stops it.
+// The real vivariumd for tests: spawned on a pin dir of the test's own,
+// ready once it says so, killed with any signal.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { REPO } from './kernel.js';
 
 export const VIVARIUMD = `${REPO}packages/daemon/bin/vivariumd.js`;
 
-export interface RunningDaemon {
+export interface Daemon {
   pinDir: string;
   process: ChildProcess;
-  output: () => string;
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process ended. */
+  exited: Promise<number | string>;
+  kill(signal?: NodeJS.Signals): Promise<number | string>;
+  /** SIGTERM: detach and unpin. */
   stop(): Promise<void>;
 }
+
+/** Daemons spawned by this process that are still running, with their pin dirs. */
+export const liveDaemons = new Map<ChildProcess, string>();
 
 export function vivariumd(args: string[]): string {
   return execFileSync(process.execPath, [VIVARIUMD, ...args], { encoding: 'utf8', stdio: 'pipe' });
 }
 
-export async function startDaemon(pinDir: string, args: string[] = []): Promise<RunningDaemon> {
+/** Starts vivariumd as it is (a restart finds the old pins). */
+export async function spawnDaemon(pinDir: string, args: string[] = []): Promise<Daemon> {
+  const child = spawn(process.execPath, [VIVARIUMD, '--pin-dir', pinDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  liveDaemons.set(child, pinDir);
+  let output = '';
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      liveDaemons.delete(child);
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vivariumd did not become ready in 30 s:\n${output}`)), 30_000);
+    const onData = (d: Buffer) => {
+      output += d;
+      if (output.includes('ready:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`vivariumd exited with ${code}:\n${output}`));
+    });
+  });
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return { pinDir, process: child, output: () => output, exited, kill, stop: async () => void (await kill('SIGTERM')) };
+}
+
+/** Stops whatever serves `pinDir`, then starts a fresh daemon there. */
+export async function startDaemon(pinDir: string, args: string[] = []): Promise<Daemon> {
   try {
     vivariumd(['stop', '--pin-dir', pinDir]);
   } catch {
     // nothing to stop
   }
-  const child = spawn(process.execPath, [VIVARIUMD, '--pin-dir', pinDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vivariumd did not become ready in 30 s:\n${output}`)), 30_000);
-    child.stdout!.on('data', () => {
-      if (output.includes('ready:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`vivariumd exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    pinDir,
-    process: child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
+  return spawnDaemon(pinDir, args);
 }

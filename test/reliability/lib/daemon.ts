@@ -2,60 +2,13 @@
 // test/helpers/daemon.ts (restarts must find the old pins), killed with any
 // signal, and every pin dir wiped afterwards. Pin dirs are
 // /sys/fs/bpf/vivarium-rel-*, never anyone else's.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { VIVARIUMD } from '../../helpers/daemon.js';
+import { VIVARIUMD, liveDaemons } from '../../helpers/daemon.js';
+
+export { type Daemon, spawnDaemon as startDaemon } from '../../helpers/daemon.js';
 
 export const pinDirFor = (name: string) => `/sys/fs/bpf/vivarium-rel-${name}`;
-
-export interface Daemon {
-  pinDir: string;
-  process: ChildProcess;
-  output(): string;
-  /** Resolves with the exit code (or signal name) once the process ended. */
-  exited: Promise<number | string>;
-  kill(signal?: NodeJS.Signals): Promise<number | string>;
-}
-
-const spawned = new Map<ChildProcess, string>();
-
-export async function startDaemon(pinDir: string, args: string[] = []): Promise<Daemon> {
-  const child = spawn(process.execPath, [VIVARIUMD, '--pin-dir', pinDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  spawned.set(child, pinDir);
-  let output = '';
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => {
-      spawned.delete(child);
-      resolve(code ?? signal ?? 'unknown');
-    }),
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vivariumd did not become ready in 30 s:\n${output}`)), 30_000);
-    const onData = (d: Buffer) => {
-      output += d;
-      if (output.includes('ready:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`vivariumd exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    pinDir,
-    process: child,
-    output: () => output,
-    exited,
-    async kill(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
 
 export interface CliResult {
   code: number;
@@ -87,7 +40,7 @@ export function status(pinDir: string): StatusJson {
 
 /** Kills daemons this file started, unpins, and removes whatever a test left in the dir. */
 export async function wipe(pinDir: string): Promise<void> {
-  for (const [child, dir] of spawned) {
+  for (const [child, dir] of liveDaemons) {
     if (dir !== pinDir) continue;
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
