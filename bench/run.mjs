@@ -1,102 +1,122 @@
 #!/usr/bin/env node
-// npm run bench: overhead of Vivarium on an open+close loop, and decode
-// throughput, as ratios against a baseline measured in the same run.
-// Interleaved rounds; medians. Root only (it attaches the real daemon).
-import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// npm run bench: Vivarium's overhead against the alternatives, as ratios to
+// baselines measured in the same run, medians of interleaved rounds.
+//   micro    open+close (1 and 2 processes), exec, connect loops: detached /
+//            floor / unregistered / registered
+//   decode   Node drain+decode vs a C libbpf consumer of the same ring
+//   suite    a generated suite under Vitest (and Jest when installed):
+//            plain / with Vivarium / under strace
+//   profile  causes: BPF run time per program, perf top symbols, decoder
+//            self time, set-up cost
+// Env: BENCH_ROUNDS, BENCH_ITERATIONS, BENCH_QUICK=1, BENCH_ONLY=micro,decode,suite,profile,
+// BENCH_SUITE_ROUNDS, BENCH_DECODE_EVENTS, BENCH_SUITE_FILES, BENCH_SUITE_TESTS,
+// BENCH_RING_SIZE, BENCH_PERF=0, BENCH_PUBLISH=1|0. Root only. See BENCHMARKS.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { BENCH, BUILD, FLOOR_OBJECT, REPO, ensureBuildDir, foreignHooks, readOptions, run, warnIfContaminated } from './lib.mjs';
+import { runMicro } from './micro.mjs';
+import { runDecode } from './decode.mjs';
+import { runSuite } from './suite.mjs';
+import { runProfile } from './profile.mjs';
+import { renderMarkdown, renderText } from './report.mjs';
+import { renderSvg } from './plot.mjs';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const VIVARIUMD = `${repo}packages/daemon/bin/vivariumd.js`;
-const PIN_DIR = '/sys/fs/bpf/vivarium-bench';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200_000);
-const DECODE_EVENTS = Number(process.env.BENCH_DECODE_EVENTS ?? 150_000);
+const log = (line) => process.stderr.write(`${line}\n`);
 
-if (process.getuid() !== 0) {
-  console.error('bench: run as root (it loads BPF programs)');
-  process.exit(1);
+function preflight() {
+  if (process.getuid() !== 0) throw new Error('bench: run as root (it loads BPF programs)');
+  if (!existsSync('/sys/fs/bpf/') || !run('stat', ['-f', '-c', '%T', '/sys/fs/bpf']).includes('bpf'))
+    throw new Error('bench: bpffs is not mounted (mount -t bpf bpf /sys/fs/bpf)');
+  if (!existsSync(`${REPO}packages/daemon/bpf/vivarium.bpf.o`) || !existsSync(`${REPO}packages/core/dist/index.js`))
+    throw new Error('bench: build first (npm run build)');
+  run('make', ['-s', '-C', `${REPO}bpf`, 'build/floor.bpf.o']);
+  if (!existsSync(FLOOR_OBJECT)) throw new Error(`bench: ${FLOOR_OBJECT} was not built`);
 }
 
-const env = { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIR };
-const measure = (mode, n) => JSON.parse(execFileSync(process.execPath, [`${repo}bench/open-loop.mjs`, mode, String(n)], { env, encoding: 'utf8' }));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-execFileSync('make', ['-s', '-C', `${repo}bpf`, 'build/floor.bpf.o'], { stdio: 'inherit' });
-const FLOOR_OBJECT = `${repo}bpf/build/floor.bpf.o`;
-
-async function startDaemon(extraArgs = []) {
+function version(pkg) {
   try {
-    execFileSync(process.execPath, [VIVARIUMD, 'stop', '--pin-dir', PIN_DIR], { stdio: 'ignore' });
-  } catch {}
-  const child = spawn(process.execPath, [VIVARIUMD, '--pin-dir', PIN_DIR, '--ring-size', String(1 << 26), '--rings', '4', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('ready:')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`vivariumd exited ${code}: ${out}`)));
-  });
-  return async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    return JSON.parse(readFileSync(`${REPO}node_modules/${pkg}/package.json`, 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: cpus().length,
+    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    kernel: run('uname', ['-r']).trim(),
+    node: process.version,
+    vitest: version('vitest'),
+    jest: version('jest'),
   };
 }
 
-const samples = { detached: [], floor: [], unregistered: [], registered: [], decode: [] };
-let dropped = 0;
-for (let round = 1; round <= ROUNDS; round++) {
-  samples.detached.push(measure('plain', ITERATIONS).ns);
-  const stopFloor = await startDaemon(['--object', FLOOR_OBJECT]);
-  try {
-    samples.floor.push(measure('plain', ITERATIONS).ns);
-  } finally {
-    await stopFloor();
-  }
-  const stop = await startDaemon();
-  try {
-    samples.unregistered.push(measure('plain', ITERATIONS).ns);
-    const reg = measure('registered', ITERATIONS);
-    samples.registered.push(reg.ns);
-    dropped += reg.dropped;
-    const dec = measure('decode', DECODE_EVENTS);
-    if (dec.dropped) throw new Error(`bench: ${dec.dropped} events dropped while filling the ring`);
-    samples.decode.push(dec.events / (dec.ns / 1e9));
-  } finally {
-    await stop();
-  }
-  process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+/** Unique foreign programs seen at any check during the run. */
+function uniqueHooks(lists) {
+  const seen = new Map();
+  for (const h of lists.flat()) seen.set(h.progId, h);
+  return [...seen.values()];
 }
 
-const base = median(samples.detached);
-const perOp = (ns) => `${(ns / ITERATIONS).toFixed(0)} ns/op`;
-const rows = [
-  ['open+close, hooks detached (baseline)', perOp(base), '1.000×', ''],
-  ['open+close, empty sys_exit program attached (floor)', perOp(median(samples.floor)), `${(median(samples.floor) / base).toFixed(3)}×`, ''],
-  ['open+close, hooks attached, unregistered', perOp(median(samples.unregistered)), `${(median(samples.unregistered) / base).toFixed(3)}×`, '≤ 1.03×'],
-  ['open+close, registered (events emitted + drained)', perOp(median(samples.registered)), `${(median(samples.registered) / base).toFixed(3)}×`, '≤ 1.25×'],
-  ['ring drain + decode in Node', `${(median(samples.decode) / 1e6).toFixed(2)} M events/s`, '', '≥ 1 M/s'],
-];
-const report = {
-  date: new Date().toISOString(),
-  rounds: ROUNDS,
-  iterations: ITERATIONS,
-  node: process.version,
-  kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
-  medians: {
-    detachedNsPerOp: base / ITERATIONS,
-    floorRatio: median(samples.floor) / base,
-    unregisteredRatio: median(samples.unregistered) / base,
-    registeredRatio: median(samples.registered) / base,
-    decodeEventsPerSecond: median(samples.decode),
-  },
-  droppedDuringRegisteredLoops: dropped,
-  samples,
-};
-console.log(`\nVivarium benchmarks — ${ROUNDS} interleaved rounds, ${ITERATIONS} iterations, medians (${report.kernel}, Node ${process.version})\n`);
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
-if (dropped) console.log(`\nwarning: ${dropped} events dropped during registered loops`);
-writeFileSync(`${repo}bench/last-run.json`, `${JSON.stringify(report, null, 2)}\n`);
-console.log('\nraw samples: bench/last-run.json');
+const RESULTS_START = '<!-- bench:results:start -->';
+const RESULTS_END = '<!-- bench:results:end -->';
+
+function publish(report, markdown, svg) {
+  writeFileSync(`${BENCH}overhead.svg`, svg);
+  const docPath = `${REPO}BENCHMARKS.md`;
+  if (!existsSync(docPath)) return;
+  const doc = readFileSync(docPath, 'utf8');
+  const a = doc.indexOf(RESULTS_START);
+  const b = doc.indexOf(RESULTS_END);
+  if (a < 0 || b < a) return log('bench: BENCHMARKS.md has no results markers; not updated');
+  writeFileSync(docPath, `${doc.slice(0, a + RESULTS_START.length)}\n${markdown}\n${doc.slice(b)}`);
+  log('bench: updated bench/overhead.svg and the results in BENCHMARKS.md');
+}
+
+/** `node bench/run.mjs --render`: re-renders the report, plot and results from bench/last-run.json. */
+function render() {
+  const report = JSON.parse(readFileSync(`${BENCH}last-run.json`, 'utf8'));
+  ensureBuildDir();
+  const markdown = renderMarkdown(report);
+  const svg = renderSvg(report);
+  console.log(renderText(report));
+  writeFileSync(`${BUILD}overhead.svg`, svg);
+  writeFileSync(`${BUILD}results.md`, `${markdown}\n`);
+  if (process.env.BENCH_PUBLISH === '1') publish(report, markdown, svg);
+}
+
+async function main() {
+  if (process.argv.includes('--render')) return render();
+  const options = readOptions();
+  preflight();
+  ensureBuildDir();
+  const atStart = foreignHooks();
+  warnIfContaminated(atStart, 'at start');
+  const report = { date: new Date().toISOString(), options, machine: machine(), contaminated: [] };
+  const sections = { micro: runMicro, decode: runDecode, suite: runSuite, profile: runProfile };
+  for (const name of options.sections) {
+    log(`== ${name}`);
+    report[name] = await sections[name](options, log);
+  }
+  report.contaminated = uniqueHooks([atStart, foreignHooks(), ...options.sections.map((s) => report[s]?.contamination ?? [])]);
+
+  const text = renderText(report);
+  const markdown = renderMarkdown(report);
+  const svg = renderSvg(report);
+  console.log(`\nVivarium benchmarks — ${report.machine.cpu} × ${report.machine.nproc}, Linux ${report.machine.kernel}, Node ${process.version}${options.quick ? ' (BENCH_QUICK)' : ''}`);
+  console.log(text);
+  writeFileSync(`${BENCH}last-run.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${BUILD}overhead.svg`, svg);
+  writeFileSync(`${BUILD}results.md`, `${markdown}\n`);
+  const full = options.sections.length === 4 && !options.quick;
+  if (options.publish === '1' || (options.publish !== '0' && full)) publish(report, markdown, svg);
+  console.log('\nraw samples: bench/last-run.json; plot: bench/build/overhead.svg; Markdown: bench/build/results.md');
+  warnIfContaminated(report.contaminated, 'during this run');
+}
+
+main().catch((err) => {
+  console.error(err?.stack ?? err);
+  process.exit(1);
+});

@@ -67,8 +67,16 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   const epoch = view.getUint32(offset + E.epoch.offset, true);
   const truncated = (flags & TRUNCATED) !== 0;
   const requested = buffer.toString('utf8', at1, at2);
-  const requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
-  const resolved = at1 > at0 ? buffer.toString('utf8', at0, at1) : requestedPath;
+  let requestedPath: string;
+  let resolved: string;
+  if (at3 === at2 && at1 - at0 === at2 - at1 && buffer.compare(buffer, at0, at1, at1, at2) === 0) {
+    // The common case: an absolute path opened as is. One string, no normalising.
+    requestedPath = requested.startsWith('/') && isNormalAbsolute(requested) ? requested : absoluteRequested(requested, '');
+    resolved = requested;
+  } else {
+    requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
+    resolved = at1 > at0 ? buffer.toString('utf8', at0, at1) : requestedPath;
+  }
 
   const mode = view.getUint32(offset + E.mode.offset, true);
   const openFlags = view.getUint32(offset + E.open_flags.offset, true);

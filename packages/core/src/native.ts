@@ -19,6 +19,7 @@ export interface Libbpf {
 export interface Libc {
   mmap(addr: null, length: number, prot: number, flags: number, fd: number, offset: number): unknown;
   munmap(addr: unknown, length: number): number;
+  madvise(addr: unknown, length: number, advice: number): number;
   close(fd: number): number;
 }
 
@@ -64,6 +65,7 @@ export function loadLibc(): Libc {
   libc = {
     mmap: lib.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
     munmap: lib.func('int munmap(void *addr, size_t length)'),
+    madvise: lib.func('int madvise(void *addr, size_t length, int advice)'),
     close: lib.func('int close(int fd)'),
   };
   return libc;

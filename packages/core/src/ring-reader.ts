@@ -16,6 +16,7 @@ const MAP_FAILED = 0xffffffffffffffffn;
 const BUSY = 0x80000000;
 const DISCARD = 0x40000000;
 const HEADER = 8;
+const MADV_DONTFORK = 10;
 
 /** Called with the ring's data view and a sample's [offset, offset+length). */
 export type RecordSink = (view: DataView, offset: number, length: number) => void;
@@ -44,6 +45,10 @@ export class RingReader {
       libc.munmap(this.consumerPtr, PAGE);
       throw new VivariumError('ring: mmap of the data area failed');
     }
+    // Children never need the ring; without this every fork copies the
+    // mapping's page tables and every exec tears them down (~75 µs per MiB).
+    libc.madvise(this.consumerPtr, PAGE, MADV_DONTFORK);
+    libc.madvise(this.producerPtr, dataLength, MADV_DONTFORK);
     this.consumer = new BigUint64Array(viewOf(this.consumerPtr, PAGE), 0, 1);
     const producerArea = viewOf(this.producerPtr, dataLength);
     this.producer = new BigUint64Array(producerArea, 0, 1);

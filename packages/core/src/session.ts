@@ -116,10 +116,11 @@ export class Session {
   completeTest(file: string, name: string): Error | undefined {
     if (!this.worker || !this.testEvents) return undefined;
     const record = this.endTest();
-    const events = toReportEvents(record.events);
     const filePolicy = this.policy?.forFile(file);
-    const violations = filePolicy?.check(events) ?? [];
     const dir = spoolDir();
+    // Report lines cost time per test: build them only for a policy or a reporter.
+    const events = filePolicy || dir ? toReportEvents(record.events) : [];
+    const violations = filePolicy?.check(events) ?? [];
     if (dir) appendSpooled(dir, { file, name, events, dropped: record.dropped, violations });
     try {
       assertNoDrops(record.dropped, 'this test');

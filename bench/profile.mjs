@@ -1,0 +1,205 @@
+// Where the time goes. Not timed comparisons, but causes:
+// - per BPF program: runs and ns per iteration of each loop (kernel.bpf_stats_enabled,
+//   switched on only for this section and restored), minus the background
+//   (other processes' syscalls) counted over an idle interval of the same length;
+// - perf record (cpu-clock) top symbols of the registered loops, when perf works;
+// - the Node decoder's self-time split inside Worker.drain (--cpu-prof);
+// - the per-process cost of Vivarium's set-up (import + register).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BENCH, BUILD, PIN_DIRS, REPO, allProgs, ensureBuildDir, foreignHooks, measure, median, ourProgs, run, startFloor, startReal, withDaemon } from './lib.mjs';
+import { startServer } from './micro.mjs';
+
+const STATS = '/proc/sys/kernel/bpf_stats_enabled';
+
+function snapshot(ids) {
+  const progs = allProgs();
+  return new Map([...ids].map((id) => [id, { cnt: progs.get(id)?.run_cnt ?? 0, ns: progs.get(id)?.run_time_ns ?? 0 }]));
+}
+const delta = (a, b, id) => ({ cnt: b.get(id).cnt - a.get(id).cnt, ns: b.get(id).ns - a.get(id).ns });
+
+async function runScenarios(pinDir, plan, options, port, scenarios, log) {
+  const ours = ourProgs([pinDir]);
+  const foreign = new Map(foreignHooks().map((h) => [h.progId, h.name]));
+  const ids = new Set([...ours.keys(), ...foreign.keys()]);
+  for (const [scenario, kind, mode] of plan) {
+    const n = options.iterations[kind];
+    let s0, s1, t0, t1;
+    const [r] = await measure(kind, mode, n, {
+      port,
+      pinDir,
+      onReady: () => ((s0 = snapshot(ids)), (t0 = performance.now())),
+      onDone: () => ((t1 = performance.now()), (s1 = snapshot(ids))),
+    });
+    await sleep(t1 - t0);
+    const s2 = snapshot(ids);
+    const progs = [];
+    for (const id of ids) {
+      const run = delta(s0, s1, id);
+      const bg = delta(s1, s2, id);
+      const cnt = Math.max(0, run.cnt - bg.cnt);
+      const ns = Math.max(0, run.ns - bg.ns);
+      if (!cnt && !ns) continue;
+      progs.push({ id, name: ours.get(id) ?? foreign.get(id), ours: ours.has(id), runsPerOp: cnt / n, nsPerRun: cnt ? ns / cnt : 0, nsPerOp: ns / n, background: bg });
+    }
+    scenarios.push({ scenario, iterations: n, loopNsPerOp: r.ns / n, drainNsPerOp: r.drainNs / n, eventsPerOp: r.events / n, progs });
+    log(`profile: ${scenario}: ${progs.filter((p) => p.ours).map((p) => `${p.name} ${p.nsPerOp.toFixed(0)} ns/op`).join(', ')}`);
+  }
+}
+
+async function bpfStats(options, log) {
+  const previous = readFileSync(STATS, 'utf8').trim();
+  const server = await startServer();
+  const restore = () => writeFileSync(STATS, previous);
+  const onSignal = (signal) => {
+    restore();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  writeFileSync(STATS, '1');
+  try {
+    const scenarios = [];
+    const plan = [
+      ['open×1, unregistered', 'open', 'plain'],
+      ['open×1, registered', 'open', 'registered'],
+      ['exec, unregistered', 'exec', 'plain'],
+      ['exec, registered', 'exec', 'registered'],
+      ['connect, registered', 'connect', 'registered'],
+    ];
+    await withDaemon(
+      () => startReal(options.ringSize),
+      () => runScenarios(PIN_DIRS.real, plan, options, server.port, scenarios, log),
+    );
+    // The same loop against the empty sys_exit program: the difference is what
+    // the real program's early exits cost a process nobody registered.
+    await withDaemon(startFloor, () =>
+      runScenarios(PIN_DIRS.floor, [['open×1, unregistered, floor object', 'open', 'plain']], options, server.port, scenarios, log),
+    );
+    return { scenarios, note: 'bpf_stats adds two clock reads per program run; figures are slightly high' };
+  } finally {
+    restore();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    await server.close();
+  }
+}
+
+function perfWorks() {
+  try {
+    run('perf', ['record', '-e', 'cpu-clock', '-o', `${BUILD}perf-probe.data`, '--', 'true']);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(`${BUILD}perf-probe.data`, { force: true });
+  }
+}
+
+/** perf record (cpu-clock, call graphs) attached to one loop only; the top symbols by self time. */
+async function perfTop(scenario, kind, mode, iterations, port) {
+  const data = `${BUILD}perf-${kind}-${mode}.data`;
+  let perf;
+  await measure(kind, mode, iterations, {
+    port,
+    onReady: async ([ready]) => {
+      perf = spawn('perf', ['record', '-e', 'cpu-clock', '-g', '-p', String(ready.pid), '-o', data], { stdio: 'ignore' });
+      await sleep(500); // let perf attach
+    },
+    onDone: async () => {
+      perf.kill('SIGINT');
+      await once(perf, 'exit');
+    },
+  });
+  const report = run('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'comm,dso,sym', '--percent-limit', '0.7'], { maxBuffer: 64 << 20 });
+  const top = report.split('\n').filter((l) => /^\s+\d+\.\d+%/.test(l)).map((l) => l.trim().replace(/\s+/g, ' '));
+  return { scenario, data, top };
+}
+
+/** Self time by function inside Worker.drain (and GC while draining), from a --cpu-prof of a fill + drain. */
+function decodeProfile(events) {
+  const dir = `${BUILD}cpuprof`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '50', `${BENCH}workload.mjs`, 'open', 'fill', String(events)], {
+    env: { ...process.env, BENCH_AUTOGO: 'node', VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  const prof = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8'));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const isDrain = (n) => n.callFrame.functionName === 'drain' && /core\/dist\/worker\.js$/.test(n.callFrame.url);
+  const underDrain = new Map();
+  const inDrain = (id) => {
+    if (underDrain.has(id)) return underDrain.get(id);
+    const n = byId.get(id);
+    const v = isDrain(n) || (parent.has(id) && inDrain(parent.get(id)));
+    underDrain.set(id, v);
+    return v;
+  };
+  let t = prof.startTime;
+  const times = prof.timeDeltas.map((d) => (t += d));
+  const drainTimes = prof.samples.map((id, i) => (inDrain(id) ? times[i] : undefined)).filter((x) => x !== undefined);
+  const [from, to] = [Math.min(...drainTimes), Math.max(...drainTimes)];
+  const self = new Map();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    if (times[i] < from || times[i] > to) return;
+    const n = byId.get(id);
+    if (!inDrain(id) && n.callFrame.functionName !== '(garbage collector)') return;
+    const url = n.callFrame.url.replace(/^.*\//, '');
+    const name = `${n.callFrame.functionName || '(anonymous)'}${url ? ` ${url}:${n.callFrame.lineNumber + 1}` : ''}`;
+    self.set(name, (self.get(name) ?? 0) + 1);
+    total++;
+  });
+  return [...self].map(([name, hits]) => ({ name, share: (100 * hits) / total })).sort((a, b) => b.share - a.share);
+}
+
+/** ms to import @vivarium/core and to register, in a fresh process. */
+function setupCost(rounds) {
+  const script = `const t0 = performance.now(); const { Worker } = await import('@vivarium/core'); const t1 = performance.now();
+const w = Worker.register(); const t2 = performance.now(); w.unregister();
+console.log(JSON.stringify({ importMs: t1 - t0, registerMs: t2 - t1 }));`;
+  const samples = [];
+  for (let i = 0; i < rounds; i++) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench: set-up probe failed: ${r.stderr}`);
+    samples.push(JSON.parse(r.stdout));
+  }
+  return { samples, importMs: median(samples.map((s) => s.importMs)), registerMs: median(samples.map((s) => s.registerMs)) };
+}
+
+export async function runProfile(options, log) {
+  ensureBuildDir();
+  const result = { bpf: await bpfStats(options, log) };
+  result.decodeProfile = await withDaemon(
+    () => startReal(Math.max(options.ringSize, 1 << 26)),
+    async () => decodeProfile(options.decodeEvents),
+  );
+  // The daemon's default ring: mapping it costs in proportion to its size.
+  result.setup = await withDaemon(
+    () => startReal(options.ringSize),
+    async () => setupCost(5),
+  );
+  result.perf = [];
+  if (options.perf && perfWorks()) {
+    const server = await startServer();
+    try {
+      await withDaemon(
+        () => startReal(options.ringSize),
+        async () => {
+          for (const [scenario, kind, mode] of [
+            ['open×1, registered', 'open', 'registered'],
+            ['exec, registered', 'exec', 'registered'],
+          ])
+            result.perf.push(await perfTop(scenario, kind, mode, options.iterations[kind], server.port));
+        },
+      );
+    } finally {
+      await server.close();
+    }
+  }
+  return result;
+}

@@ -1,0 +1,116 @@
+// Suite level: a generated suite (bench/suite/generate.mjs) run end to end by
+// the real runners — plain (no Vivarium, our daemon detached), with Vivarium
+// (setup file / test environment, daemon attached) and under
+// `strace -f -e trace=%file` (what one would reach for otherwise). Wall time
+// of the whole runner command; variants interleaved, rotating per round.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { BENCH, PIN_DIRS, REPO, foreignHooks, median, slotTotals, startReal, withDaemon } from './lib.mjs';
+import { generateSuite } from './suite/generate.mjs';
+
+export const SUITE_DIR = `${BENCH}suite/generated/`;
+const VITEST = `${REPO}node_modules/vitest/vitest.mjs`;
+const JEST = `${REPO}node_modules/jest/bin/jest.js`;
+
+/**
+ * The suite gets the @vivarium packages as an npm install would give them:
+ * real directories under its node_modules (package.json + dist), not the
+ * workspace symlinks. It matters: Vite inlines (transforms and evaluates
+ * through its module runner, in every test file) packages whose real path
+ * is outside node_modules, which made the set-up cost about twice as much.
+ */
+function installPackages() {
+  const installed = [];
+  for (const dir of ['core', 'vitest-plugin', 'jest-env']) {
+    const from = `${REPO}packages/${dir}/`;
+    if (!existsSync(`${from}package.json`) || !existsSync(`${from}dist`)) continue;
+    const { name } = JSON.parse(readFileSync(`${from}package.json`, 'utf8'));
+    const to = `${SUITE_DIR}node_modules/${name}/`;
+    mkdirSync(to, { recursive: true });
+    cpSync(`${from}package.json`, `${to}package.json`);
+    cpSync(`${from}dist`, `${to}dist`, { recursive: true, filter: (src) => !/\.(map|d\.[cm]?ts)$/.test(src) });
+    installed.push(name);
+  }
+  return installed;
+}
+
+/** Jest runs only when another engineer's Jest 30 and @vivarium/jest are both there. */
+export function jestAvailability() {
+  if (!existsSync(JEST)) return { available: false, reason: 'node_modules/jest is not installed' };
+  if (!existsSync(`${REPO}packages/jest-env/package.json`)) return { available: false, reason: 'packages/jest-env (@vivarium/jest) is not there yet' };
+  try {
+    createRequire(`${SUITE_DIR}package.json`).resolve('@vivarium/jest');
+  } catch {
+    return { available: false, reason: '@vivarium/jest does not resolve (not linked by npm install, or not built)' };
+  }
+  return { available: true };
+}
+
+function runnerCommand(runner, config) {
+  if (runner === 'vitest') return [process.execPath, [VITEST, 'run', '--config', `${SUITE_DIR}${config}.config.mjs`, '--root', SUITE_DIR]];
+  return [process.execPath, [JEST, '--config', `${SUITE_DIR}${config}.config.cjs`, '--ci']];
+}
+
+const STRACE = ['strace', '-f', '-e', 'trace=%file', '-o', '/dev/null'];
+
+/** One timed run of a variant; returns { ms, events?, dropped? }. */
+function runOnce(runner, variant) {
+  const config = { vivarium: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain' }[variant];
+  let [cmd, args] = runnerCommand(runner, `${runner}.${config}`);
+  const daemon = variant === 'vivarium' || variant === 'linked';
+  if (variant === 'strace') [cmd, args] = [STRACE[0], [...STRACE.slice(1), cmd, ...args]];
+  const env = { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real, CI: '1', FORCE_COLOR: '0' };
+  const before = daemon ? slotTotals(PIN_DIRS.real) : undefined;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: SUITE_DIR, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`bench: ${runner} ${variant} failed (${r.status ?? r.signal}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+  if (!before) return { ms };
+  const after = slotTotals(PIN_DIRS.real);
+  const events = after.emitted - before.emitted;
+  const dropped = after.dropped - before.dropped;
+  if (!events) throw new Error(`bench: ${runner} with Vivarium recorded no events: did the workers register?`);
+  return { ms, events, dropped };
+}
+
+export async function runSuite(options, log) {
+  const linkedSetup = `${REPO}packages/vitest-plugin/dist/setup.js`;
+  const suite = generateSuite(SUITE_DIR, options.suite.files, options.suite.tests, { linkedSetup });
+  suite.installed = installPackages();
+  const jest = jestAvailability();
+  const runners = jest.available ? ['vitest', 'jest'] : ['vitest'];
+  if (!jest.available) log(`suite: Jest skipped — ${jest.reason}; Vitest only`);
+  const variants = ['plain', 'vivarium', 'strace'];
+  // BENCH_SUITE_LINKED=1: also Vitest with the setup file loaded from the workspace (symlinked) packages.
+  const variantsOf = (runner) => (runner === 'vitest' && options.suiteLinked ? [...variants, 'linked'] : variants);
+  const samples = {};
+  const raw = [];
+  const contamination = [];
+  // Warm-up: one unmeasured plain run per runner (module caches, transform caches).
+  for (const runner of runners) runOnce(runner, 'plain');
+  for (let round = 1; round <= options.suiteRounds; round++) {
+    contamination.push(...foreignHooks());
+    for (const runner of runners) {
+      const vs = variantsOf(runner);
+      for (let i = 0; i < vs.length; i++) {
+        const variant = vs[(i + round - 1) % vs.length];
+        const r = variant === 'vivarium' || variant === 'linked' ? await withDaemon(() => startReal(options.ringSize, 64), async () => runOnce(runner, variant)) : runOnce(runner, variant);
+        (samples[`${runner}/${variant}`] ??= []).push(r.ms);
+        raw.push({ round, runner, variant, ...r });
+        if (r.dropped) log(`warning: ${runner} with Vivarium dropped ${r.dropped} events`);
+      }
+    }
+    log(`suite round ${round}/${options.suiteRounds}: ${runners.map((rn) => variantsOf(rn).map((v) => `${rn}/${v} ${(samples[`${rn}/${v}`].at(-1) / 1000).toFixed(2)} s`).join(', ')).join('; ')}`);
+  }
+  const rows = [];
+  for (const runner of runners) {
+    const base = median(samples[`${runner}/plain`]);
+    for (const variant of variantsOf(runner)) {
+      const ms = median(samples[`${runner}/${variant}`]);
+      const events = raw.filter((r) => r.runner === runner && r.variant === variant && r.events !== undefined).map((r) => r.events);
+      rows.push({ runner, variant, ms, ratio: ms / base, target: variant === 'vivarium' ? 1.05 : undefined, note: variant === 'linked' ? 'setup file and @vivarium/core loaded from the workspace symlinks: Vite inlines them' : undefined, events: events.length ? median(events) : undefined, n: samples[`${runner}/${variant}`].length });
+    }
+  }
+  return { suite: { files: suite.files, tests: suite.tests, total: suite.total, installed: suite.installed }, jest, samples, raw, contamination, medians: rows };
+}

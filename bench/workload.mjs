@@ -1,0 +1,167 @@
+// One measured workload in a process of its own, so attaching and registering
+// never leak between measurements. Protocol (JSON lines on stdout):
+//   node bench/workload.mjs KIND MODE ITERATIONS [PORT]
+//   -> {"ready":true,...} after set-up and warm-up; then waits for "go" on stdin
+//   -> {"ns":...,...}     the loop's time (and, registered, the drains' share)
+// KIND: open | exec | connect. MODE: plain | registered | fill.
+// `fill` registers, fills the ring with ITERATIONS opens without draining,
+// reports ready (with its slot), then on stdin "node" drains + decodes it
+// and reports the time, or on "release" (after the C consumer emptied the
+// ring) checks that nothing is left and exits.
+// BENCH_AUTOGO=go|node|release answers the first command itself (for profilers).
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from '@vivarium/core';
+
+const [kind, mode, rawIterations, rawPort] = process.argv.slice(2);
+const iterations = Number(rawIterations);
+const port = Number(rawPort ?? 0);
+
+// A path of a realistic length (the ring records its resolved and requested forms).
+const root = mkdtempSync(join(tmpdir(), 'vivarium-bench-'));
+const dir = join(root, 'node_modules', 'some-package', 'lib');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, 'index.js');
+writeFileSync(file, 'x');
+process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+
+// Drain cadence while registered: roughly "every test" for a busy test.
+const DRAIN_EVERY = { open: 4096, exec: 32, connect: 1024 };
+
+let worker;
+let drainNs = 0;
+let events = 0;
+let dropped = 0;
+function drain() {
+  const t0 = process.hrtime.bigint();
+  const r = worker.drain();
+  drainNs += Number(process.hrtime.bigint() - t0);
+  events += r.events.length;
+  dropped += r.dropped;
+}
+
+function openLoop(n, drainEvery) {
+  for (let i = 1; i <= n; i++) {
+    closeSync(openSync(file, 'r'));
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+function execLoop(n, drainEvery) {
+  for (let i = 1; i <= n; i++) {
+    const r = spawnSync('/bin/true', [], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`/bin/true exited ${r.status} (${r.error})`);
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+function connectOnce() {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => {
+      socket.resetAndDestroy(); // RST: no TIME_WAIT, so ephemeral ports never run out
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+async function connectLoop(n, drainEvery) {
+  for (let i = 1; i <= n; i++) {
+    await connectOnce();
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+// Experiment for the proposed fix (packages/core is not the bench's to edit):
+// madvise(MADV_DONTFORK) on the worker's ring mappings, reached through the
+// RingReader's (TypeScript-private) fields, so fork() stops copying their PTEs.
+async function adviseDontFork(w) {
+  const { default: koffi } = await import('koffi');
+  const madvise = koffi.load('libc.so.6').func('int madvise(void *addr, size_t length, int advice)');
+  const MADV_DONTFORK = 10;
+  const ring = w.ring;
+  if (madvise(ring.consumerPtr, 4096, MADV_DONTFORK) || madvise(ring.producerPtr, 4096 + 2 * ring.size, MADV_DONTFORK))
+    throw new Error(`madvise(MADV_DONTFORK) failed: errno ${koffi.errno()}`);
+}
+
+const LOOPS = { open: openLoop, exec: execLoop, connect: connectLoop };
+const WARMUP = { open: 2000, exec: 5, connect: 200 };
+
+function send(obj) {
+  process.stdout.write(`${JSON.stringify(obj)}\n`);
+}
+
+let stdinBuffer = '';
+const stdinLines = [];
+let stdinWaiter;
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => {
+  stdinBuffer += d;
+  let nl;
+  while ((nl = stdinBuffer.indexOf('\n')) >= 0) {
+    stdinLines.push(stdinBuffer.slice(0, nl).trim());
+    stdinBuffer = stdinBuffer.slice(nl + 1);
+  }
+  if (stdinLines.length && stdinWaiter) stdinWaiter(stdinLines.shift());
+});
+function nextCommand() {
+  const auto = process.env.BENCH_AUTOGO;
+  if (auto) return Promise.resolve(auto === '1' ? 'go' : auto);
+  if (stdinLines.length) return Promise.resolve(stdinLines.shift());
+  return new Promise((r) => (stdinWaiter = (line) => ((stdinWaiter = undefined), r(line))));
+}
+function done() {
+  process.stdin.destroy();
+  worker?.unregister();
+}
+
+async function main() {
+  const loop = LOOPS[kind];
+  if (!loop) throw new Error(`unknown kind ${kind}`);
+  if (mode === 'fill') {
+    worker = Worker.register();
+    // Warm the decoder up first: a test run drains many times per process.
+    for (let i = 0; i < 4; i++) {
+      openLoop(5000);
+      worker.drain();
+    }
+    openLoop(iterations);
+    const stats = worker.stats();
+    send({ ready: true, slot: worker.slot, pinDir: worker.pinDir, emitted: Number(stats.emitted), dropped: Number(stats.dropped) });
+    const command = await nextCommand();
+    if (command === 'node') {
+      drain();
+      send({ ns: drainNs, events, dropped });
+    } else {
+      drain(); // the C consumer moved our consumer position: nothing may be left
+      send({ left: events, dropped });
+    }
+    return done();
+  }
+  if (!['plain', 'registered', 'registered-dontfork'].includes(mode)) throw new Error(`unknown mode ${mode}`);
+  if (mode !== 'plain') worker = Worker.register();
+  if (mode === 'registered-dontfork') await adviseDontFork(worker);
+  const every = worker ? DRAIN_EVERY[kind] : 0;
+  await loop(WARMUP[kind], every);
+  if (worker) drain();
+  drainNs = 0;
+  events = 0;
+  send({ ready: true, pid: process.pid });
+  if ((await nextCommand()) !== 'go') throw new Error('expected go');
+  process.stdin.pause();
+  const start = process.hrtime.bigint();
+  await loop(iterations, every);
+  if (worker) drain();
+  const ns = Number(process.hrtime.bigint() - start);
+  send({ ns, iterations, drainNs, events, dropped });
+  done();
+}
+
+main().catch((err) => {
+  send({ error: String(err?.stack ?? err) });
+  process.exitCode = 1;
+  done();
+});
