@@ -211,6 +211,35 @@ static __always_inline void put_kernel_bytes(struct viv_scratch *s, int field, c
 	e->len[field & 3] = len;
 }
 
+/* Copy a kernel string into field i. */
+static __always_inline void put_kernel_str(struct viv_scratch *s, int field, const char *kstr)
+{
+	struct viv_event *e = (struct viv_event *)s->event;
+	__u32 off = field_offset(e, field) & 0x3fff;
+	long n = bpf_probe_read_kernel_str(&s->event[off], VIV_FIELD_MAX + 1, kstr);
+
+	if (n <= 0)
+		return;
+	if (n > VIV_FIELD_MAX) {
+		e->flags |= VIV_EF_TRUNCATED_PATH << field;
+		n = VIV_FIELD_MAX + 1;
+	}
+	e->len[field & 3] = n - 1;
+}
+
+/* The last component of a dentry (NAME_MAX at most) into field i. */
+static __always_inline void put_dentry_name(struct viv_scratch *s, int field, struct dentry *dentry)
+{
+	struct viv_event *e = (struct viv_event *)s->event;
+	__u32 off = field_offset(e, field) & 0x3fff;
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	__u32 len = name.len & VIV_NAME_MASK;
+
+	if (bpf_probe_read_kernel(&s->event[off], len, name.name))
+		return;
+	e->len[field & 3] = len;
+}
+
 struct walk_state {
 	struct viv_scratch *s;
 	struct dentry *dentry;

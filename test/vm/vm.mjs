@@ -18,6 +18,8 @@ import { KERNELS, VmError, ensureKernel } from './kernel.mjs';
 export { KERNELS, VmError, ensureKernel };
 export const EXIT_TIMEOUT = 124;
 export const EXIT_HARNESS = 125;
+/** Where the guest sees the run's out dir (runInVm's `outDir`): files written there reach the host. */
+export const GUEST_OUT_DIR = '/run/vivarium-vm/out';
 
 const QEMU = 'qemu-system-x86_64';
 const LSMS = 'landlock,lockdown,yama,bpf';

@@ -5,7 +5,7 @@ export type BackendChoice = BackendName | 'auto';
 
 /** The backend a program belongs to, or 'shared' for the process hooks. */
 export function programBackend(section: string): BackendName | 'shared' {
-  if (section.startsWith('lsm/') || section.startsWith('lsm.s/')) return 'lsm';
+  if (section.startsWith('lsm/') || section.startsWith('lsm.s/') || section.startsWith('raw_tp/sys_')) return 'lsm';
   if (section.startsWith('tp_btf/sys_')) return 'syscalls';
   return 'shared';
 }

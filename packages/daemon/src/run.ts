@@ -22,6 +22,7 @@ import {
 } from '@vivarium/core';
 import { type PinGroup, applyAccess, resolveGroup } from './access.js';
 import { attach, metaValue } from './loader.js';
+import { inactiveLsmReason } from './lsm-active.js';
 import { daemonAlive } from './daemon-state.js';
 import { lockPinDir } from './lock.js';
 import type { Options } from './options.js';
@@ -106,7 +107,14 @@ function holder(pinDir: string): string {
 function attachBackend(options: Options, objectPath: string, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
   makePinDir(options.pinDir);
   const common = { objectPath, pinDir: options.pinDir, rings: options.rings, ringSize: options.ringSize, dnsPort: options.dnsPort };
+  const inactive = inactiveLsmReason();
+  if (options.backend === 'lsm' && inactive) throw new VivariumError(`vivariumd: the lsm backend cannot run: ${inactive} (use --backend syscalls or auto)`);
   if (options.backend !== 'auto') return attach({ ...common, backend: options.backend });
+  if (inactive) {
+    const attached = attach({ ...common, backend: 'syscalls' });
+    log(`backend syscalls: lsm is unavailable here (${inactive})`);
+    return attached;
+  }
   try {
     const attached = attach({ ...common, backend: 'lsm' });
     log('backend lsm: the kernel loaded and attached the BPF LSM programs');

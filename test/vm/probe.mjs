@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+// The differential probe: one operation per case, each under observe(),
+// with the edge cases where the backends could differ — attempts that fail
+// before an LSM hook (the lookup) or after it (ENOTEMPTY, ENXIO, ENOEXEC),
+// O_PATH and O_TMPFILE opens, fd-based calls, every privileged kind. It
+// prints the events of each case, normalised (no times, pids, fds, temp
+// paths), as JSON. test/vm/matrix.mjs runs it under both backends on each
+// kernel and requires the same events, except where a case is marked
+// `lsmSeesMore` (operations only an LSM hook can see).
+//
+//   VIVARIUM_BPF_PIN_DIR=/sys/fs/bpf/<dir> node test/vm/probe.mjs [--only name,...] > events.json
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { observe } from '@vivarium/core';
+
+const O_PATH = 0o10000000;
+const O_TMPFILE = 0o20200000;
+const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'vivarium-probe-')));
+const at = (...parts) => path.join(dir, ...parts);
+const attempt = (fn) => {
+  try {
+    fn();
+  } catch {
+    // the attempt is what matters
+  }
+};
+const connect = (...args) => new Promise((resolve) => net.connect(...args).on('close', resolve).on('error', resolve));
+
+/** A DNS query for `name` (type A), as a resolver sends it. */
+function dnsQuery(name) {
+  const labels = name.split('.').flatMap((l) => [Buffer.from([l.length]), Buffer.from(l)]);
+  return Buffer.concat([Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), ...labels, Buffer.from([0, 0, 1, 0, 1])]);
+}
+
+// A forked child that opens nothing, so the events do not depend on timing.
+const PTRACE_PY = `
+import ctypes, os, signal, time
+libc = ctypes.CDLL(None, use_errno=True)
+pid = os.fork()
+if pid == 0:
+    time.sleep(5)
+    os._exit(0)
+libc.ptrace(16, pid, None, None)  # PTRACE_ATTACH
+os.waitpid(pid, 0)
+libc.ptrace(17, pid, None, None)  # PTRACE_DETACH
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+`;
+
+/** A child started outside the window and settled (sleeping), so its start-up is not in the events. */
+async function settledChild(command, args) {
+  const child = spawn(command, args, { stdio: 'ignore' });
+  for (;;) {
+    let state = '';
+    try {
+      state = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1][0];
+      if (state === 'S' && path.basename(fs.readlinkSync(`/proc/${child.pid}/exe`)) === command) return child;
+    } catch {
+      // not there yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** name → { setup?, run, lsmSeesMore? }; run's events are the case's. */
+const cases = {
+  'open: read': { run: () => fs.readFileSync('/etc/hostname') },
+  'open: ENOENT (fails in the lookup, before file_open)': { run: () => attempt(() => fs.readFileSync(at('missing'))) },
+  'open: EEXIST (O_EXCL, before file_open)': { setup: () => fs.writeFileSync(at('f'), 'x'), run: () => attempt(() => fs.openSync(at('f'), 'wx')) },
+  'open: EISDIR (before file_open)': { run: () => attempt(() => fs.openSync(dir, 'w')) },
+  'open: ENXIO (FIFO, fails after file_open)': {
+    setup: () => execFileSync('mkfifo', [at('fifo')]),
+    run: () => attempt(() => fs.openSync(at('fifo'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)),
+  },
+  'open: O_PATH (no file_open hook)': { run: () => fs.closeSync(fs.openSync(at('f'), O_PATH)) },
+  'open: O_TMPFILE (unlinked at open)': { run: () => fs.closeSync(fs.openSync(dir, O_TMPFILE | fs.constants.O_RDWR, 0o600)) },
+  'open: relative, after chdir': {
+    run: () => {
+      const before = process.cwd();
+      process.chdir(dir);
+      try {
+        fs.readFileSync('f');
+      } finally {
+        process.chdir(before);
+      }
+    },
+  },
+  'open: through a symlink': { setup: () => fs.symlinkSync(at('f'), at('f-link')), run: () => fs.readFileSync(at('f-link')) },
+  'exec: success': { run: () => spawnSync('/bin/true') },
+  'exec: ENOENT': { run: () => spawnSync(at('no-such-program')) },
+  'exec: EACCES (not executable, before the bprm hook)': { setup: () => fs.writeFileSync(at('data'), 'x', { mode: 0o644 }), run: () => spawnSync(at('data')) },
+  'exec: ENOEXEC (after the bprm hook)': {
+    setup: () => fs.writeFileSync(at('garbage'), Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]), { mode: 0o755 }),
+    run: () => spawnSync(at('garbage')),
+  },
+  'connect: TCP, refused (EINPROGRESS)': { run: () => connect(1, '127.0.0.1') },
+  'connect: unix, ENOENT (after the hook)': { run: () => connect(at('no-such.sock')) },
+  'connect: TCP, accepted': {
+    setup: async (ctx) => {
+      ctx.server = net.createServer((s) => s.end()).listen(0, '127.0.0.1');
+      await new Promise((resolve) => ctx.server.once('listening', resolve));
+    },
+    run: (ctx) => connect(ctx.server.address().port, '127.0.0.1').then(() => ctx.server.close()),
+  },
+  'dns: resolver query': {
+    run: async () => {
+      const resolver = new dns.promises.Resolver({ timeout: 500, tries: 1 });
+      resolver.setServers(['127.0.0.1']);
+      await resolver.resolve4('probe.vivarium.test').catch(() => {});
+    },
+  },
+  'dns: unconnected UDP send': {
+    run: async () => {
+      const socket = dgram.createSocket('udp4');
+      await new Promise((resolve) => socket.send(dnsQuery('raw.vivarium.test'), 53, '127.0.0.1', resolve));
+      socket.close();
+    },
+  },
+  'mkdir: ok': { run: () => fs.mkdirSync(at('d')) },
+  'mkdir: EEXIST (before the hook)': { run: () => attempt(() => fs.mkdirSync(at('d'))) },
+  'rmdir: ENOTEMPTY (after the hook)': { setup: () => fs.writeFileSync(at('d', 'x'), 'x'), run: () => attempt(() => fs.rmdirSync(at('d'))) },
+  'unlink + rmdir: ok': { run: () => (fs.unlinkSync(at('d', 'x')), fs.rmdirSync(at('d'))) },
+  'mkdir, unlink: EACCES as nobody (may_create, may_delete: after the hooks)': {
+    setup: () => {
+      fs.chmodSync(dir, 0o755);
+      fs.mkdirSync(at('denied'), { mode: 0o755 });
+      fs.writeFileSync(at('denied', 'f'), 'x');
+    },
+    run: () =>
+      spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', `mkdir ${at('denied', 'x')}; rm -f ${at('denied', 'f')}`]),
+  },
+  'open: O_CREAT|O_TRUNC, new file': { run: () => fs.closeSync(fs.openSync(at('new'), 'w', 0o640)) },
+  'unlink: ENOENT (before the hook)': { run: () => attempt(() => fs.unlinkSync(at('missing'))) },
+  'rename: ok': { setup: () => fs.writeFileSync(at('r1'), 'x'), run: () => fs.renameSync(at('r1'), at('r2')) },
+  'rename: ENOENT (before the hook)': { run: () => attempt(() => fs.renameSync(at('missing'), at('r3'))) },
+  'rename: ENOTEMPTY (after the hook)': {
+    setup: () => (fs.mkdirSync(at('e1')), fs.mkdirSync(at('e2')), fs.writeFileSync(at('e2', 'x'), 'x')),
+    run: () => attempt(() => fs.renameSync(at('e1'), at('e2'))),
+  },
+  'link + symlink: ok': { run: () => (fs.linkSync(at('r2'), at('hard')), fs.symlinkSync('r2', at('soft'))) },
+  'link: EEXIST (before the hook)': { run: () => attempt(() => fs.linkSync(at('r2'), at('hard'))) },
+  'chmod, fchmod': {
+    run: () => {
+      fs.chmodSync(at('r2'), 0o640);
+      const fd = fs.openSync(at('r2'), 'r');
+      fs.fchmodSync(fd, 0o600);
+      fs.closeSync(fd);
+    },
+  },
+  'chown, fchown, lchown': {
+    run: () => {
+      fs.chownSync(at('r2'), 0, 0);
+      const fd = fs.openSync(at('r2'), 'r');
+      fs.fchownSync(fd, 0, -1);
+      fs.closeSync(fd);
+      fs.lchownSync(at('soft'), -1, 0);
+    },
+  },
+  'chmod: ENOENT (before the hook)': { run: () => attempt(() => fs.chmodSync(at('missing'), 0o600)) },
+  'setuid, setgid (every thread)': { run: () => (process.setgid(0), process.setuid(0)) },
+  'kill: another process; ESRCH; itself (not an event)': {
+    setup: async (ctx) => {
+      ctx.child = await settledChild('sleep', ['5']);
+    },
+    run: (ctx) => {
+      process.kill(ctx.child.pid, 'SIGTERM');
+      attempt(() => process.kill(2 ** 22 - 3, 0));
+      process.kill(process.pid, 0);
+      return new Promise((resolve) => ctx.child.on('exit', resolve));
+    },
+  },
+  'ptrace: attach, detach': { run: () => spawnSync('/usr/bin/python3', ['-c', PTRACE_PY]) },
+  'mount, umount': {
+    setup: () => fs.mkdirSync(at('mnt')),
+    run: () => (spawnSync('mount', ['-t', 'tmpfs', 'viv-probe', at('mnt')]), spawnSync('umount', [at('mnt')])),
+  },
+  'io_uring: libuv file I/O (UV_USE_IO_URING=1)': {
+    lsmSeesMore: true,
+    run: () =>
+      spawnSync(process.execPath, ['-e', `require('fs').promises.readFile(${JSON.stringify(at('r2'))})`], {
+        env: { ...process.env, UV_USE_IO_URING: '1' },
+      }),
+  },
+};
+
+/** Events without what differs between runs: times, pids, fds, the temp dir. */
+function normalize(events, ctx) {
+  const pids = new Set(events.flatMap((e) => [e.pid, ...(e.kind === 'fork' ? [e.childPid] : [])]));
+  if (ctx.child) pids.add(ctx.child.pid);
+  return events
+    .map((e) => {
+      const out = {};
+      for (const [key, value] of Object.entries(e)) {
+        if (key === 'timeNs' || key === 'pid' || key === 'tid' || key === 'epoch') continue;
+        out[key] = value;
+      }
+      if (e.kind === 'file_open' && e.result >= 0) out.result = 'fd';
+      if (e.kind === 'connect') out.fd = 'fd';
+      if ('childPid' in out) out.childPid = 'pid';
+      if ('targetPid' in out && pids.has(out.targetPid)) out.targetPid = 'pid';
+      let text = JSON.stringify(out)
+        .split(dir)
+        .join('<dir>')
+        .replace(/\/proc\/\d+\//g, '/proc/<pid>/')
+        .replace(/<dir>\/#\d+/g, '<dir>/#<inode>');
+      if (ctx.server) text = text.split(String(ctx.server.address()?.port ?? ctx.port)).join('<port>');
+      return text;
+    })
+    .sort();
+}
+
+async function main() {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
+  // A resolver on 127.0.0.1:53 that answers NXDOMAIN to everything.
+  const server = dgram.createSocket('udp4');
+  server.on('message', (query, peer) => {
+    const answer = Buffer.from(query);
+    answer[2] |= 0x80;
+    answer[3] = (answer[3] & 0xf0) | 3;
+    server.send(answer, peer.port, peer.address);
+  });
+  await new Promise((resolve) => server.bind(53, '127.0.0.1', resolve));
+
+  const results = {};
+  for (const [name, c] of Object.entries(cases)) {
+    if (only && !only.some((o) => name.includes(o))) continue;
+    const ctx = {};
+    await c.setup?.(ctx);
+    if (ctx.server) ctx.port = ctx.server.address().port;
+    const seen = await observe(() => c.run(ctx));
+    results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, events: normalize(seen.events, ctx) };
+  }
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`probe: ${err.stack}\n`);
+    process.exit(1);
+  },
+);
