@@ -80,6 +80,8 @@ async function runCell(kernel, backend, opts, log) {
     const r = await runInVm({
       kernel,
       cwd: REPO,
+      // A checkout under /tmp (CI clones anywhere) must stay visible in the guest.
+      tmp: REPO.startsWith('/tmp/') ? 'host' : 'empty',
       timeoutSec: opts.timeoutSec,
       logPath: path.join(dir, 'console.log'),
       env: {
