@@ -393,12 +393,8 @@ static __always_inline const void *iter_first(struct iov_iter *it, __u64 *len)
 static __always_inline bool put_dns_destination(struct viv_scratch *s, struct socket *sock, struct msghdr *msg,
 						 __u16 port)
 {
-	struct viv_event *e = (struct viv_event *)s->event;
-	__u32 off = field_offset(e, VIV_FIELD_BASE) & 0x3fff;
 	void *name = BPF_CORE_READ(msg, msg_name);
 	int namelen = BPF_CORE_READ(msg, msg_namelen);
-	struct sock *sk;
-	__u16 family;
 
 	if (name) {
 		__u16 head[2] = {};
@@ -409,31 +405,7 @@ static __always_inline bool put_dns_destination(struct viv_scratch *s, struct so
 		put_kernel_bytes(s, VIV_FIELD_BASE, name, sockaddr_len(namelen));
 		return true;
 	}
-	sk = BPF_CORE_READ(sock, sk);
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)) != port)
-		return false;
-	if (family == VIV_AF_INET) {
-		struct sockaddr_in sin = {};
-
-		sin.sin_family = family;
-		sin.sin_port = BPF_CORE_READ(sk, __sk_common.skc_dport);
-		sin.sin_addr.s_addr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		bpf_probe_read_kernel(&s->event[off], sizeof(sin), &sin);
-		e->len[VIV_FIELD_BASE] = sizeof(sin);
-		return true;
-	}
-	if (family == VIV_AF_INET6) {
-		struct sockaddr_in6 sin6 = {};
-
-		sin6.sin6_family = family;
-		sin6.sin6_port = BPF_CORE_READ(sk, __sk_common.skc_dport);
-		BPF_CORE_READ_INTO(&sin6.sin6_addr, sk, __sk_common.skc_v6_daddr);
-		bpf_probe_read_kernel(&s->event[off], sizeof(sin6), &sin6);
-		e->len[VIV_FIELD_BASE] = sizeof(sin6);
-		return true;
-	}
-	return false;
+	return put_peer_sockaddr(s, sock, port);
 }
 
 /* dns: a UDP message to the DNS port. The destination and the iovecs are

@@ -159,30 +159,15 @@ static __always_inline struct socket *fd_socket(int fd)
 	return BPF_CORE_READ(file, private_data);
 }
 
-/* A DNS message sent on a UDP socket to the configured port: BASE gets the
- * destination (as passed, or the connected peer), EXTRA the message. */
-static __always_inline bool dns_destination(struct viv_scratch *s, struct socket *sock, const void *uaddr,
-					    __u32 addrlen, __u16 port)
+/* BASE: the connected peer of a UDP socket as a sockaddr, if its port is
+ * `port` (a send with no address goes there). Shared with lsm.bpf.h. */
+static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct socket *sock, __u16 port)
 {
 	struct viv_event *e = (struct viv_event *)s->event;
 	__u32 off = field_offset(e, VIV_FIELD_BASE) & 0x3fff;
-	struct sock *sk;
-	__u16 family;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
-	if (BPF_CORE_READ(sock, type) != VIV_SOCK_DGRAM)
-		return false;
-	if (uaddr) {
-		__u16 head[2] = {};
-
-		bpf_probe_read_user(head, sizeof(head), uaddr);
-		if ((head[0] != VIV_AF_INET && head[0] != VIV_AF_INET6) || bpf_ntohs(head[1]) != port)
-			return false;
-		put_user_bytes(s, VIV_FIELD_BASE, uaddr, addrlen > VIV_SOCKADDR_MAX ? VIV_SOCKADDR_MAX : addrlen);
-		return true;
-	}
-	/* Connected socket: rebuild a sockaddr from the peer. */
-	sk = BPF_CORE_READ(sock, sk);
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)) != port)
 		return false;
 	if (family == VIV_AF_INET) {
@@ -206,6 +191,26 @@ static __always_inline bool dns_destination(struct viv_scratch *s, struct socket
 		return true;
 	}
 	return false;
+}
+
+/* A DNS message sent on a UDP socket to the configured port: BASE gets the
+ * destination (as passed, or the connected peer), EXTRA the message. */
+static __always_inline bool dns_destination(struct viv_scratch *s, struct socket *sock, const void *uaddr,
+					    __u32 addrlen, __u16 port)
+{
+
+	if (BPF_CORE_READ(sock, type) != VIV_SOCK_DGRAM)
+		return false;
+	if (uaddr) {
+		__u16 head[2] = {};
+
+		bpf_probe_read_user(head, sizeof(head), uaddr);
+		if ((head[0] != VIV_AF_INET && head[0] != VIV_AF_INET6) || bpf_ntohs(head[1]) != port)
+			return false;
+		put_user_bytes(s, VIV_FIELD_BASE, uaddr, addrlen > VIV_SOCKADDR_MAX ? VIV_SOCKADDR_MAX : addrlen);
+		return true;
+	}
+	return put_peer_sockaddr(s, sock, port);
 }
 
 /* sendto/sendmsg/sendmmsg: a DNS event when it carries a DNS query. (c-ares
