@@ -1,4 +1,4 @@
-// Loads vivarium.bpf.o for one backend, installs the rings, pins maps and
+// Loads one backend's BPF object, installs the rings, pins maps and
 // links, and writes meta last: a worker that can read meta finds everything
 // in place. Any failure unpins what was done, so the kernel is never left
 // half-attached.
@@ -19,7 +19,6 @@ import {
   u32Bytes,
   view,
 } from '@vivarium/core';
-import { programBackend } from './backend.js';
 import { isNull, objectApi, takeLibbpfLog } from './libbpf-object.js';
 import { removePins } from './pin-dir.js';
 
@@ -51,16 +50,9 @@ export function attach(options: AttachOptions): Attached {
   const links: unknown[] = [];
   const ringFds: number[] = [];
   try {
-    // Only the chosen backend's programs (and the shared ones) are loaded.
     const programs: Array<{ prog: unknown; name: string }> = [];
-    for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog)) {
-      const owner = programBackend(api.bpf_program__section_name(prog));
-      const wanted = owner === 'shared' || owner === options.backend;
-      api.bpf_program__set_autoload(prog, wanted);
-      if (wanted) programs.push({ prog, name: api.bpf_program__name(prog) });
-    }
-    if (!programs.some(({ prog }) => programBackend(api.bpf_program__section_name(prog)) === options.backend))
-      throw new VivariumError(`vivariumd: ${options.objectPath} has no programs for the ${options.backend} backend`);
+    for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog))
+      programs.push({ prog, name: api.bpf_program__name(prog) });
 
     for (const name of SIZED_MAPS) check(api.bpf_map__set_max_entries(findMap(obj, name), options.rings), `sizing ${name}`);
     // The inner ring template keeps its size: the kernel accepts rings of any

@@ -1,7 +1,7 @@
 // vivariumd's command line.
 import { parseArgs } from 'node:util';
 import { resolvePinDir } from '@vivarium/core';
-import type { BackendChoice } from './backend.js';
+import type { BackendChoice } from './objects.js';
 
 export const USAGE = `Usage: vivariumd [run] [options]     load and attach, then serve in the foreground
        vivariumd status [--json]       what is attached, who is observed, per-slot counters
@@ -13,7 +13,7 @@ Options:
   --rings N          ring slots, one per concurrently registered worker (default 64)
   --ring-size BYTES  bytes per ring, a power of two >= 4096 (default 4194304)
   --dns-port PORT    UDP port whose outgoing messages are reported as DNS queries (default 53; 0: none)
-  --object PATH      vivarium.bpf.o to load (default: the one shipped with @vivarium/daemon)
+  --object PATH      the backend's BPF object, or a directory of <backend>.bpf.o (default: shipped ones)
   --group NAME       let members of group NAME register workers without root (default: root only)
   --json             machine-readable status
   -h, --help         this text

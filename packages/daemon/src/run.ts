@@ -2,7 +2,6 @@
 // serve in the foreground until SIGINT/SIGTERM, which detach cleanly.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Abi,
   type BackendName,
@@ -21,26 +20,25 @@ import {
   u32Bytes,
 } from '@vivarium/core';
 import { type PinGroup, applyAccess, resolveGroup } from './access.js';
-import { attach, metaValue } from './loader.js';
+import { attach as attachObject, metaValue } from './loader.js';
+import { checkObjectOption, objectFor } from './objects.js';
 import { inactiveLsmReason } from './lsm-active.js';
 import { daemonAlive } from './daemon-state.js';
 import { lockPinDir } from './lock.js';
 import type { Options } from './options.js';
 import { ensureBpffs, hasPins, linkPins, makePinDir, removePins } from './pin-dir.js';
 
-export const DEFAULT_OBJECT = fileURLToPath(new URL('../bpf/vivarium.bpf.o', import.meta.url));
-
 const restartHint = (pinDir: string) => `vivariumd stop --pin-dir ${pinDir}, then start again`;
 
-function preflight(options: Options): { objectPath: string; group: PinGroup | undefined } {
+function preflight(options: Options): { group: PinGroup | undefined } {
   if (process.getuid?.() !== 0) throw new VivariumError('vivariumd: must run as root to load BPF programs (sudo npx vivariumd)');
   const group = options.group === undefined ? undefined : resolveGroup(options.group);
   if (!existsSync('/sys/kernel/btf/vmlinux'))
     throw new VivariumError('vivariumd: this kernel exposes no BTF at /sys/kernel/btf/vmlinux (a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed)');
   loadLibbpf();
-  const objectPath = options.objectPath ?? DEFAULT_OBJECT;
-  if (!existsSync(objectPath)) throw new VivariumError(`vivariumd: BPF object ${objectPath} not found (npm run build:bpf)`);
-  return { objectPath, group };
+  checkObjectOption(options.objectPath, options.backend);
+  if (options.backend !== 'auto') objectFor(options.backend, options.objectPath);
+  return { group };
 }
 
 /** Existing pins: refuse a live daemon or another ABI; adopt a dead daemon's. */
@@ -104,9 +102,10 @@ function holder(pinDir: string): string {
   }
 }
 
-function attachBackend(options: Options, objectPath: string, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
+function attachBackend(options: Options, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
   makePinDir(options.pinDir);
-  const common = { objectPath, pinDir: options.pinDir, rings: options.rings, ringSize: options.ringSize, dnsPort: options.dnsPort };
+  const common = { pinDir: options.pinDir, rings: options.rings, ringSize: options.ringSize, dnsPort: options.dnsPort };
+  const attach = (o: typeof common & { backend: BackendName }) => attachObject({ ...o, objectPath: objectFor(o.backend, options.objectPath) });
   const inactive = inactiveLsmReason();
   if (options.backend === 'lsm' && inactive) throw new VivariumError(`vivariumd: the lsm backend cannot run: ${inactive} (use --backend syscalls or auto)`);
   if (options.backend !== 'auto') return attach({ ...common, backend: options.backend });
@@ -129,7 +128,7 @@ function attachBackend(options: Options, objectPath: string, log: (line: string)
 }
 
 export async function run(options: Options, log: (line: string) => void): Promise<void> {
-  const { objectPath, group } = preflight(options);
+  const { group } = preflight(options);
   ensureBpffs(options.pinDir, log);
   makePinDir(options.pinDir);
   const lock = lockPinDir(options.pinDir, () => holder(options.pinDir));
@@ -138,7 +137,7 @@ export async function run(options: Options, log: (line: string) => void): Promis
   try {
     backend = adoptExisting(options, log);
     hooks = linkPins(options.pinDir);
-    if (!backend) ({ backend, hooks } = attachBackend(options, objectPath, log));
+    if (!backend) ({ backend, hooks } = attachBackend(options, log));
     applyAccess(options.pinDir, group, log);
   } catch (err) {
     if (!hasPins(options.pinDir)) removePins(options.pinDir); // our empty dirs

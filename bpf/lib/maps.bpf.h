@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The maps both backends share: the pinned-map protocol of vivarium.h, and
+ * per-CPU scratch room. vivariumd sizes the per-slot maps before load. */
+#ifndef __VIV_MAPS_BPF_H
+#define __VIV_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "../vivarium.h"
+#include "../arch.h"
+
+#define VIV_MAX_TARGETS 16384
+#define VIV_MAX_SLOTS 64 /* default; vivariumd sets --rings */
+
+/* A record is assembled in one buffer: the header and up to five page-sized
+ * pieces (four fields, the walk). Offsets into it are masked with
+ * VIV_EVENT_MASK so the verifier can bound them. */
+#define VIV_FIELD_BUF 4096 /* one field: VIV_FIELD_MAX bytes + NUL */
+#define VIV_FIELD_MASK (VIV_FIELD_BUF - 1)
+#define VIV_EVENT_MAX (sizeof(struct viv_event) + 5 * VIV_FIELD_BUF)
+#define VIV_EVENT_MASK 0x3fff /* covers any field offset within VIV_EVENT_MAX */
+#define VIV_NAME_MASK 0xff    /* NAME_MAX is 255 */
+#define VIV_WALK_SIZE (VIV_FIELD_BUF + 256)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VIV_MAX_TARGETS);
+	__type(key, struct viv_target_key);
+	__type(value, struct viv_target);
+} config_targets SEC(".maps");
+
+/* Inner template only; vivariumd sizes it and installs one ring per slot. */
+struct viv_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, VIV_MAX_SLOTS);
+	__type(key, __u32);
+	__array(values, struct viv_ring);
+} rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VIV_MAX_SLOTS);
+	__type(key, __u32);
+	__type(value, struct viv_owner);
+} ring_owner SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VIV_MAX_SLOTS);
+	__type(key, __u32);
+	__type(value, struct viv_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct viv_meta);
+} meta SEC(".maps");
+
+/* Per-CPU room to assemble one record and to walk one path. */
+struct viv_scratch {
+	__u8 event[VIV_EVENT_MAX];
+	char walk[VIV_WALK_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct viv_scratch);
+} scratch SEC(".maps");
+
+/* Keep the ABI types in the object's BTF so user space can generate from it. */
+const struct viv_event *viv_abi_event __attribute__((unused));
+const struct viv_meta *viv_abi_meta __attribute__((unused));
+const struct viv_owner *viv_abi_owner __attribute__((unused));
+const struct viv_stats *viv_abi_stats __attribute__((unused));
+const struct viv_target *viv_abi_target __attribute__((unused));
+const struct viv_target_key *viv_abi_target_key __attribute__((unused));
+const enum viv_abi *viv_abi_consts __attribute__((unused));
+const enum viv_kind *viv_abi_kind __attribute__((unused));
+const enum viv_field *viv_abi_field __attribute__((unused));
+const enum viv_event_flags *viv_abi_event_flags __attribute__((unused));
+const enum viv_target_flags *viv_abi_target_flags __attribute__((unused));
+const enum viv_backend *viv_abi_backend __attribute__((unused));
+
+static __always_inline struct viv_scratch *get_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline struct viv_meta *get_meta(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&meta, &zero);
+}
+
+#endif /* __VIV_MAPS_BPF_H */
