@@ -230,13 +230,12 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 	int mode;
 
 	/* Cheapest tests first: this runs for every send of every process. */
-	if (!m || !m->dns_port || sock->type != VIV_SOCK_DGRAM)
+	if (!m || !m->dns_ports[0] || sock->type != VIV_SOCK_DGRAM)
 		return 0;
 	mode = lsm_begin(&c, VIV_KIND_DNS, true);
 	if (mode == LSM_SKIP || (mode == LSM_PAIRED && viv_syscall_hook(c.nr) != VIV_HOOK_SEND))
 		return 0;
-	if (!put_dns_destination(c.s, sock, BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), VIV_KERNEL,
-				 m->dns_port))
+	if (!put_dns_destination(c.s, sock, BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), VIV_KERNEL, m))
 		return 0;
 	payload = iter_first(&msg->msg_iter, &len);
 	if (!payload)
@@ -477,7 +476,7 @@ int BPF_PROG(viv_lsm_sys_exit, struct pt_regs *raw_regs, long ret)
 		return 0; /* sched_process_exec reported it */
 	/* As the syscalls backend stamps it: the result and the window at the end. */
 	e->result = ret;
-	e->epoch = t->epoch;
+	e->epoch = target_epoch(t);
 	submit_event(&p->s, t->slot);
 	return 0;
 }

@@ -10,9 +10,10 @@
 
 /* Enums rather than macros so the values reach the object's BTF. */
 enum viv_abi {
-	VIV_ABI_VERSION = 1,
+	VIV_ABI_VERSION = 2,
 	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
 	VIV_FIELD_COUNT = 4,
+	VIV_DNS_PORTS = 4, /* --dns-port list, at most */
 };
 
 enum viv_kind {
@@ -101,7 +102,9 @@ struct viv_event {
 };
 _Static_assert(sizeof(struct viv_event) == 48, "viv_event layout");
 
-/* config_targets: who is observed, keyed as the worker sees itself. */
+/* config_targets: who is observed, keyed as the process sees itself.
+ * Written by vivariumd (a worker's own entry, at registration) and by the
+ * fork hook (its descendants); deleted by the exit hook and vivariumd. */
 struct viv_target_key {
 	__u32 pidns_inum; /* inode of /proc/self/ns/pid */
 	__u32 ns_tgid;	  /* process.pid inside that namespace */
@@ -109,40 +112,56 @@ struct viv_target_key {
 _Static_assert(sizeof(struct viv_target_key) == 8, "viv_target_key layout");
 
 struct viv_target {
-	__u32 slot;  /* ring index */
+	__u32 slot;  /* the worker's slot in rings, controls, counters */
 	__u32 flags; /* enum viv_target_flags */
-	__u32 epoch; /* bumped by the worker per observation window */
+	__u32 epoch; /* a descendant: its worker's window when it was forked */
 	__u32 reserved;
 };
 _Static_assert(sizeof(struct viv_target) == 16, "viv_target layout");
 
-/* ring_owner: slot -> who claimed it (BPF_NOEXIST). */
+/* ring_owner: slot -> the worker vivariumd registered there. */
 struct viv_owner {
 	__u32 pidns_inum;
 	__u32 ns_tgid;
-	__u64 start_time; /* field 22 of /proc/self/stat: tells PID reuse apart */
+	__u32 host_pid;	  /* the same process, as the daemon's pid namespace sees it */
+	__u32 uid;	  /* its uid at registration (SO_PEERCRED) */
+	__u64 start_time; /* field 22 of /proc/<pid>/stat: tells PID reuse apart */
 };
-_Static_assert(sizeof(struct viv_owner) == 16, "viv_owner layout");
+_Static_assert(sizeof(struct viv_owner) == 24, "viv_owner layout");
 
-/* stats: slot -> counters, only ever incremented. */
-struct viv_stats {
-	__u64 emitted;	 /* records written to the slot's ring */
-	__u64 dropped;	 /* records lost: ring full or missing */
-	__u64 truncated; /* records with a field cut to VIV_FIELD_MAX */
-	__u64 reserved;
+/* controls[slot]: a one-entry array the worker maps read-write; the
+ * programs read its window from it. */
+struct viv_control {
+	__u32 epoch; /* bumped by the worker per observation window */
+	__u32 reserved;
 };
-_Static_assert(sizeof(struct viv_stats) == 32, "viv_stats layout");
+_Static_assert(sizeof(struct viv_control) == 8, "viv_control layout");
 
-/* meta[0]: written by vivariumd after attaching. */
+/* counters[slot]: a one-entry array written by the programs only (frozen
+ * for user space); the worker maps it read-only. */
+struct viv_counters {
+	__u64 emitted;	  /* records written to the slot's ring */
+	__u64 dropped;	  /* records lost: ring full or missing */
+	__u64 truncated;  /* records with a field cut to VIV_FIELD_MAX */
+	__u64 unfollowed; /* descendants not followed: config_targets full */
+	/* The last integrity probe (kill(own pid, 0) by the worker): what its
+	 * config_targets entry said then. */
+	__u32 probe_epoch;
+	__u32 probe_slot;
+	__u32 probe_flags;
+	__u32 probes;
+};
+_Static_assert(sizeof(struct viv_counters) == 48, "viv_counters layout");
+
+/* meta[0]: written by vivariumd before attaching, then frozen. */
 struct viv_meta {
 	__u32 abi_version;
-	__u32 backend; /* enum viv_backend */
-	__u32 ring_count;
-	__u32 ring_size;
-	__u32 daemon_pid;
-	__u16 dns_port;	  /* UDP port whose outgoing messages are DNS events */
-	__u16 reserved;
-	__u64 daemon_start_time; /* field 22 of /proc/<pid>/stat */
+	__u32 backend;	    /* enum viv_backend */
+	__u32 max_slots;    /* --rings: workers registered at once, at most */
+	__u32 ring_size;    /* --ring-size: bytes per worker ring */
+	__u32 max_targets;  /* --max-targets: processes observed at once */
+	__u16 dns_ports[VIV_DNS_PORTS]; /* datagrams to these ports are DNS events (0: unused) */
+	__u32 reserved;
 };
 _Static_assert(sizeof(struct viv_meta) == 32, "viv_meta layout");
 

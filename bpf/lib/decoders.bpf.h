@@ -100,7 +100,7 @@ DECODER(send)
 	__u32 addrlen = 0;
 	__u64 len = 0;
 
-	if (!m || !m->dns_port)
+	if (!m || !m->dns_ports[0])
 		return 0;
 	sock = fd_socket(ARG(0));
 	if (!sock || BPF_CORE_READ(sock, type) != VIV_SOCK_DGRAM)
@@ -122,7 +122,7 @@ DECODER(send)
 		payload = iov.iov_base;
 		len = iov.iov_len;
 	}
-	if (!put_dns_destination(s, sock, addr, addrlen, VIV_USER, m->dns_port))
+	if (!put_dns_destination(s, sock, addr, addrlen, VIV_USER, m))
 		return 0;
 	put_dns_message(s, payload, len);
 	return kind;
@@ -232,7 +232,7 @@ DECODER(kill)
 {
 	struct viv_event *e = event_of(s);
 
-	if ((__u32)ARG(0) == e->tgid && nr != VIV_NR_tkill)
+	if (nr != VIV_NR_tkill && is_own_pid(ARG(0)))
 		return 0;
 	e->aux = ARG(0);
 	e->mode = nr == VIV_NR_tgkill ? ARG(2) : ARG(1);
@@ -275,12 +275,18 @@ static __always_inline __u16 decode_syscall(struct viv_scratch *s, struct pt_reg
 	return 0;
 }
 
-/* A listed syscall of target t ended: report it from its arguments and result. */
+/* A listed syscall of target t ended: report it from its arguments and
+ * result, or answer the worker's integrity probe, kill(own pid, 0). */
 static __always_inline void report_syscall(struct viv_target *t, struct pt_regs *regs, long nr, long ret)
 {
-	struct viv_scratch *s = get_scratch();
+	struct viv_scratch *s;
 	__u16 kind;
 
+	if (nr == VIV_NR_kill && VIV_ARG(regs, 1) == 0 && is_own_pid(VIV_ARG(regs, 0))) {
+		answer_probe(t);
+		return;
+	}
+	s = get_scratch();
 	if (!s)
 		return;
 	start_event(s, t, 0, ret);

@@ -12,8 +12,9 @@
 #include "../vivarium.h"
 #include "../arch.h"
 
+/* Defaults: vivariumd sets --max-targets and --rings before load. */
 #define VIV_MAX_TARGETS 16384
-#define VIV_MAX_SLOTS 64 /* default; vivariumd sets --rings */
+#define VIV_MAX_SLOTS 64
 
 /* A record is assembled in one buffer: the header and up to five page-sized
  * pieces (four fields, the walk). Offsets into it are masked with
@@ -32,7 +33,8 @@ struct {
 	__type(value, struct viv_target);
 } config_targets SEC(".maps");
 
-/* Inner template only; vivariumd sizes it and installs one ring per slot. */
+/* Inner template only: vivariumd creates each worker's ring (of --ring-size)
+ * when it registers and removes it when it leaves. */
 struct viv_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
@@ -45,19 +47,44 @@ struct {
 	__array(values, struct viv_ring);
 } rings SEC(".maps");
 
+/* Inner templates of the per-worker maps below: vivariumd creates one of
+ * each when a worker registers and hands them to it (never pinned). */
+struct viv_control_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct viv_control);
+};
+
+struct viv_counters_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct viv_counters);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, VIV_MAX_SLOTS);
+	__type(key, __u32);
+	__array(values, struct viv_control_map);
+} controls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, VIV_MAX_SLOTS);
+	__type(key, __u32);
+	__array(values, struct viv_counters_map);
+} counters SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VIV_MAX_SLOTS);
 	__type(key, __u32);
 	__type(value, struct viv_owner);
 } ring_owner SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VIV_MAX_SLOTS);
-	__type(key, __u32);
-	__type(value, struct viv_stats);
-} stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -83,7 +110,8 @@ struct {
 const struct viv_event *viv_abi_event __attribute__((unused));
 const struct viv_meta *viv_abi_meta __attribute__((unused));
 const struct viv_owner *viv_abi_owner __attribute__((unused));
-const struct viv_stats *viv_abi_stats __attribute__((unused));
+const struct viv_control *viv_abi_control __attribute__((unused));
+const struct viv_counters *viv_abi_counters __attribute__((unused));
 const struct viv_target *viv_abi_target __attribute__((unused));
 const struct viv_target_key *viv_abi_target_key __attribute__((unused));
 const enum viv_abi *viv_abi_consts __attribute__((unused));
@@ -105,6 +133,24 @@ static __always_inline struct viv_meta *get_meta(void)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&meta, &zero);
+}
+
+/* The control of the worker in slot, or 0 (none registered there). */
+static __always_inline struct viv_control *get_control(__u32 slot)
+{
+	void *inner = bpf_map_lookup_elem(&controls, &slot);
+	__u32 zero = 0;
+
+	return inner ? bpf_map_lookup_elem(inner, &zero) : 0;
+}
+
+/* The counters of the worker in slot, or 0. */
+static __always_inline struct viv_counters *get_counters(__u32 slot)
+{
+	void *inner = bpf_map_lookup_elem(&counters, &slot);
+	__u32 zero = 0;
+
+	return inner ? bpf_map_lookup_elem(inner, &zero) : 0;
 }
 
 #endif /* __VIV_MAPS_BPF_H */

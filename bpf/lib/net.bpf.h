@@ -33,16 +33,23 @@ static __always_inline __u32 sockaddr_len(long len)
 	return n;
 }
 
-/* BASE: the connected peer of a socket as a sockaddr, if its port is
- * `port` (a send with no address goes there). */
-static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct socket *sock, __u16 port)
+/* Whether port (host order) is one of the DNS ports. */
+static __always_inline bool is_dns_port(struct viv_meta *m, __u16 port)
+{
+	return port && (port == m->dns_ports[0] || port == m->dns_ports[1] || port == m->dns_ports[2] ||
+			port == m->dns_ports[3]);
+}
+
+/* BASE: the connected peer of a socket as a sockaddr, if its port is a DNS
+ * port (a send with no address goes there). */
+static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct socket *sock, struct viv_meta *m)
 {
 	struct viv_event *e = event_of(s);
 	__u32 off = field_offset(e, VIV_FIELD_BASE) & VIV_EVENT_MASK;
 	struct sock *sk = BPF_CORE_READ(sock, sk);
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
-	if (bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)) != port)
+	if (!is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport))))
 		return false;
 	if (family == VIV_AF_INET) {
 		struct sockaddr_in sin = {};
@@ -67,20 +74,20 @@ static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct sock
 	return false;
 }
 
-/* BASE: where a DNS message goes, if that is the DNS port: the address
+/* BASE: where a DNS message goes, if that is a DNS port: the address
  * passed (from user or kernel memory), or else the connected peer. */
 static __always_inline bool put_dns_destination(struct viv_scratch *s, struct socket *sock, const void *addr,
-						 long addrlen, enum viv_mem mem, __u16 port)
+						 long addrlen, enum viv_mem mem, struct viv_meta *m)
 {
 	__u16 head[2] = {};
 
 	if (!addr)
-		return put_peer_sockaddr(s, sock, port);
+		return put_peer_sockaddr(s, sock, m);
 	if (mem == VIV_USER)
 		bpf_probe_read_user(head, sizeof(head), addr);
 	else
 		bpf_probe_read_kernel(head, sizeof(head), addr);
-	if ((head[0] != VIV_AF_INET && head[0] != VIV_AF_INET6) || bpf_ntohs(head[1]) != port)
+	if ((head[0] != VIV_AF_INET && head[0] != VIV_AF_INET6) || !is_dns_port(m, bpf_ntohs(head[1])))
 		return false;
 	put_bytes(s, VIV_FIELD_BASE, addr, sockaddr_len(addrlen), mem);
 	return true;

@@ -28,9 +28,15 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 		return 0;
 	entry.slot = t->slot;
 	entry.flags = t->flags | VIV_TF_CHILD;
-	entry.epoch = t->epoch;
+	entry.epoch = target_epoch(t);
 	entry.reserved = 0;
-	bpf_map_update_elem(&config_targets, &child_key, &entry, BPF_ANY);
+	if (bpf_map_update_elem(&config_targets, &child_key, &entry, BPF_ANY)) {
+		/* config_targets is full: say so rather than lose the child silently. */
+		struct viv_counters *c = get_counters(t->slot);
+
+		if (c)
+			__sync_fetch_and_add(&c->unfollowed, 1);
+	}
 
 	s = get_scratch();
 	if (!s)

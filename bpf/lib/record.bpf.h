@@ -4,7 +4,7 @@
 #ifndef __VIV_RECORD_BPF_H
 #define __VIV_RECORD_BPF_H
 
-#include "maps.bpf.h"
+#include "targets.bpf.h"
 
 /* Where a field's bytes come from. */
 enum viv_mem {
@@ -22,7 +22,7 @@ static __always_inline struct viv_event *start_event(struct viv_scratch *s, stru
 	e->ts_ns = bpf_ktime_get_ns();
 	e->tgid = id >> 32;
 	e->tid = (__u32)id;
-	e->epoch = t->epoch;
+	e->epoch = target_epoch(t);
 	e->kind = kind;
 	e->flags = (t->flags & VIV_TF_CHILD) ? VIV_EF_CHILD : 0;
 	e->result = result;
@@ -104,7 +104,7 @@ static __always_inline void put_bytes(struct viv_scratch *s, int field, const vo
 static __always_inline void submit_event(struct viv_scratch *s, __u32 slot)
 {
 	struct viv_event *e = event_of(s);
-	struct viv_stats *st = bpf_map_lookup_elem(&stats, &slot);
+	struct viv_counters *st = get_counters(slot);
 	__u64 size = field_offset(e, 3) + (e->len[3] & VIV_FIELD_MASK);
 	void *ring = bpf_map_lookup_elem(&rings, &slot);
 	long err = -1;

@@ -16,14 +16,19 @@ export class AbiMismatchError extends VivariumError {
   override name = 'AbiMismatchError';
 }
 
-/** The pins exist but this process may not use them. */
-export class PinPermissionError extends VivariumError {
-  override name = 'PinPermissionError';
+/** vivariumd runs, but this process may not register with it (or open its pins). */
+export class AccessDeniedError extends VivariumError {
+  override name = 'AccessDeniedError';
 }
 
-/** Every ring slot is claimed by a live worker. */
+/** Every slot (--rings) is held by a live worker. */
 export class NoFreeSlotError extends VivariumError {
   override name = 'NoFreeSlotError';
+}
+
+/** The worker's registration was removed or changed while it was observed. */
+export class TamperedError extends VivariumError {
+  override name = 'TamperedError';
 }
 
 /** The kernel lost events of this worker because its ring was full. */

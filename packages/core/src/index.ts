@@ -5,10 +5,10 @@ export * from './events.js';
 export * from './format.js';
 export * from './sockaddr.js';
 export * from './dns-message.js';
-export * from './map-spec.js';
 export * from './observation.js';
-export * from './pinned-map.js';
-export * from './pins.js';
+export * from './backend.js';
+export * from './codec.js';
+export * from './socket-path.js';
 export * from './policy/path-patterns.js';
 export * from './policy/tokens.js';
 export * from './policy/program-patterns.js';
@@ -27,14 +27,9 @@ export * from './report/spool.js';
 export * from './report/build.js';
 export * from './report/html.js';
 export * from './report/run-report.js';
-export * from './proc.js';
-export * from './ring-reader.js';
 export * from './session.js';
 export * from './worker.js';
 export * from './matchers/index.js';
-
-export { closeFd, libbpfLibrary, loadLibbpf, loadLibc, lastErrno } from './native.js';
-export { u32Bytes, view } from './bytes.js';
 
 import type { Observation } from './observation.js';
 import { Session } from './session.js';

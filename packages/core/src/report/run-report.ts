@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadRunPolicy, POLICY_JSON_ENV } from '../policy/run-policy.js';
 import { currentTokens } from '../policy/tokens.js';
-import { runBackend } from '../worker.js';
+
 import { type RunnerTest, buildReport, writeReportFile } from './build.js';
 import { renderHtmlReport } from './html.js';
 import { REPORT_DIR_ENV, readSpool } from './spool.js';
@@ -44,7 +44,7 @@ export class RunReport {
     const policy = loadRunPolicy(this.rootDir, this.options.policy);
     const report = buildReport({
       runner,
-      vivarium: { version: VERSION, backend: runBackend() },
+      vivarium: { version: VERSION, backend: 'unknown' },
       rootDir: this.rootDir,
       tokens: currentTokens(this.rootDir),
       ...(policy ? { policy: { source: policy.source, mode: policy.policy.mode ?? 'enforce' } } : {}),
