@@ -23,6 +23,8 @@ const STRUCTS = {
   viv_counters: 'Counters',
   viv_meta: 'Meta',
 };
+/** Kernel structs user space decodes from raw bytes: their layout only. */
+const FOREIGN = ['sockaddr_in', 'sockaddr_in6', 'sockaddr_un'];
 const ENUMS = {
   viv_abi: ['VIV_', 'Abi'],
   viv_kind: ['VIV_KIND_', 'KindCode'],
@@ -52,6 +54,10 @@ export function generate() {
     if (t.kind === 'ARRAY') return { ...shape(t.type_id, where), count: t.nr_elems };
     if (t.kind === 'INT' || t.kind === 'ENUM') return { size: t.size, signed: t.encoding === 'SIGNED' };
     throw new Error(`gen-abi: ${where} has a ${t.kind}: only integers and arrays of them are shared`);
+  };
+  const sizeOf = (id) => {
+    const t = resolve(id);
+    return t.kind === 'ARRAY' ? sizeOf(t.type_id) * t.nr_elems : t.size;
   };
   const accessor = ({ size, signed }) => {
     if (size === 8) return { get: 'getBigUint64', set: 'setBigUint64', ts: 'bigint' };
@@ -102,10 +108,16 @@ export function generate() {
     out.push('  },', '};', '');
   }
 
-  out.push('/** Byte layout of every shared struct, for the hot decoding path. */', 'export const Layout = {');
+  out.push('/** Byte layout of every shared struct (for the hot decoding path), and of the kernel structs decoded from raw bytes. */', 'export const Layout = {');
   for (const { name, size, members } of layouts) {
     out.push(`  ${name}: {`, `    size: ${size},`);
     for (const m of members) out.push(`    ${m.name}: { offset: ${m.offset}, size: ${m.size}${m.count ? `, count: ${m.count}` : ''} },`);
+    out.push('  },');
+  }
+  for (const name of FOREIGN) {
+    const s = named('STRUCT', name);
+    out.push(`  ${name}: {`, `    size: ${s.size},`);
+    for (const m of s.members) out.push(`    ${m.name}: { offset: ${m.bits_offset / 8}, size: ${sizeOf(m.type_id)} },`);
     out.push('  },');
   }
   out.push('} as const;', '');

@@ -114,6 +114,7 @@ const struct viv_control *viv_abi_control __attribute__((unused));
 const struct viv_counters *viv_abi_counters __attribute__((unused));
 const struct viv_target *viv_abi_target __attribute__((unused));
 const struct viv_target_key *viv_abi_target_key __attribute__((unused));
+const struct sockaddr_un *viv_abi_sockaddr_un __attribute__((unused)); /* decoded in user space */
 const enum viv_abi *viv_abi_consts __attribute__((unused));
 const enum viv_kind *viv_abi_kind __attribute__((unused));
 const enum viv_field *viv_abi_field __attribute__((unused));

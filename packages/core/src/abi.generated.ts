@@ -284,7 +284,7 @@ export const MetaCodec: Codec<Meta> = {
   },
 };
 
-/** Byte layout of every shared struct, for the hot decoding path. */
+/** Byte layout of every shared struct (for the hot decoding path), and of the kernel structs decoded from raw bytes. */
 export const Layout = {
   viv_event: {
     size: 48,
@@ -345,6 +345,26 @@ export const Layout = {
     max_targets: { offset: 16, size: 4 },
     dns_ports: { offset: 20, size: 2, count: 4 },
     reserved: { offset: 28, size: 4 },
+  },
+  sockaddr_in: {
+    size: 16,
+    sin_family: { offset: 0, size: 2 },
+    sin_port: { offset: 2, size: 2 },
+    sin_addr: { offset: 4, size: 4 },
+    __pad: { offset: 8, size: 8 },
+  },
+  sockaddr_in6: {
+    size: 28,
+    sin6_family: { offset: 0, size: 2 },
+    sin6_port: { offset: 2, size: 2 },
+    sin6_flowinfo: { offset: 4, size: 4 },
+    sin6_addr: { offset: 8, size: 16 },
+    sin6_scope_id: { offset: 24, size: 4 },
+  },
+  sockaddr_un: {
+    size: 110,
+    sun_family: { offset: 0, size: 2 },
+    sun_path: { offset: 2, size: 108 },
   },
 } as const;
 
