@@ -100,13 +100,14 @@ static __always_inline void lsm_finish(struct lsm_call *c, int mode)
 		submit_event(c->s, c->t->slot);
 }
 
-/* A paired record that is the syscall's arguments, decoded as the syscalls
- * backend decodes them: armed when they yield this hook's kind. */
-static __always_inline void lsm_args(struct lsm_call *c, __u16 kind, enum viv_hook_family family)
+/* A paired record that is the syscall's arguments, decoded (paths
+ * resolved) as the syscalls backend decodes them: armed when the syscall is
+ * one of this hook's family. */
+static __always_inline void lsm_args(struct lsm_call *c, enum viv_hook_family family)
 {
 	__u16 got = decode_syscall(c->s, c->regs, c->nr, -1, family);
 
-	if (got != kind)
+	if (!got)
 		return;
 	event_of(c->s)->kind = got;
 	lsm_finish(c, LSM_PAIRED);
@@ -118,7 +119,7 @@ static __always_inline int lsm_args_only(__u16 kind, enum viv_hook_family family
 	struct lsm_call c;
 
 	if (lsm_begin(&c, kind, false) == LSM_PAIRED)
-		lsm_args(&c, kind, family);
+		lsm_args(&c, family);
 	return 0;
 }
 
@@ -218,35 +219,63 @@ static __always_inline const void *iter_first(struct iov_iter *it, __u64 *len)
 	return first.iov_base + skip;
 }
 
-/* dns: a datagram to the DNS port. The destination and the iovecs are the
- * kernel's copies; the message itself is read from the sender's buffer. */
+/* Sends: paired with sendto/sendmsg/sendmmsg, decoded as the syscalls
+ * backend does (a DNS query, or a message with a destination); from
+ * io_uring, the same from the kernel's copies of the address and iovecs. */
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size)
 {
-	struct viv_meta *m = get_meta();
+	struct viv_meta *m;
 	struct lsm_call c;
-	const void *payload;
+	const void *payload, *name;
 	__u64 len = 0;
-	int mode;
+	int mode = lsm_begin(&c, VIV_KIND_SEND, true);
 
-	/* Cheapest tests first: this runs for every send of every process. */
-	if (!m || !m->dns_ports[0] || sock->type != VIV_SOCK_DGRAM)
+	if (mode == LSM_PAIRED && viv_syscall_hook(c.nr) == VIV_HOOK_SEND)
+		lsm_args(&c, VIV_HOOK_SEND);
+	if (mode != LSM_NOW)
 		return 0;
-	mode = lsm_begin(&c, VIV_KIND_DNS, true);
-	if (mode == LSM_SKIP || (mode == LSM_PAIRED && viv_syscall_hook(c.nr) != VIV_HOOK_SEND))
+	m = get_meta();
+	name = BPF_CORE_READ(msg, msg_name);
+	if (m && m->dns_ports[0] && sock->type == VIV_SOCK_DGRAM &&
+	    put_dns_destination(c.s, sock, name, BPF_CORE_READ(msg, msg_namelen), VIV_KERNEL, m)) {
+		payload = iter_first(&msg->msg_iter, &len);
+		if (!payload)
+			return 0;
+		event_of(c.s)->kind = VIV_KIND_DNS;
+		put_dns_message(c.s, payload, len);
+	} else if (name) {
+		put_bytes(c.s, VIV_FIELD_EXTRA, name, sockaddr_len(BPF_CORE_READ(msg, msg_namelen)), VIV_KERNEL);
+	} else {
 		return 0;
-	if (!put_dns_destination(c.s, sock, BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), VIV_KERNEL, m))
-		return 0;
-	payload = iter_first(&msg->msg_iter, &len);
-	if (!payload)
-		return 0;
-	put_dns_message(c.s, payload, len);
+	}
 	lsm_finish(&c, mode);
 	return 0;
 }
 
-/* unlink, rmdir, mkdir from io_uring: the name in REQUESTED, relative to
- * the parent dir in BASE. */
+/* PATH from io_uring: the parent directory the hook got, then the name. */
+static __always_inline void put_dir_entry(struct viv_scratch *s, int field, const struct path *dir, struct dentry *dentry)
+{
+	struct viv_event *e = event_of(s);
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	__u32 off, len;
+
+	put_path(s, field, (struct path *)dir);
+	off = field_offset(e, field);
+	len = e->len[field & 3] & VIV_FIELD_MASK;
+	if (len == 1)
+		len = 0; /* "/" + "/name" */
+	if (len + 1 + name.len > VIV_FIELD_MAX) {
+		mark_truncated(e, field);
+		return;
+	}
+	s->event[(off + len) & VIV_EVENT_MASK] = '/';
+	bpf_probe_read_kernel(&s->event[(off + len + 1) & VIV_EVENT_MASK], name.len & VIV_NAME_MASK, name.name);
+	e->len[field & 3] = (len + 1 + name.len) & VIV_FIELD_MASK;
+}
+
+/* unlink, rmdir, mkdir, mknod: from io_uring, PATH = the parent dir the
+ * hook got and the name, REQUESTED = the name. */
 static __always_inline int lsm_dir_entry(__u16 kind, enum viv_hook_family family, const struct path *dir,
 					 struct dentry *dentry, __u32 mode_bits)
 {
@@ -254,10 +283,10 @@ static __always_inline int lsm_dir_entry(__u16 kind, enum viv_hook_family family
 	int mode = lsm_begin(&c, kind, true);
 
 	if (mode == LSM_PAIRED) {
-		lsm_args(&c, kind, family);
+		lsm_args(&c, family);
 	} else if (mode == LSM_NOW) {
+		put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
 		put_dentry_name(c.s, VIV_FIELD_REQUESTED, dentry);
-		put_path(c.s, VIV_FIELD_BASE, (struct path *)dir);
 		event_of(c.s)->mode = mode_bits;
 		lsm_finish(&c, LSM_NOW);
 	}
@@ -282,8 +311,72 @@ int BPF_PROG(viv_lsm_path_mkdir, const struct path *dir, struct dentry *dentry, 
 	return lsm_dir_entry(VIV_KIND_MKDIR, VIV_HOOK_MKDIR, dir, dentry, mode_bits);
 }
 
-/* rename from io_uring: old name + old dir (REQUESTED + BASE), new name +
- * new dir (EXTRA + PATH), the same pairs the syscall's arguments fill. */
+SEC("lsm/path_mknod")
+int BPF_PROG(viv_lsm_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode_bits, unsigned int dev)
+{
+	return lsm_dir_entry(VIV_KIND_MKNOD, VIV_HOOK_MKNOD, dir, dentry, mode_bits);
+}
+
+/* truncate: by path, the arguments; from io_uring (ftruncate), the file. */
+SEC("lsm/path_truncate")
+int BPF_PROG(viv_lsm_path_truncate, const struct path *path)
+{
+	return lsm_args_only(VIV_KIND_TRUNCATE, VIV_HOOK_TRUNCATE);
+}
+
+SEC("lsm/file_truncate")
+int BPF_PROG(viv_lsm_file_truncate, struct file *file)
+{
+	struct lsm_call c;
+	int mode = lsm_begin(&c, VIV_KIND_TRUNCATE, true);
+
+	if (mode == LSM_PAIRED) {
+		lsm_args(&c, VIV_HOOK_TRUNCATE);
+	} else if (mode == LSM_NOW) {
+		put_path(c.s, VIV_FIELD_PATH, (struct path *)&file->f_path);
+		lsm_finish(&c, mode);
+	}
+	return 0;
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(viv_lsm_inode_setattr)
+{
+	return lsm_args_only(VIV_KIND_UTIME, VIV_HOOK_UTIME);
+}
+
+/* xattrs: by path or fd, the arguments. From io_uring the hook has the
+ * dentry but not its mount: the record says it could not be resolved. */
+static __always_inline int lsm_xattr(struct dentry *dentry, const char *name)
+{
+	struct lsm_call c;
+	int mode = lsm_begin(&c, VIV_KIND_XATTR, true);
+
+	if (mode == LSM_PAIRED) {
+		lsm_args(&c, VIV_HOOK_XATTR);
+	} else if (mode == LSM_NOW) {
+		put_dentry_name(c.s, VIV_FIELD_PATH, dentry);
+		event_of(c.s)->flags |= VIV_EF_UNRESOLVED;
+		put_str(c.s, VIV_FIELD_EXTRA, name, VIV_KERNEL);
+		lsm_finish(&c, mode);
+	}
+	return 0;
+}
+
+SEC("lsm/inode_setxattr")
+int BPF_PROG(viv_lsm_inode_setxattr, struct mnt_idmap *idmap, struct dentry *dentry, const char *name)
+{
+	return lsm_xattr(dentry, name);
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(viv_lsm_inode_removexattr, struct mnt_idmap *idmap, struct dentry *dentry, const char *name)
+{
+	return lsm_xattr(dentry, name);
+}
+
+/* rename from io_uring: PATH = the old path, EXTRA = the new one, as the
+ * syscall's decoder resolves them. */
 SEC("lsm/path_rename")
 int BPF_PROG(viv_lsm_path_rename, const struct path *old_dir, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry, unsigned int flags)
@@ -292,12 +385,11 @@ int BPF_PROG(viv_lsm_path_rename, const struct path *old_dir, struct dentry *old
 	int mode = lsm_begin(&c, VIV_KIND_RENAME, true);
 
 	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_KIND_RENAME, VIV_HOOK_RENAME);
+		lsm_args(&c, VIV_HOOK_RENAME);
 	} else if (mode == LSM_NOW) {
-		put_path(c.s, VIV_FIELD_PATH, (struct path *)new_dir);
+		put_dir_entry(c.s, VIV_FIELD_PATH, old_dir, old_dentry);
 		put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
-		put_path(c.s, VIV_FIELD_BASE, (struct path *)old_dir);
-		put_dentry_name(c.s, VIV_FIELD_EXTRA, new_dentry);
+		put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
 		event_of(c.s)->open_flags = flags;
 		lsm_finish(&c, mode);
 	}
@@ -312,14 +404,14 @@ int BPF_PROG(viv_lsm_path_link, struct dentry *old_dentry, const struct path *ne
 	int mode = lsm_begin(&c, VIV_KIND_LINK, true);
 
 	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_KIND_LINK, VIV_HOOK_LINK);
+		lsm_args(&c, VIV_HOOK_LINK);
 	} else if (mode == LSM_NOW) {
 		/* A hard link stays on its mount: the old path, absolute. */
 		old.mnt = new_dir->mnt;
 		old.dentry = old_dentry;
-		put_path(c.s, VIV_FIELD_PATH, (struct path *)new_dir);
-		put_path(c.s, VIV_FIELD_REQUESTED, &old);
-		put_dentry_name(c.s, VIV_FIELD_EXTRA, new_dentry);
+		put_path(c.s, VIV_FIELD_PATH, &old);
+		put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
+		put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
 		lsm_finish(&c, mode);
 	}
 	return 0;
@@ -332,9 +424,9 @@ int BPF_PROG(viv_lsm_path_symlink, const struct path *dir, struct dentry *dentry
 	int mode = lsm_begin(&c, VIV_KIND_SYMLINK, true);
 
 	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_KIND_SYMLINK, VIV_HOOK_SYMLINK);
+		lsm_args(&c, VIV_HOOK_SYMLINK);
 	} else if (mode == LSM_NOW) {
-		put_path(c.s, VIV_FIELD_PATH, (struct path *)dir);
+		put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
 		put_str(c.s, VIV_FIELD_REQUESTED, old_name, VIV_KERNEL);
 		put_dentry_name(c.s, VIV_FIELD_EXTRA, dentry);
 		lsm_finish(&c, mode);
@@ -368,28 +460,11 @@ int BPF_PROG(viv_lsm_sb_umount)
 	return lsm_args_only(VIV_KIND_MOUNT, VIV_HOOK_MOUNT);
 }
 
-/* move_mount (the new mount API; mount(2) goes through sb_mount): target
- * as passed, source as passed (else the device name), fstype from the
- * mount being moved. */
+/* move_mount: the new mount API (mount(2) goes through sb_mount). */
 SEC("lsm/move_mount")
-int BPF_PROG(viv_lsm_move_mount, const struct path *from_path)
+int BPF_PROG(viv_lsm_move_mount)
 {
-	struct lsm_call c;
-	struct super_block *sb;
-	struct viv_event *e;
-
-	if (lsm_begin(&c, VIV_KIND_MOUNT, false) != LSM_PAIRED || c.nr != VIV_NR_move_mount)
-		return 0;
-	e = event_of(c.s);
-	sb = BPF_CORE_READ(from_path, mnt, mnt_sb);
-	put_str(c.s, VIV_FIELD_PATH, BPF_CORE_READ(sb, s_type, name), VIV_KERNEL);
-	put_requested(c.s, VIV_ARG(c.regs, 2), (const char *)VIV_ARG(c.regs, 3));
-	put_str(c.s, VIV_FIELD_EXTRA, (const char *)VIV_ARG(c.regs, 1), VIV_USER);
-	if (!e->len[VIV_FIELD_EXTRA])
-		put_str(c.s, VIV_FIELD_EXTRA, (const char *)__builtin_preserve_access_index(&sb->s_id), VIV_KERNEL);
-	e->open_flags = VIV_ARG(c.regs, 4);
-	lsm_finish(&c, LSM_PAIRED);
-	return 0;
+	return lsm_args_only(VIV_KIND_MOUNT, VIV_HOOK_MOUNT);
 }
 
 SEC("lsm/task_fix_setuid")
@@ -418,28 +493,12 @@ int BPF_PROG(viv_lsm_ptrace_traceme)
 	return lsm_args_only(VIV_KIND_PTRACE, VIV_HOOK_PTRACE);
 }
 
-/* kill: kill/tkill/tgkill as the syscalls backend decodes them; the other
- * senders (rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal) with the
- * target's pid. A process signalling itself is not an event. */
+/* Signals to another process, decoded as the syscalls backend does. */
 SEC("lsm/task_kill")
 int BPF_PROG(viv_lsm_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig, const struct cred *cred)
 {
-	struct lsm_call c;
-	struct viv_event *e;
-
 	/* cred is set only for USB async I/O signals, sent from interrupts. */
-	if (cred || lsm_begin(&c, VIV_KIND_KILL, false) != LSM_PAIRED)
-		return 0;
-	if (c.nr != VIV_NR_rt_sigqueueinfo && c.nr != VIV_NR_rt_tgsigqueueinfo && c.nr != VIV_NR_pidfd_send_signal) {
-		lsm_args(&c, VIV_KIND_KILL, VIV_HOOK_KILL);
-		return 0;
-	}
-	e = event_of(c.s);
-	e->aux = p->tgid;
-	e->mode = sig;
-	if (e->aux != e->tgid)
-		lsm_finish(&c, LSM_PAIRED);
-	return 0;
+	return cred ? 0 : lsm_args_only(VIV_KIND_KILL, VIV_HOOK_KILL);
 }
 
 /* The companion: a syscall of an observed task ends. Its hook's record gets

@@ -36,6 +36,44 @@ enum viv_kind {
 	VIV_KIND_PTRACE = 17,
 	VIV_KIND_KILL = 18,
 	VIV_KIND_MOUNT = 19,
+	VIV_KIND_TRUNCATE = 20,
+	VIV_KIND_UTIME = 21,
+	VIV_KIND_XATTR = 22,
+	VIV_KIND_MKNOD = 23,
+	VIV_KIND_SEND = 24,
+	VIV_KIND_UNOBSERVABLE = 25,
+	VIV_KIND_CAPSET = 26,
+	VIV_KIND_SETGROUPS = 27,
+	VIV_KIND_UNSHARE = 28,
+	VIV_KIND_SETNS = 29,
+	VIV_KIND_CHROOT = 30,
+	VIV_KIND_PIVOT_ROOT = 31,
+	VIV_KIND_BPF = 32,
+	VIV_KIND_MODULE = 33,
+	VIV_KIND_PROCESS_VM = 34,
+	VIV_KIND_PERF_EVENT = 35,
+	VIV_KIND_KEXEC = 36,
+	VIV_KIND_REBOOT = 37,
+	VIV_KIND_PIDFD_GETFD = 38,
+};
+
+/* Why an unobservable event could not be observed (aux of the event). */
+enum viv_blind_reason {
+	VIV_BLIND_IO_URING = 1,	  /* io_uring runs operations without syscalls (syscalls backend) */
+	VIV_BLIND_UNRESOLVED = 2, /* a path could not be resolved in the kernel */
+};
+
+/* Which call of the mount family a mount event is (aux). */
+enum viv_mount_op {
+	VIV_MOUNT_OP_MOUNT = 0,
+	VIV_MOUNT_OP_UMOUNT = 1,
+	VIV_MOUNT_OP_OPEN_TREE = 2,
+	VIV_MOUNT_OP_MOVE_MOUNT = 3,
+	VIV_MOUNT_OP_FSOPEN = 4,
+	VIV_MOUNT_OP_FSCONFIG = 5,
+	VIV_MOUNT_OP_FSMOUNT = 6,
+	VIV_MOUNT_OP_FSPICK = 7,
+	VIV_MOUNT_OP_MOUNT_SETATTR = 8,
 };
 
 /* Variable fields, in this order after the header. What each kind puts in
@@ -52,7 +90,18 @@ enum viv_kind {
  *   rename, link      REQUESTED + BASE = old path, EXTRA + PATH = new path
  *   symlink           REQUESTED = link target (verbatim), EXTRA + PATH = link
  *   mount             REQUESTED + BASE = target, EXTRA = source, PATH = fstype;
- *                     open_flags = mount flags, aux = 1 for an unmount
+ *                     open_flags = flags, aux = enum viv_mount_op
+ *   truncate, utime   PATH = the file changed (resolved), REQUESTED + BASE
+ *                     as passed (empty for an fd); aux = the syscall
+ *   xattr             the same, EXTRA = the attribute's name; aux = 1 to remove
+ *   mknod             PATH (resolved parent + name), REQUESTED + BASE; mode =
+ *                     type and permissions, aux = device number
+ *   send              EXTRA = the destination sockaddr (sendto, sendmsg,
+ *                     sendmmsg with an address, TCP fast open); aux = fd
+ *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
+ *   capset ... pidfd_getfd  (privileged acts) aux, mode, open_flags = the
+ *                     first three arguments; PATH = a path argument (chroot,
+ *                     pivot_root new root, finit_module's file)
  *   setuid, setgid    aux, mode, open_flags = the id arguments (-1 = unchanged);
  *                     result
  *   ptrace            aux = request, mode = target pid
@@ -71,7 +120,8 @@ enum viv_event_flags {
 	VIV_EF_TRUNCATED_REQUESTED = 1 << 1,
 	VIV_EF_TRUNCATED_BASE = 1 << 2,
 	VIV_EF_TRUNCATED_EXTRA = 1 << 3,
-	VIV_EF_CHILD = 1 << 4, /* emitted by a followed descendant */
+	VIV_EF_CHILD = 1 << 4,	     /* emitted by a followed descendant */
+	VIV_EF_UNRESOLVED = 1 << 5, /* PATH could not be resolved: judge it as unobservable */
 };
 
 enum viv_target_flags {

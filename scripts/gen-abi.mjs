@@ -32,6 +32,8 @@ const ENUMS = {
   viv_event_flags: ['VIV_EF_', 'EventFlag'],
   viv_target_flags: ['VIV_TF_', 'TargetFlag'],
   viv_backend: ['VIV_BACKEND_', 'BackendCode'],
+  viv_blind_reason: ['VIV_BLIND_', 'BlindReason'],
+  viv_mount_op: ['VIV_MOUNT_OP_', 'MountOp'],
 };
 
 const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());

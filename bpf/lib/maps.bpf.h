@@ -93,7 +93,7 @@ struct {
 	__type(value, struct viv_meta);
 } meta SEC(".maps");
 
-/* Per-CPU room to assemble one record and to walk one path. */
+/* Per-CPU room to assemble one record and to walk one path up. */
 struct viv_scratch {
 	__u8 event[VIV_EVENT_MAX];
 	char walk[VIV_WALK_SIZE];
@@ -121,6 +121,8 @@ const enum viv_field *viv_abi_field __attribute__((unused));
 const enum viv_event_flags *viv_abi_event_flags __attribute__((unused));
 const enum viv_target_flags *viv_abi_target_flags __attribute__((unused));
 const enum viv_backend *viv_abi_backend __attribute__((unused));
+const enum viv_blind_reason *viv_abi_blind_reason __attribute__((unused));
+const enum viv_mount_op *viv_abi_mount_op __attribute__((unused));
 
 static __always_inline struct viv_scratch *get_scratch(void)
 {

@@ -66,7 +66,7 @@ static long walk_step(__u64 index, void *ctx)
 }
 
 /* Absolute path of a struct path, as seen from the task's root, into field i. */
-static __always_inline void put_path(struct viv_scratch *s, int field, struct path *path)
+static __noinline void put_path(struct viv_scratch *s, int field, struct path *path)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct viv_event *e = event_of(s);

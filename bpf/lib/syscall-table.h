@@ -16,56 +16,99 @@
 #ifndef __VIV_SYSCALL_TABLE_H
 #define __VIV_SYSCALL_TABLE_H
 
-#define VIV_SYSCALLS(X, ctx)                                                     \
-	X(ctx, open, FILE_OPEN, open, OPEN)                                      \
-	X(ctx, creat, FILE_OPEN, open, OPEN)                                     \
-	X(ctx, openat, FILE_OPEN, open, OPEN)                                    \
-	X(ctx, openat2, FILE_OPEN, open, OPEN)                                   \
-	X(ctx, open_by_handle_at, FILE_OPEN, none, OPEN)                         \
-	X(ctx, execve, EXEC, exec, EXEC)                                         \
-	X(ctx, execveat, EXEC, exec, EXEC)                                       \
-	X(ctx, connect, CONNECT, connect, CONNECT)                               \
-	X(ctx, sendto, DNS, send, SEND)                                          \
-	X(ctx, sendmsg, DNS, send, SEND)                                         \
-	X(ctx, sendmmsg, DNS, send, SEND)                                        \
-	X(ctx, unlink, UNLINK, path, UNLINK)                                     \
-	X(ctx, rmdir, RMDIR, path, UNLINK)                                       \
-	X(ctx, unlinkat, UNLINK, path, UNLINK)                                   \
-	X(ctx, mkdir, MKDIR, path, MKDIR)                                        \
-	X(ctx, mkdirat, MKDIR, path, MKDIR)                                      \
-	X(ctx, rename, RENAME, two_paths, RENAME)                                \
-	X(ctx, renameat, RENAME, two_paths, RENAME)                              \
-	X(ctx, renameat2, RENAME, two_paths, RENAME)                             \
-	X(ctx, link, LINK, two_paths, LINK)                                      \
-	X(ctx, linkat, LINK, two_paths, LINK)                                    \
-	X(ctx, symlink, SYMLINK, symlink, SYMLINK)                               \
-	X(ctx, symlinkat, SYMLINK, symlink, SYMLINK)                             \
-	X(ctx, chmod, CHMOD, path, CHMOD)                                        \
-	X(ctx, fchmodat, CHMOD, path, CHMOD)                                     \
-	X(ctx, fchmodat2, CHMOD, path, CHMOD)                                    \
-	X(ctx, fchmod, CHMOD, fd_path, CHMOD)                                    \
-	X(ctx, chown, CHOWN, path, CHOWN)                                        \
-	X(ctx, lchown, CHOWN, path, CHOWN)                                       \
-	X(ctx, fchownat, CHOWN, path, CHOWN)                                     \
-	X(ctx, fchown, CHOWN, fd_path, CHOWN)                                    \
-	X(ctx, setuid, SETUID, creds, SETUID)                                    \
-	X(ctx, setreuid, SETUID, creds, SETUID)                                  \
-	X(ctx, setresuid, SETUID, creds, SETUID)                                 \
-	X(ctx, setfsuid, SETUID, creds, SETUID)                                  \
-	X(ctx, setgid, SETGID, creds, SETGID)                                    \
-	X(ctx, setregid, SETGID, creds, SETGID)                                  \
-	X(ctx, setresgid, SETGID, creds, SETGID)                                 \
-	X(ctx, setfsgid, SETGID, creds, SETGID)                                  \
-	X(ctx, ptrace, PTRACE, ptrace, PTRACE)                                   \
-	X(ctx, kill, KILL, kill, KILL)                                           \
-	X(ctx, tkill, KILL, kill, KILL)                                          \
-	X(ctx, tgkill, KILL, kill, KILL)                                         \
-	X(ctx, rt_sigqueueinfo, KILL, none, KILL)                                \
-	X(ctx, rt_tgsigqueueinfo, KILL, none, KILL)                              \
-	X(ctx, pidfd_send_signal, KILL, none, KILL)                              \
-	X(ctx, mount, MOUNT, mount, MOUNT)                                       \
-	X(ctx, umount2, MOUNT, mount, MOUNT)                                     \
-	X(ctx, move_mount, MOUNT, none, MOUNT)
+#define VIV_SYSCALLS(X, ctx)                                   \
+	X(ctx, open, FILE_OPEN, open, OPEN)                            \
+	X(ctx, creat, FILE_OPEN, open, OPEN)                           \
+	X(ctx, openat, FILE_OPEN, open, OPEN)                          \
+	X(ctx, openat2, FILE_OPEN, open, OPEN)                         \
+	X(ctx, open_by_handle_at, FILE_OPEN, open, OPEN)               \
+	X(ctx, execve, EXEC, exec, EXEC)                               \
+	X(ctx, execveat, EXEC, exec, EXEC)                             \
+	X(ctx, connect, CONNECT, connect, CONNECT)                     \
+	X(ctx, sendto, SEND, send, SEND)                               \
+	X(ctx, sendmsg, SEND, send, SEND)                              \
+	X(ctx, sendmmsg, SEND, send, SEND)                             \
+	X(ctx, unlink, UNLINK, path, UNLINK)                           \
+	X(ctx, rmdir, RMDIR, path, UNLINK)                             \
+	X(ctx, unlinkat, UNLINK, path, UNLINK)                         \
+	X(ctx, mkdir, MKDIR, path, MKDIR)                              \
+	X(ctx, mkdirat, MKDIR, path, MKDIR)                            \
+	X(ctx, mknod, MKNOD, path, MKNOD)                              \
+	X(ctx, mknodat, MKNOD, path, MKNOD)                            \
+	X(ctx, rename, RENAME, two_paths, RENAME)                      \
+	X(ctx, renameat, RENAME, two_paths, RENAME)                    \
+	X(ctx, renameat2, RENAME, two_paths, RENAME)                   \
+	X(ctx, link, LINK, two_paths, LINK)                            \
+	X(ctx, linkat, LINK, two_paths, LINK)                          \
+	X(ctx, symlink, SYMLINK, symlink, SYMLINK)                     \
+	X(ctx, symlinkat, SYMLINK, symlink, SYMLINK)                   \
+	X(ctx, chmod, CHMOD, path, CHMOD)                              \
+	X(ctx, fchmodat, CHMOD, path, CHMOD)                           \
+	X(ctx, fchmodat2, CHMOD, path, CHMOD)                          \
+	X(ctx, fchmod, CHMOD, fd_path, CHMOD)                          \
+	X(ctx, chown, CHOWN, path, CHOWN)                              \
+	X(ctx, lchown, CHOWN, path, CHOWN)                             \
+	X(ctx, fchownat, CHOWN, path, CHOWN)                           \
+	X(ctx, fchown, CHOWN, fd_path, CHOWN)                          \
+	X(ctx, truncate, TRUNCATE, path, TRUNCATE)                     \
+	X(ctx, ftruncate, TRUNCATE, fd_path, TRUNCATE)                 \
+	X(ctx, utime, UTIME, path, UTIME)                              \
+	X(ctx, utimes, UTIME, path, UTIME)                             \
+	X(ctx, futimesat, UTIME, path, UTIME)                          \
+	X(ctx, utimensat, UTIME, path, UTIME)                          \
+	X(ctx, setxattr, XATTR, xattr, XATTR)                          \
+	X(ctx, lsetxattr, XATTR, xattr, XATTR)                         \
+	X(ctx, fsetxattr, XATTR, xattr, XATTR)                         \
+	X(ctx, setxattrat, XATTR, xattr, XATTR)                        \
+	X(ctx, removexattr, XATTR, xattr, XATTR)                       \
+	X(ctx, lremovexattr, XATTR, xattr, XATTR)                      \
+	X(ctx, fremovexattr, XATTR, xattr, XATTR)                      \
+	X(ctx, removexattrat, XATTR, xattr, XATTR)                     \
+	X(ctx, setuid, SETUID, creds, SETUID)                          \
+	X(ctx, setreuid, SETUID, creds, SETUID)                        \
+	X(ctx, setresuid, SETUID, creds, SETUID)                       \
+	X(ctx, setfsuid, SETUID, creds, SETUID)                        \
+	X(ctx, setgid, SETGID, creds, SETGID)                          \
+	X(ctx, setregid, SETGID, creds, SETGID)                        \
+	X(ctx, setresgid, SETGID, creds, SETGID)                       \
+	X(ctx, setfsgid, SETGID, creds, SETGID)                        \
+	X(ctx, setgroups, SETGROUPS, privileged, NONE)                 \
+	X(ctx, capset, CAPSET, privileged, NONE)                       \
+	X(ctx, ptrace, PTRACE, ptrace, PTRACE)                         \
+	X(ctx, kill, KILL, kill, KILL)                                 \
+	X(ctx, tkill, KILL, kill, KILL)                                \
+	X(ctx, tgkill, KILL, kill, KILL)                               \
+	X(ctx, rt_sigqueueinfo, KILL, kill, KILL)                      \
+	X(ctx, rt_tgsigqueueinfo, KILL, kill, KILL)                    \
+	X(ctx, pidfd_send_signal, KILL, kill, KILL)                    \
+	X(ctx, mount, MOUNT, mount, MOUNT)                             \
+	X(ctx, umount2, MOUNT, mount, MOUNT)                           \
+	X(ctx, move_mount, MOUNT, mount, MOUNT)                        \
+	X(ctx, open_tree, MOUNT, mount, NONE)                          \
+	X(ctx, open_tree_attr, MOUNT, mount, NONE)                     \
+	X(ctx, fsopen, MOUNT, mount, NONE)                             \
+	X(ctx, fsconfig, MOUNT, mount, NONE)                           \
+	X(ctx, fsmount, MOUNT, mount, NONE)                            \
+	X(ctx, fspick, MOUNT, mount, NONE)                             \
+	X(ctx, mount_setattr, MOUNT, mount, NONE)                      \
+	X(ctx, chroot, CHROOT, privileged, NONE)                       \
+	X(ctx, pivot_root, PIVOT_ROOT, privileged, NONE)               \
+	X(ctx, unshare, UNSHARE, privileged, NONE)                     \
+	X(ctx, setns, SETNS, privileged, NONE)                         \
+	X(ctx, bpf, BPF, privileged, NONE)                             \
+	X(ctx, init_module, MODULE, privileged, NONE)                  \
+	X(ctx, finit_module, MODULE, privileged, NONE)                 \
+	X(ctx, delete_module, MODULE, privileged, NONE)                \
+	X(ctx, process_vm_readv, PROCESS_VM, privileged, NONE)         \
+	X(ctx, process_vm_writev, PROCESS_VM, privileged, NONE)        \
+	X(ctx, perf_event_open, PERF_EVENT, privileged, NONE)          \
+	X(ctx, kexec_load, KEXEC, privileged, NONE)                    \
+	X(ctx, kexec_file_load, KEXEC, privileged, NONE)               \
+	X(ctx, reboot, REBOOT, privileged, NONE)                       \
+	X(ctx, pidfd_getfd, PIDFD_GETFD, privileged, NONE)             \
+	X(ctx, io_uring_setup, UNOBSERVABLE, io_uring, NONE)           \
+	X(ctx, io_uring_enter, UNOBSERVABLE, io_uring, NONE)           \
+	X(ctx, io_uring_register, UNOBSERVABLE, io_uring, NONE)
 
 /* The LSM hook families of the `hook` column; ANY selects every row. */
 enum viv_hook_family {
@@ -87,6 +130,10 @@ enum viv_hook_family {
 	VIV_HOOK_PTRACE,
 	VIV_HOOK_KILL,
 	VIV_HOOK_MOUNT,
+	VIV_HOOK_MKNOD,
+	VIV_HOOK_TRUNCATE,
+	VIV_HOOK_UTIME,
+	VIV_HOOK_XATTR,
 };
 
 /* The bitmap of rows, indexed by syscall number: one load decides for the

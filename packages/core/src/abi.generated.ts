@@ -31,6 +31,25 @@ export const KindCode = {
   PTRACE: 17,
   KILL: 18,
   MOUNT: 19,
+  TRUNCATE: 20,
+  UTIME: 21,
+  XATTR: 22,
+  MKNOD: 23,
+  SEND: 24,
+  UNOBSERVABLE: 25,
+  CAPSET: 26,
+  SETGROUPS: 27,
+  UNSHARE: 28,
+  SETNS: 29,
+  CHROOT: 30,
+  PIVOT_ROOT: 31,
+  BPF: 32,
+  MODULE: 33,
+  PROCESS_VM: 34,
+  PERF_EVENT: 35,
+  KEXEC: 36,
+  REBOOT: 37,
+  PIDFD_GETFD: 38,
 } as const;
 
 /** enum viv_field */
@@ -48,6 +67,7 @@ export const EventFlag = {
   TRUNCATED_BASE: 4,
   TRUNCATED_EXTRA: 8,
   CHILD: 16,
+  UNRESOLVED: 32,
 } as const;
 
 /** enum viv_target_flags */
@@ -61,6 +81,25 @@ export const BackendCode = {
   NONE: 0,
   SYSCALLS: 1,
   LSM: 2,
+} as const;
+
+/** enum viv_blind_reason */
+export const BlindReason = {
+  IO_URING: 1,
+  UNRESOLVED: 2,
+} as const;
+
+/** enum viv_mount_op */
+export const MountOp = {
+  MOUNT: 0,
+  UMOUNT: 1,
+  OPEN_TREE: 2,
+  MOVE_MOUNT: 3,
+  FSOPEN: 4,
+  FSCONFIG: 5,
+  FSMOUNT: 6,
+  FSPICK: 7,
+  MOUNT_SETATTR: 8,
 } as const;
 
 /** struct viv_event */
