@@ -1,17 +1,23 @@
 // Containers and process lifetime: a worker in its own pid namespace
-// registers with what it sees there; a dead worker's pid, when reused, is
-// never attributed to it.
+// registers through the socket and is keyed by what it sees there; a dead
+// worker's pid, when reused, is never attributed to it; and processes a
+// worker leaves behind stop being observed when its registration ends.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Daemon, pinDirFor, startDaemon, status, wipe } from './lib/daemon.js';
-import { WorkerProcess } from './lib/worker.js';
+import { type Daemon, eventually, pinDirFor, socketOf, startDaemon, status, wipe } from './lib/daemon.js';
+import { type ProcessOptions, WorkerProcess } from './lib/worker.js';
 
 const PIN_DIR = pinDirFor('containers');
 const skip = skipKernelTests();
+
+/** The host pid of the process `unshare --fork` started (pid 1 of its namespace). */
+function namespaceInit(unsharePid: number): number {
+  return Number(readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim().split(' ')[0]);
+}
 
 describe.skipIf(skip)('containers and pid reuse', () => {
   let daemon: Daemon;
@@ -21,7 +27,8 @@ describe.skipIf(skip)('containers and pid reuse', () => {
 
   beforeAll(async () => {
     await wipe(PIN_DIR);
-    daemon = await startDaemon(PIN_DIR, ['--rings', '4', '--ring-size', String(1 << 20)]);
+    // One slot: a slot that is freed is the one the next worker gets.
+    daemon = await startDaemon(PIN_DIR, ['--rings', '1', '--ring-size', String(1 << 20)]);
     dir = mkdtempSync(join(tmpdir(), 'vivarium-containers-'));
   });
 
@@ -39,40 +46,51 @@ describe.skipIf(skip)('containers and pid reuse', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (options: Parameters<typeof WorkerProcess.start>[1] = {}) => {
-    const started = await WorkerProcess.start(PIN_DIR, options);
-    workers.push(started.worker);
+  /** Starts a worker; the daemon may still be recycling the only slot. */
+  const start = async (options: ProcessOptions = {}) => {
+    const started = await eventually(async () => {
+      const attempt = await WorkerProcess.start(PIN_DIR, options);
+      workers.push(attempt.worker);
+      if (attempt.hello.error === 'NoFreeSlotError') return undefined;
+      return attempt;
+    }, 5000);
     expect(started.hello, started.hello.message).toMatchObject({ registered: true });
     return started;
   };
 
-  test('a worker in its own pid namespace registers itself and sees its own events; the daemon runs outside', async () => {
+  test.each([
+    ['unshare --pid --fork --mount-proc', { pidNamespace: true }],
+    ['a container that sees the socket only through a bind mount (VIVARIUM_SOCKET)', 'container'],
+  ] as const)('a worker in its own pid namespace registers through the socket and sees its own events: %s', async (_, how) => {
     const marker = join(dir, 'in-namespace.txt');
     writeFileSync(marker, 'x');
-    const { worker, hello } = await start({ pidNamespace: true });
+    const options: ProcessOptions =
+      how === 'container' ? { container: { hostSocket: socketOf(PIN_DIR), socket: join(dir, 'vivarium.sock') } } : how;
+    const { worker, hello } = await start(options);
 
     // Its key is what it sees: pid 1 of a namespace that is not the daemon's.
     const hostNs = statSync('/proc/self/ns/pid').ino;
     expect(hello.pid).toBe(1);
     expect(hello.pidns).not.toBe(hostNs);
     expect(statSync(`/proc/${daemon.process.pid}/ns/pid`).ino).toBe(hostNs);
-    expect(status(PIN_DIR).targets).toContainEqual(expect.objectContaining({ pidnsInode: hello.pidns, pid: 1, slot: hello.slot, child: false }));
+    // The daemon registered it as the kernel named the peer: its host pid, keyed in its namespace.
+    const hostPid = namespaceInit(worker.process.pid!);
+    const st = status(PIN_DIR);
+    expect(st.targets).toContainEqual(expect.objectContaining({ pidnsInode: hello.pidns, pid: 1, slot: hello.slot, child: false }));
+    expect(st.slots.find((s) => s.slot === hello.slot)?.owner).toMatchObject({ pid: hostPid, nsPid: 1, pidnsInode: hello.pidns });
 
     await worker.drain();
-    await worker.send({ cmd: 'open', path: marker, times: 3 });
-    const drained = await worker.drain();
-    const opens = drained.events.filter((e) => e.kind === 'file_open' && e.path === marker);
-    expect(opens).toHaveLength(3);
-    // Events carry host pids: the node process unshare forked, not pid 1 (the host's init).
-    const unsharePid = worker.process.pid!;
-    const nodeHostPid = Number(readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim().split(' ')[0]);
-    expect(new Set(drained.events.map((e) => e.pid))).toEqual(new Set([nodeHostPid]));
+    expect(await worker.opensOf(marker, 3)).toBe(3);
+    // Events carry host pids.
+    await worker.send({ cmd: 'open', path: marker });
+    expect(new Set((await worker.drain()).events.map((e) => e.pid))).toEqual(new Set([hostPid]));
 
     // Dying in its namespace frees its entry and slot like anywhere else.
     await worker.kill();
-    const after = status(PIN_DIR);
-    expect(after.targets.filter((t) => t.pidnsInode === hello.pidns)).toEqual([]);
-    expect(after.slots.find((s) => s.slot === hello.slot)?.owner ?? null).toBeNull();
+    await eventually(() => {
+      const after = status(PIN_DIR);
+      return after.targets.every((t) => t.pidnsInode !== hello.pidns) && !after.slots.some((s) => s.owner?.pid === hostPid);
+    });
   });
 
   test('a worker that dies without unregistering: its entry and slot are freed, and the process that reuses its pid is not observed', async () => {
@@ -81,15 +99,16 @@ describe.skipIf(skip)('containers and pid reuse', () => {
     const { worker, hello } = await start();
     const pid = hello.pid!;
     const slot = hello.slot!;
-    await worker.send({ cmd: 'open', path: marker });
+    expect(await worker.opensOf(marker)).toBe(1);
     expect(status(PIN_DIR).targets).toContainEqual(expect.objectContaining({ pid, slot }));
 
     await worker.send({ cmd: 'die' }).catch(() => undefined); // SIGKILL: no unregister, no exit handler
     await worker.exited;
-    const dead = status(PIN_DIR);
-    expect(dead.targets.filter((t) => t.pid === pid)).toEqual([]);
-    const deadSlot = dead.slots.find((s) => s.slot === slot)!;
-    expect(deadSlot.owner).toBeNull();
+    const dead = await eventually(() => {
+      const st = status(PIN_DIR);
+      return st.targets.every((t) => t.pid !== pid) && st.slots.every((s) => s.owner === null) ? st : undefined;
+    });
+    const emitted = dead.slots.find((s) => s.slot === slot)?.emitted;
 
     // Make the kernel hand out the same pid again: the next fork after
     // ns_last_pid = pid - 1 gets `pid` unless another process forks first.
@@ -103,19 +122,18 @@ describe.skipIf(skip)('containers and pid reuse', () => {
 
     const later = status(PIN_DIR);
     expect(later.targets.filter((t) => t.pid === pid)).toEqual([]);
-    expect(later.slots.find((s) => s.slot === slot)!.emitted).toBe(deadSlot.emitted);
+    expect(later.slots.find((s) => s.slot === slot)?.emitted).toBe(emitted);
 
     // The freed slot serves the next worker, which gets none of it either.
     const next = await start();
     expect(next.hello.slot).toBe(slot);
     const drained = await next.worker.drain();
     expect(drained.events.filter((e) => e.path === marker)).toEqual([]);
+    expect(drained.tampered).toBeNull();
     await next.worker.send({ cmd: 'exit' });
   });
 
-  // Registration (and unregistration) sweeps the slot's config_targets
-  // entries, so a child that outlived its worker is no longer followed.
-  test('children that outlive their worker never reach the next owner of its slot', async () => {
+  test('children that outlive their worker stop being observed when it unregisters, and never reach the next owner of its slot', async () => {
     const marker = join(dir, 'orphan.txt');
     writeFileSync(marker, 'x');
     const first = await start();
@@ -125,15 +143,19 @@ describe.skipIf(skip)('containers and pid reuse', () => {
       args: ['sh', '-c', `while :; do cat '${marker}' > /dev/null; sleep 0.05; done`],
     });
     strays.push(pid);
+    await eventually(() => status(PIN_DIR).targets.some((t) => t.pid === pid && t.child));
     await first.worker.send({ cmd: 'exit' });
     await first.worker.exited;
+    await eventually(() => status(PIN_DIR).targets.every((t) => t.slot !== first.hello.slot));
 
     const second = await start();
     expect(second.hello.slot).toBe(first.hello.slot);
     await second.worker.send({ cmd: 'epoch', times: 1 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const drained = await second.worker.drain();
-    process.kill(pid, 'SIGKILL');
     expect(drained.events.filter((e) => e.path === marker || e.child)).toEqual([]);
+    expect(status(PIN_DIR).targets.filter((t) => t.pid === pid)).toEqual([]);
+    process.kill(pid, 'SIGKILL');
+    await second.worker.send({ cmd: 'exit' });
   });
 });

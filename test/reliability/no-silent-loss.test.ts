@@ -31,6 +31,8 @@ interface StressResult {
   ms: number;
   testDropped?: number;
   testError?: { name: string; dropped: number; message: string } | null;
+  tampered: number;
+  probes: number;
 }
 
 const skip = skipKernelTests();
@@ -101,6 +103,9 @@ describe.skipIf(skip)('no silent loss', () => {
       expect(row.kernelEmitted).toBeGreaterThan(0);
       // The worker's own view of its slot agrees with the status command's.
       expect([Number(r.emitted), Number(r.dropped)]).toEqual([row.kernelEmitted, row.kernelDropped]);
+      // Every drain found the worker's entry intact, and under this load the kernel answered every probe.
+      expect(r.tampered).toBe(0);
+      if (r.mode === 'worker') expect(r.probes).toBe(r.drains + 1);
       if (r.mode === 'session') {
         // The adapters' path: the test fails with the count and the flag to raise.
         expect(r.testDropped).toBe(row.kernelDropped);

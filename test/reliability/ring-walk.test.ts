@@ -3,7 +3,8 @@
 // writes them. Wrapped records arrive whole, busy ones wait, discarded ones
 // are skipped, and no header, however hostile, makes the walk hang.
 import { describe, expect, test } from 'vitest';
-import { RingReader } from '@vivarium/core';
+// The reader is internal to @vivarium/core (workers get it from Worker.register).
+import { RingReader } from '../../packages/core/src/ring-reader.js';
 
 const PAGE = 4096;
 const BUSY = 0x80000000;
@@ -11,13 +12,12 @@ const DISCARD = 0x40000000;
 
 /** A RingReader over plain memory, and a producer writing into it like BPF. */
 function fakeRing(size: number) {
+  // The producer page, then the data area "mapped twice", as the kernel lays out a ring's mmap.
   const area = new ArrayBuffer(PAGE + 2 * size);
   const bytes = new Uint8Array(area);
   const consumer = new BigUint64Array(1);
-  const producer = new BigUint64Array(1);
-  // The fields the constructor would set from the mmap (private: hence the cast).
-  const reader = Object.create(RingReader.prototype) as RingReader;
-  Object.assign(reader as object, { size, mask: size - 1, consumer, producer, data: new DataView(area), closed: false });
+  const producer = new BigUint64Array(area, 0, 1);
+  const reader = RingReader.overMemory({ consumer, area, size });
   // The kernel maps the data pages twice in a row: a byte at i is also at i + size.
   const put = (pos: number, value: number) => {
     const at = pos & (size - 1);
@@ -118,8 +118,22 @@ describe('RingReader walk', () => {
       lengths.push(length);
     };
     expect(() => ring.reader.consume(sink)).toThrow('undecodable');
-    ring.reader.consume(sink); // throws again today: the bad record is still at the head
+    ring.reader.consume(sink); // the bad record is behind the consumer now
     expect(lengths).toEqual([10, 30]);
+    expect(ring.reader.pending()).toBe(0);
+  });
+
+  test('a ring size that is not a power of two of at least a page is refused', () => {
+    for (const size of [1000, 4096 + 8, 2048])
+      expect(() => RingReader.overMemory({ consumer: new BigUint64Array(1), area: new ArrayBuffer(PAGE + 2 * size), size })).toThrow(
+        `ring: size ${size} is not a power of two of at least ${PAGE}`,
+      );
+  });
+
+  test('a closed reader refuses to read', () => {
+    const ring = fakeRing(4096);
+    ring.reader.close();
+    expect(() => ring.reader.consume(() => {})).toThrow('ring: read after close');
   });
 
   test('fuzz: hostile headers never hang the walk and never hand out a range outside the mapping', () => {
