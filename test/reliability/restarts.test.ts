@@ -1,18 +1,21 @@
 // Restarts: programs stay attached through pinned links, so a daemon killed
-// with SIGKILL and started again keeps every registered worker and attaches
+// with SIGKILL stops nothing for the workers already registered (only new
+// registrations wait for it), and the next daemon adopts them, attaching
 // nothing twice; `vivariumd stop` removes what it pinned and nothing else;
 // one pin dir is served by one daemon, however they are started.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DaemonNotRunningError, Worker } from '@vivarium/core';
 import { VIVARIUMD } from '../helpers/daemon.js';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Daemon, pinDirFor, startDaemon, status, vivariumd, wipe } from './lib/daemon.js';
+import { type Daemon, eventually, pinDirFor, socketOf, startDaemon, status, vivariumd, wipe } from './lib/daemon.js';
 import { WorkerProcess } from './lib/worker.js';
 
 const PIN_DIR = pinDirFor('restart');
+const SOCKET = socketOf(PIN_DIR);
 const RACE_DIR = pinDirFor('race');
 const ARGS = ['--rings', '4', '--ring-size', String(1 << 20)];
 const skip = skipKernelTests();
@@ -66,37 +69,70 @@ describe.skipIf(skip)('restarts and stop', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('SIGKILL and restart: the registered worker keeps its events, each hook is attached once', async () => {
+  test('daemon down: registered workers keep receiving events, registering names the fix; a restart adopts them without loss', async () => {
     const marker = join(dir, 'restart.txt');
     writeFileSync(marker, 'x');
     daemon = await startDaemon(PIN_DIR, ARGS);
     const { worker, hello } = await WorkerProcess.start(PIN_DIR);
     workers.push(worker);
-    const opensOfMarker = async () => {
-      await worker.send({ cmd: 'open', path: marker });
-      const drained = await worker.drain();
-      return drained.events.filter((e) => e.kind === 'file_open' && e.path === marker).length;
-    };
+    expect(hello, hello.message).toMatchObject({ registered: true });
     await worker.drain();
-    expect(await opensOfMarker()).toBe(1);
+    expect(await worker.opensOf(marker)).toBe(1);
     const hooksBefore = attachedHooks(PIN_DIR);
     const pinnedHooks = status(PIN_DIR).hooks;
     expect(pinnedHooks).toEqual(expect.arrayContaining(['viv_exec', 'viv_exit', 'viv_fork']));
     expect(hooksBefore.map((h) => h.name)).toEqual(pinnedHooks.map(kernelName)); // one link per hook
-    const firstPid = daemon.process.pid;
 
     expect(await daemon.kill('SIGKILL')).toBe('SIGKILL');
-    expect(await opensOfMarker()).toBe(1); // no daemon process, programs still attached
-    expect(status(PIN_DIR).daemon).toEqual({ pid: firstPid, running: false });
+    // No daemon process: the programs stay attached, the worker keeps its ring.
+    expect(await worker.opensOf(marker)).toBe(1);
+    expect(status(PIN_DIR).daemon).toEqual({ pid: null, running: false });
+    // Registering needs the daemon: one line naming the socket and the fix.
+    expect(() => Worker.register({ pinDir: PIN_DIR })).toThrow(
+      new DaemonNotRunningError(`vivarium: vivariumd is not running (nothing listens on ${SOCKET}; start it as root: npx vivariumd)`),
+    );
+    // What the worker does while no daemon runs is kept for its next drain.
+    await worker.send({ cmd: 'open', path: marker, times: 5 });
 
     daemon = await startDaemon(PIN_DIR, ARGS);
-    expect(daemon.output()).toContain(`adopted the pins of vivariumd pid ${firstPid}`);
+    expect(daemon.output()).toContain(
+      `adopted the pins in ${PIN_DIR}: programs stayed attached, registered workers kept (--rings 4, --ring-size ${1 << 20} as they were set)`,
+    );
+    const drained = await worker.drain();
+    expect(drained.events.filter((e) => e.path === marker)).toHaveLength(5);
+    expect([drained.dropped, drained.tampered]).toEqual([0, null]);
     const after = status(PIN_DIR);
     expect(after.daemon).toEqual({ pid: daemon.process.pid, running: true });
     expect(after.targets).toContainEqual(expect.objectContaining({ pid: hello.pid, slot: hello.slot, child: false }));
+    expect(after.slots.find((s) => s.slot === hello.slot)?.owner).toMatchObject({ pid: hello.pid });
     expect(after.hooks).toEqual(pinnedHooks);
     expect(attachedHooks(PIN_DIR)).toEqual(hooksBefore); // the same links, none added
-    expect(await opensOfMarker()).toBe(1); // once, not twice
+    expect(await worker.opensOf(marker)).toBe(1); // once, not twice
+
+    // New workers register with the new daemon, beside the adopted one.
+    const next = await WorkerProcess.start(PIN_DIR);
+    workers.push(next.worker);
+    expect(next.hello, next.hello.message).toMatchObject({ registered: true });
+    expect(next.hello.slot).not.toBe(hello.slot);
+    expect(await next.worker.opensOf(marker)).toBe(1);
+    await next.worker.send({ cmd: 'exit' });
+
+    // The adopted worker's end is seen without its connection: its slot is collected.
+    await worker.kill();
+    await eventually(() => !status(PIN_DIR).slots.some((s) => s.slot === hello.slot && s.owner), 10_000);
+    expect(status(PIN_DIR).targets.filter((t) => t.pid === hello.pid)).toEqual([]);
+  });
+
+  test('a worker that died while no daemon ran: the next daemon frees its slot at start', async () => {
+    const { worker, hello } = await WorkerProcess.start(PIN_DIR);
+    workers.push(worker);
+    expect(hello, hello.message).toMatchObject({ registered: true });
+    await daemon.kill('SIGKILL');
+    await worker.kill();
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    const freed = /freed \d+ slot\(s\) of workers that are gone: ([\d, ]+)/.exec(daemon.output());
+    expect(freed?.[1]?.split(', ').map(Number), daemon.output()).toContain(hello.slot);
+    expect(status(PIN_DIR).slots.filter((s) => s.owner)).toEqual([]);
   });
 
   test('vivariumd stop removes everything it pinned and nothing else', async () => {
@@ -111,6 +147,7 @@ describe.skipIf(skip)('restarts and stop', () => {
       const stopped = vivariumd(['stop', '--pin-dir', PIN_DIR]);
       expect(stopped.stdout.trim()).toBe(`vivariumd: stopped vivariumd pid ${daemon.process.pid}; ${PIN_DIR} unpinned`);
       expect(await daemon.exited).toBe(0);
+      expect(existsSync(SOCKET)).toBe(false);
       expect(readdirSync(PIN_DIR).sort()).toEqual(['other-tool', 'unrelated']);
       expect(readdirSync(`${PIN_DIR}/other-tool`)).toEqual(['map']);
       expect(bpftool<{ name: string }>(['map', 'show', 'pinned', `${PIN_DIR}/unrelated`]).name).toBe('unrelated');
@@ -121,6 +158,18 @@ describe.skipIf(skip)('restarts and stop', () => {
     }
   });
 
+  test('vivariumd stop while a worker is still registered: the daemon detaches and exits', async () => {
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    const { worker, hello } = await WorkerProcess.start(PIN_DIR);
+    workers.push(worker);
+    expect(hello, hello.message).toMatchObject({ registered: true });
+    const stopped = vivariumd(['stop', '--pin-dir', PIN_DIR]);
+    expect(stopped.stdout.trim()).toBe(`vivariumd: stopped vivariumd pid ${daemon.process.pid}; ${PIN_DIR} unpinned`);
+    const exited = await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(() => resolve('still running 5 s after stop'), 5000))]);
+    await worker.kill();
+    expect(exited).toBe(0);
+  });
+
   test('stop after the daemon died unpins its programs too', async () => {
     daemon = await startDaemon(PIN_DIR, ARGS);
     const ours = attachedHooks(PIN_DIR);
@@ -129,6 +178,7 @@ describe.skipIf(skip)('restarts and stop', () => {
     expect(stopped.stdout.trim()).toBe(`vivariumd: no daemon was running; unpinned ${PIN_DIR} (programs detached)`);
     expect(await programsFreed(ours.map((h) => h.prog))).toEqual([]);
     expect(() => readdirSync(PIN_DIR)).toThrow(/ENOENT/);
+    expect(existsSync(SOCKET)).toBe(false);
   });
 
   test('a killed daemon not yet reaped by its parent (a zombie) does not block a restart or stop', async () => {
@@ -154,8 +204,9 @@ describe.skipIf(skip)('restarts and stop', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       expect(readFileSync(`/proc/${zombiePid}/stat`, 'utf8')).toContain(') Z ');
 
+      expect(status(PIN_DIR).daemon).toEqual({ pid: null, running: false }); // a zombie holds no lock
       daemon = await startDaemon(PIN_DIR, ARGS);
-      expect(daemon.output()).toContain(`adopted the pins of vivariumd pid ${zombiePid}`);
+      expect(daemon.output()).toContain(`adopted the pins in ${PIN_DIR}`);
       await daemon.kill('SIGKILL');
       const stopped = vivariumd(['stop', '--pin-dir', PIN_DIR]);
       expect(stopped.stdout.trim()).toBe(`vivariumd: no daemon was running; unpinned ${PIN_DIR} (programs detached)`);
@@ -174,7 +225,7 @@ describe.skipIf(skip)('restarts and stop', () => {
     expect(status(PIN_DIR).daemon).toEqual({ pid: daemon.process.pid, running: true });
     const { worker, hello } = await WorkerProcess.start(PIN_DIR);
     workers.push(worker);
-    expect(hello.registered).toBe(true);
+    expect(hello, hello.message).toMatchObject({ registered: true });
     await worker.send({ cmd: 'exit' });
   });
 
