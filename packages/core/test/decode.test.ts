@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { EventFlag, KindCode } from '../src/abi.generated.js';
 import { absoluteRequested, decodeEvent } from '../src/decode.js';
 import { DecodeError } from '../src/errors.js';
-import { asView, buildRecord } from './record-builder.js';
+import { asView, buildRecord } from './helpers/record-builder.js';
 
 const decode = (bytes: Uint8Array) => decodeEvent(asView(bytes), 0, bytes.length);
 

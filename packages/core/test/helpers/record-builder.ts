@@ -1,5 +1,5 @@
 // Builds ring records byte by byte from the generated layout, for decoder tests.
-import { KindCode, Layout } from '../src/abi.generated.js';
+import { KindCode, Layout } from '../../src/abi.generated.js';
 
 const E = Layout.viv_event;
 

@@ -1,0 +1,111 @@
+// The kind table as a specification: every kind has a row, and for one
+// event of each kind, the rule it falls under, its subjects and its line.
+import { describe, expect, test } from 'vitest';
+import { EVENT_KIND_TABLE, PRIVILEGED_KINDS, RULE_SUBJECT, describeEvent, ruleOf, subjectTypesOf, subjectsOf, succeeded } from '../src/event-kinds.js';
+import { EVENT_KINDS, KIND_NAMES } from '../src/events.js';
+import { KindCode } from '../src/abi.generated.js';
+import { SAMPLES, connect, dns, exec, failed, open, openToWrite, rename, unspec } from './helpers/events.js';
+
+describe('the table', () => {
+  test('has one row for every kind the ABI defines, and nothing else', () => {
+    expect(Object.keys(EVENT_KIND_TABLE).sort()).toEqual([...EVENT_KINDS].sort());
+    expect(EVENT_KINDS).toHaveLength(Object.keys(KindCode).length);
+    expect([...KIND_NAMES.values()].sort()).toEqual(Object.keys(EVENT_KIND_TABLE).sort());
+  });
+
+  test('privileged kinds are exactly those whose rule is privileged; their act is a subject', () => {
+    expect(PRIVILEGED_KINDS).toEqual(['setuid', 'setgid', 'ptrace', 'kill', 'mount']);
+    for (const kind of EVENT_KINDS)
+      expect(subjectsOf(SAMPLES[kind]).some((s) => s.type === 'act'), kind).toBe(PRIVILEGED_KINDS.includes(kind));
+  });
+
+  test('every subject is of a type its row declares, and every rule judges a type the kind carries', () => {
+    for (const kind of EVENT_KINDS) {
+      const event = SAMPLES[kind];
+      const types = subjectTypesOf(kind);
+      for (const subject of subjectsOf(event)) expect(types, kind).toContain(subject.type);
+      const rule = ruleOf(event);
+      if (rule) expect(types, kind).toContain(RULE_SUBJECT[rule]);
+    }
+  });
+
+  test('per kind: rule, subjects, description', () => {
+    const spec = Object.fromEntries(
+      EVENT_KINDS.map((kind) => {
+        const e = SAMPLES[kind];
+        return [kind, `${ruleOf(e) ?? '-'} | ${JSON.stringify(subjectsOf(e).map((s) => ({ [s.type]: s.value })))} | ${JSON.stringify(describeEvent(e))}`];
+      }),
+    );
+    expect(spec).toMatchInlineSnapshot(`
+      {
+        "chmod": "write | [{"path":"/work/app/run.sh"}] | {"subject":"/work/app/run.sh","detail":"0600"}",
+        "chown": "write | [{"path":"/work/app/run.sh"}] | {"subject":"/work/app/run.sh","detail":"0:-1"}",
+        "connect": "connect | [{"endpoint":{"family":"inet","address":"127.0.0.1","port":5432,"text":"127.0.0.1:5432"}}] | {"subject":"127.0.0.1:5432"}",
+        "dns": "resolve | [{"host":"registry.example.com"}] | {"subject":"registry.example.com","detail":"AAAA via 127.0.0.53:53"}",
+        "exec": "exec | [{"program":{"path":"/usr/bin/dash","requested":"/bin/sh"}}] | {"subject":"/usr/bin/dash","detail":"[\\"sh\\",\\"-c\\",\\"ls\\"]","requested":"/bin/sh"}",
+        "exit": "- | [] | {"subject":"pid 4242","detail":"status 256"}",
+        "file_open": "read | [{"path":"/work/app/config.json"}] | {"subject":"/work/app/config.json","detail":"read"}",
+        "fork": "- | [] | {"subject":"pid 4242"}",
+        "kill": "privileged | [{"act":"kill"}] | {"subject":"pid 77","detail":"signal 9"}",
+        "link": "write | [{"path":"/work/app/a"},{"path":"/work/app/hard-a"}] | {"subject":"/work/app/a","detail":"→ /work/app/hard-a"}",
+        "mkdir": "write | [{"path":"/tmp/x/out"}] | {"subject":"/tmp/x/out","detail":"0755"}",
+        "mount": "privileged | [{"path":"/mnt/data"},{"act":"mount"}] | {"subject":"/mnt/data","detail":"tmpfs from none"}",
+        "ptrace": "privileged | [{"act":"ptrace"}] | {"subject":"pid 77","detail":"request 16"}",
+        "rename": "write | [{"path":"/tmp/x/a.json"},{"path":"/work/app/b.json"}] | {"subject":"/tmp/x/a.json","detail":"→ /work/app/b.json"}",
+        "rmdir": "write | [{"path":"/tmp/x"}] | {"subject":"/tmp/x"}",
+        "setgid": "privileged | [{"act":"setgid"}] | {"subject":"0, 0"}",
+        "setuid": "privileged | [{"act":"setuid"}] | {"subject":"0"}",
+        "symlink": "write | [{"path":"/work/app/latest"}] | {"subject":"/work/app/latest","detail":"→ v2"}",
+        "unlink": "write | [{"path":"/tmp/x/old.txt"}] | {"subject":"/tmp/x/old.txt"}",
+      }
+    `);
+  });
+});
+
+describe('rules that depend on the event', () => {
+  test.each([
+    ['an open for reading', open('/a'), 'read'],
+    ['an open read-write', open('/a', { access: 'read-write' }), 'write'],
+    ['an open that creates', open('/a', { create: true }), 'write'],
+    ['an open that truncates', open('/a', { truncate: true }), 'write'],
+    ['an open to append', open('/a', { access: 'write', append: true }), 'write'],
+    ['a failed open to write', openToWrite('/a', failed('EACCES')), 'write'],
+    ['an exec', exec('/usr/bin/ls', ['ls']), 'exec'],
+    ['an exec that failed EACCES', exec('/usr/bin/ls', [], failed('EACCES')), 'exec'],
+    ['a failed PATH lookup (ENOENT)', exec('/usr/local/bin/ls', [], failed('ENOENT')), undefined],
+    ['a failed PATH lookup (ENOTDIR)', exec('/usr/local/bin/ls', [], failed('ENOTDIR')), undefined],
+    ['a connect', connect(SAMPLES.connect.endpoint), 'connect'],
+    ['a connect(AF_UNSPEC)', connect(unspec), undefined],
+    ['a DNS query', dns('example.com'), 'resolve'],
+    ['a DNS query whose name could not be read', dns(''), 'resolve'],
+  ])('%s → %s', (_what, event, rule) => {
+    expect(ruleOf(event)).toBe(rule);
+  });
+});
+
+describe('subjects', () => {
+  test('a rename or link carries both paths', () => {
+    expect(subjectsOf(rename('link', '/a', '/b'))).toEqual([
+      { type: 'path', value: '/a' },
+      { type: 'path', value: '/b' },
+    ]);
+  });
+
+  test('a program is the file run and the path asked for', () => {
+    expect(subjectsOf(SAMPLES.exec)).toEqual([{ type: 'program', value: { path: '/usr/bin/dash', requested: '/bin/sh' } }]);
+  });
+
+  test('a DNS name that could not be read is no subject', () => {
+    expect(subjectsOf(dns(''))).toEqual([]);
+    expect(describeEvent(dns('')).subject).toBe('(unparsed)');
+  });
+});
+
+describe('success', () => {
+  test('a result >= 0; for a connect, one still in progress too', () => {
+    expect(succeeded(open('/a'))).toBe(true);
+    expect(succeeded(open('/a', failed('ENOENT')))).toBe(false);
+    expect(succeeded(SAMPLES.connect)).toBe(true);
+    expect(succeeded(connect(SAMPLES.connect.endpoint, failed('ECONNREFUSED')))).toBe(false);
+  });
+});
