@@ -37,6 +37,15 @@ export class EventsDroppedError extends VivariumError {
   }
 }
 
+/** Throws when the kernel lost events of an observation or test. */
+export function assertNoDrops(dropped: number, what: string): void {
+  if (dropped > 0)
+    throw new EventsDroppedError(
+      dropped,
+      `vivarium: ${dropped} event(s) of ${what} were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)`,
+    );
+}
+
 /** A ring record that cannot be decoded. */
 export class DecodeError extends VivariumError {
   override name = 'DecodeError';

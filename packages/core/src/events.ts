@@ -152,14 +152,3 @@ export type VivariumEvent =
   | KillEvent
   | ForkEvent
   | ExitEvent;
-
-/** Every absolute path an event touches (two for rename and link). */
-export function eventPaths(event: VivariumEvent): string[] {
-  if (event.kind === 'rename' || event.kind === 'link') return [event.path, event.to];
-  return 'path' in event && event.path !== '' ? [event.path] : [];
-}
-
-/** Whether the event succeeded (a non-blocking connect in progress counts). */
-export function succeeded(event: VivariumEvent): boolean {
-  return event.result >= 0 || (event.kind === 'connect' && event.errno === 'EINPROGRESS');
-}

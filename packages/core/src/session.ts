@@ -6,10 +6,9 @@
 // config_targets; children inherit the epoch at fork, and every event
 // carries the epoch of the process that caused it. So a child that outlives
 // its test can never leak events into the next one.
-import { DaemonNotRunningError, EventsDroppedError, VivariumError } from './errors.js';
+import { DaemonNotRunningError, VivariumError, assertNoDrops } from './errors.js';
+import { type Violation, toReportEvents } from './event-lines.js';
 import { type PolicyChecker, formatViolations } from './policy/evaluate.js';
-import type { Violation } from './policy/policy.js';
-import { toReportEvents } from './report/compact.js';
 import { appendSpooled, spoolDir } from './report/spool.js';
 import type { VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
@@ -177,13 +176,4 @@ export class Session {
     this.worker?.unregister();
     this.worker = undefined;
   }
-}
-
-/** Throws when the kernel lost events of an observation or test. */
-export function assertNoDrops(dropped: number, what: string): void {
-  if (dropped > 0)
-    throw new EventsDroppedError(
-      dropped,
-      `vivarium: ${dropped} event(s) of ${what} were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)`,
-    );
 }

@@ -3,8 +3,9 @@
 import { describe, expect, test } from 'vitest';
 import { EVENT_KIND_TABLE, PRIVILEGED_KINDS, RULE_SUBJECT, describeEvent, ruleOf, subjectTypesOf, subjectsOf, succeeded } from '../src/event-kinds.js';
 import { EVENT_KINDS, KIND_NAMES } from '../src/events.js';
+import { formatEvent } from '../src/format.js';
 import { KindCode } from '../src/abi.generated.js';
-import { SAMPLES, connect, dns, exec, failed, open, openToWrite, rename, unspec } from './helpers/events.js';
+import { SAMPLES, byChild, connect, dns, exec, failed, open, openToWrite, rename, unspec } from './helpers/events.js';
 
 describe('the table', () => {
   test('has one row for every kind the ABI defines, and nothing else', () => {
@@ -29,34 +30,34 @@ describe('the table', () => {
     }
   });
 
-  test('per kind: rule, subjects, description', () => {
+  test('per kind: rule, subjects, line', () => {
     const spec = Object.fromEntries(
       EVENT_KINDS.map((kind) => {
         const e = SAMPLES[kind];
-        return [kind, `${ruleOf(e) ?? '-'} | ${JSON.stringify(subjectsOf(e).map((s) => ({ [s.type]: s.value })))} | ${JSON.stringify(describeEvent(e))}`];
+        return [kind, `${ruleOf(e) ?? '-'} | ${JSON.stringify(subjectsOf(e).map((s) => ({ [s.type]: s.value })))} | ${formatEvent(e)}`];
       }),
     );
     expect(spec).toMatchInlineSnapshot(`
       {
-        "chmod": "write | [{"path":"/work/app/run.sh"}] | {"subject":"/work/app/run.sh","detail":"0600"}",
-        "chown": "write | [{"path":"/work/app/run.sh"}] | {"subject":"/work/app/run.sh","detail":"0:-1"}",
-        "connect": "connect | [{"endpoint":{"family":"inet","address":"127.0.0.1","port":5432,"text":"127.0.0.1:5432"}}] | {"subject":"127.0.0.1:5432"}",
-        "dns": "resolve | [{"host":"registry.example.com"}] | {"subject":"registry.example.com","detail":"AAAA via 127.0.0.53:53"}",
-        "exec": "exec | [{"program":{"path":"/usr/bin/dash","requested":"/bin/sh"}}] | {"subject":"/usr/bin/dash","detail":"[\\"sh\\",\\"-c\\",\\"ls\\"]","requested":"/bin/sh"}",
-        "exit": "- | [] | {"subject":"pid 4242","detail":"status 256"}",
-        "file_open": "read | [{"path":"/work/app/config.json"}] | {"subject":"/work/app/config.json","detail":"read"}",
-        "fork": "- | [] | {"subject":"pid 4242"}",
-        "kill": "privileged | [{"act":"kill"}] | {"subject":"pid 77","detail":"signal 9"}",
-        "link": "write | [{"path":"/work/app/a"},{"path":"/work/app/hard-a"}] | {"subject":"/work/app/a","detail":"→ /work/app/hard-a"}",
-        "mkdir": "write | [{"path":"/tmp/x/out"}] | {"subject":"/tmp/x/out","detail":"0755"}",
-        "mount": "privileged | [{"path":"/mnt/data"},{"act":"mount"}] | {"subject":"/mnt/data","detail":"tmpfs from none"}",
-        "ptrace": "privileged | [{"act":"ptrace"}] | {"subject":"pid 77","detail":"request 16"}",
-        "rename": "write | [{"path":"/tmp/x/a.json"},{"path":"/work/app/b.json"}] | {"subject":"/tmp/x/a.json","detail":"→ /work/app/b.json"}",
-        "rmdir": "write | [{"path":"/tmp/x"}] | {"subject":"/tmp/x"}",
-        "setgid": "privileged | [{"act":"setgid"}] | {"subject":"0, 0"}",
-        "setuid": "privileged | [{"act":"setuid"}] | {"subject":"0"}",
-        "symlink": "write | [{"path":"/work/app/latest"}] | {"subject":"/work/app/latest","detail":"→ v2"}",
-        "unlink": "write | [{"path":"/tmp/x/old.txt"}] | {"subject":"/tmp/x/old.txt"}",
+        "chmod": "write | [{"path":"/work/app/run.sh"}] | chmod /work/app/run.sh  0600",
+        "chown": "write | [{"path":"/work/app/run.sh"}] | chown /work/app/run.sh  0:-1  EPERM",
+        "connect": "connect | [{"endpoint":{"family":"inet","address":"127.0.0.1","port":5432,"text":"127.0.0.1:5432"}}] | connect 127.0.0.1:5432",
+        "dns": "resolve | [{"host":"registry.example.com"}] | dns registry.example.com  AAAA via 127.0.0.53:53",
+        "exec": "exec | [{"program":{"path":"/usr/bin/dash","requested":"/bin/sh"}}] | exec /usr/bin/dash  ["sh","-c","ls"]  (requested /bin/sh)  [child 4242]",
+        "exit": "- | [] | exit pid 4242  status 256  [child 4242]",
+        "file_open": "read | [{"path":"/work/app/config.json"}] | open (read) /work/app/config.json",
+        "fork": "- | [] | fork pid 4242",
+        "kill": "privileged | [{"act":"kill"}] | kill pid 77  signal 9",
+        "link": "write | [{"path":"/work/app/a"},{"path":"/work/app/hard-a"}] | link /work/app/a  → /work/app/hard-a",
+        "mkdir": "write | [{"path":"/tmp/x/out"}] | mkdir /tmp/x/out  0755",
+        "mount": "privileged | [{"path":"/mnt/data"},{"act":"mount"}] | mount /mnt/data  tmpfs from none  EPERM",
+        "ptrace": "privileged | [{"act":"ptrace"}] | ptrace pid 77  request 16  EPERM",
+        "rename": "write | [{"path":"/tmp/x/a.json"},{"path":"/work/app/b.json"}] | rename /tmp/x/a.json  → /work/app/b.json",
+        "rmdir": "write | [{"path":"/tmp/x"}] | rmdir /tmp/x  ENOENT",
+        "setgid": "privileged | [{"act":"setgid"}] | setgid 0, 0",
+        "setuid": "privileged | [{"act":"setuid"}] | setuid 0  EPERM",
+        "symlink": "write | [{"path":"/work/app/latest"}] | symlink /work/app/latest  → v2",
+        "unlink": "write | [{"path":"/tmp/x/old.txt"}] | unlink /tmp/x/old.txt",
       }
     `);
   });
@@ -98,6 +99,21 @@ describe('subjects', () => {
   test('a DNS name that could not be read is no subject', () => {
     expect(subjectsOf(dns(''))).toEqual([]);
     expect(describeEvent(dns('')).subject).toBe('(unparsed)');
+  });
+});
+
+describe('lines', () => {
+  test('errno of failed attempts only; a connect in progress succeeded', () => {
+    expect(formatEvent(open('/nope', failed('ENOENT')))).toBe('open (read) /nope  ENOENT');
+    expect(succeeded(SAMPLES.connect)).toBe(true);
+    expect(formatEvent(SAMPLES.connect)).toBe('connect 127.0.0.1:5432');
+    expect(formatEvent(connect(SAMPLES.connect.endpoint, failed('ECONNREFUSED')))).toBe('connect 127.0.0.1:5432  ECONNREFUSED');
+  });
+
+  test('the requested path when the kernel resolved another; the child that did it', () => {
+    expect(formatEvent(open('/real/file', { requestedPath: '/link/file', ...byChild }))).toBe(
+      'open (read) /real/file  (requested /link/file)  [child 4242]',
+    );
   });
 });
 

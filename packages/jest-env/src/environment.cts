@@ -108,7 +108,7 @@ export class VivariumEnvironment extends NodeEnvironment {
     switch (event.name) {
       case 'setup': {
         const expect = event.runtimeGlobals?.expect ?? (this.global as { expect?: ExpectLike }).expect;
-        expect?.extend(core.matchers);
+        expect?.extend(core.createMatchers(core.matcherContext(session, this.rootDir)));
         break;
       }
       case 'test_fn_start':

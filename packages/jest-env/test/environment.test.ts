@@ -26,16 +26,19 @@ function circusTest(name: string, ...describes: string[]): CircusTestLike {
 function environmentWith(session: Partial<Record<'beginTest' | 'completeTest', (...args: never[]) => unknown>>) {
   const env = Object.create(VivariumEnvironment.prototype) as VivariumEnvironment;
   const matchers = { toOpenFiles() {} };
-  Object.assign(env, { core: { matchers }, session, testPath: '/project/app.test.js', global: {} });
-  return { env, matchers };
+  const core = { createMatchers: vi.fn(() => matchers), matcherContext: (s: unknown, rootDir: string) => ({ s, rootDir }) };
+  Object.assign(env, { core, session, rootDir: '/project', testPath: '/project/app.test.js', global: {} });
+  return { env, matchers, core };
 }
 
 describe('handleTestEvent', () => {
-  test('setup extends the expect jest-circus hands over in runtimeGlobals', () => {
-    const { env, matchers } = environmentWith({});
+  test('setup extends the expect jest-circus hands over in runtimeGlobals, with matchers bound to the session and rootDir', () => {
+    const session = {};
+    const { env, matchers, core } = environmentWith(session);
     const extend = vi.fn();
     env.handleTestEvent({ name: 'setup', runtimeGlobals: { expect: { extend } } });
     expect(extend).toHaveBeenCalledWith(matchers);
+    expect(core.createMatchers).toHaveBeenCalledWith({ s: session, rootDir: '/project' });
   });
 
   test('the window is the test function: begun at test_fn_start, completed at its end', () => {

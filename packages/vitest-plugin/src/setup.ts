@@ -4,7 +4,7 @@
 // also a sandbox check. Registration failures (daemon not running, ...) do
 // not fail tests that use no matcher; matchers rethrow them.
 import { afterEach, beforeEach, expect } from 'vitest';
-import { Session, VivariumError, loadRunPolicy, matchers } from '@vivarium/core';
+import { Session, VivariumError, createMatchers, loadRunPolicy, matcherContext } from '@vivarium/core';
 import { unsupportedPoolReason, vitestRoot } from './runner-state.js';
 
 const poolProblem = unsupportedPoolReason();
@@ -12,7 +12,7 @@ if (poolProblem) throw new VivariumError(poolProblem);
 
 const session = Session.get({ rootDir: vitestRoot() });
 session.policy ??= loadRunPolicy(session.rootDir);
-expect.extend(matchers);
+expect.extend(createMatchers(matcherContext(session, session.rootDir)));
 
 interface TaskLike {
   name: string;
