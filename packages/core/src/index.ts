@@ -32,6 +32,7 @@ export * from './report/run-report.js';
 export * from './proc.js';
 export * from './ring-reader.js';
 export * from './session.js';
+export * from './test-verdict.js';
 export * from './worker.js';
 export * from './matchers/index.js';
 

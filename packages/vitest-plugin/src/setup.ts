@@ -4,15 +4,16 @@
 // also a sandbox check. Registration failures (daemon not running, ...) do
 // not fail tests that use no matcher; matchers rethrow them.
 import { afterEach, beforeEach, expect } from 'vitest';
-import { Session, VivariumError, createMatchers, loadRunPolicy, matcherContext } from '@vivarium/core';
+import { Session, TestVerdicts, VivariumError, createMatchers, matcherContext } from '@vivarium/core';
 import { unsupportedPoolReason, vitestRoot } from './runner-state.js';
 
 const poolProblem = unsupportedPoolReason();
 if (poolProblem) throw new VivariumError(poolProblem);
 
-const session = Session.get({ rootDir: vitestRoot() });
-session.policy ??= loadRunPolicy(session.rootDir);
-expect.extend(createMatchers(matcherContext(session, session.rootDir)));
+const rootDir = vitestRoot();
+const session = Session.get();
+const verdicts = TestVerdicts.forRun(rootDir);
+expect.extend(createMatchers(matcherContext(session, rootDir)));
 
 interface TaskLike {
   name: string;
@@ -34,7 +35,7 @@ beforeEach(() => {
 
 afterEach((context) => {
   const task = context.task as unknown as TaskLike;
-  const error = session.completeTest(task.file?.filepath ?? '', fullName(task));
+  const error = verdicts.complete(session, task.file?.filepath ?? '', fullName(task));
   if (error) throw error;
 });
 

@@ -13,6 +13,8 @@ export interface SpooledTest {
   file: string;
   /** Full name, describe blocks and title joined with ' > '. */
   name: string;
+  /** The backend of the daemon the worker registered with ('syscalls', 'lsm'). */
+  backend: string;
   events: ReportEvent[];
   dropped: number;
   violations: Violation[];

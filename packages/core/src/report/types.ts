@@ -28,6 +28,7 @@ export interface Report {
   version: typeof REPORT_VERSION;
   generatedAt: string;
   runner: { name: 'vitest' | 'jest' | 'merged'; version: string };
+  /** backend: what the workers registered with ('syscalls', 'lsm'; several joined with '+'). */
   vivarium: { version: string; backend: string };
   rootDir: string;
   /** Token values of the run, so a report can be re-checked and learned from elsewhere. */
