@@ -5,7 +5,7 @@
 // not fail tests that use no matcher; matchers rethrow them.
 import { afterEach, beforeEach, expect } from 'vitest';
 import { Session, TestVerdicts, VivariumError, createMatchers, matcherContext } from '@vivarium/core';
-import { unsupportedPoolReason, vitestRoot } from './runner-state.js';
+import { type TaskLike, fullName, unsupportedPoolReason, vitestRoot } from './runner-state.js';
 
 const poolProblem = unsupportedPoolReason();
 if (poolProblem) throw new VivariumError(poolProblem);
@@ -14,20 +14,6 @@ const rootDir = vitestRoot();
 const session = Session.get();
 const verdicts = TestVerdicts.forRun(rootDir);
 expect.extend(createMatchers(matcherContext(session, rootDir)));
-
-interface TaskLike {
-  name: string;
-  suite?: TaskLike;
-  filepath?: string;
-  file?: { filepath: string };
-}
-
-/** 'describe > test', as Vitest's reporters name it. */
-function fullName(task: TaskLike): string {
-  const names: string[] = [];
-  for (let t: TaskLike | undefined = task; t && t.filepath === undefined; t = t.suite) names.unshift(t.name);
-  return names.join(' > ');
-}
 
 beforeEach(() => {
   session.beginTest();
