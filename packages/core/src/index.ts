@@ -40,9 +40,14 @@ export { closeFd, libbpfLibrary, loadLibbpf, loadLibc, lastErrno } from './nativ
 export { u32Bytes, view } from './bytes.js';
 
 import type { Observation } from './observation.js';
-import { Session } from './session.js';
+import { Session, type TestRecord } from './session.js';
 
 /** Runs fn under observation in this process's session. */
 export function observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T> {
   return Session.get().observe(fn);
+}
+
+/** What the running test did so far, as the policy and the report will judge it. */
+export function currentTest(): TestRecord {
+  return Session.get().currentTest();
 }

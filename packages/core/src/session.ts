@@ -96,6 +96,13 @@ export class Session {
     return this.testEvents !== undefined;
   }
 
+  /** What the running test did so far (drains first); empty outside a test. */
+  currentTest(): TestRecord {
+    if (!this.worker || !this.testEvents) return { events: [], dropped: 0, stray: 0 };
+    this.route(this.worker.drain());
+    return { events: [...this.testEvents], dropped: this.testDropped, stray: this.stray };
+  }
+
   /** Runs fn (sync or async) and returns what it and its children did. */
   observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T>;
   observe(fn: () => unknown): Observation | Promise<Observation> {
