@@ -6,25 +6,23 @@ export class VivariumError extends Error {
   override name = 'VivariumError';
 }
 
+/** The base of an error class named `name` (kept as is by bundlers and minifiers). */
+const named = (name: string) =>
+  class extends VivariumError {
+    override name = name;
+  };
+
 /** No daemon serves the pin dir (or it died): nothing can be observed. */
-export class DaemonNotRunningError extends VivariumError {
-  override name = 'DaemonNotRunningError';
-}
+export class DaemonNotRunningError extends named('DaemonNotRunningError') {}
 
 /** Pinned maps that do not match what this client expects. */
-export class AbiMismatchError extends VivariumError {
-  override name = 'AbiMismatchError';
-}
+export class AbiMismatchError extends named('AbiMismatchError') {}
 
 /** The pins exist but this process may not use them. */
-export class PinPermissionError extends VivariumError {
-  override name = 'PinPermissionError';
-}
+export class PinPermissionError extends named('PinPermissionError') {}
 
 /** Every ring slot is claimed by a live worker. */
-export class NoFreeSlotError extends VivariumError {
-  override name = 'NoFreeSlotError';
-}
+export class NoFreeSlotError extends named('NoFreeSlotError') {}
 
 /** The kernel lost events of this worker because its ring was full. */
 export class EventsDroppedError extends VivariumError {
