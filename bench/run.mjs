@@ -27,7 +27,7 @@ function preflight() {
   if (process.getuid() !== 0) throw new Error('bench: run as root (it loads BPF programs)');
   if (!existsSync('/sys/fs/bpf/') || !run('stat', ['-f', '-c', '%T', '/sys/fs/bpf']).includes('bpf'))
     throw new Error('bench: bpffs is not mounted (mount -t bpf bpf /sys/fs/bpf)');
-  if (!existsSync(`${REPO}packages/daemon/bpf/vivarium.bpf.o`) || !existsSync(`${REPO}packages/core/dist/index.js`))
+  if (!existsSync(`${REPO}packages/daemon/bpf/syscalls.bpf.o`) || !existsSync(`${REPO}packages/core/dist/index.js`))
     throw new Error('bench: build first (npm run build)');
   run('make', ['-s', '-C', `${REPO}bpf`, 'build/floor.bpf.o']);
   if (!existsSync(FLOOR_OBJECT)) throw new Error(`bench: ${FLOOR_OBJECT} was not built`);

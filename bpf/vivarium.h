@@ -10,9 +10,10 @@
 
 /* Enums rather than macros so the values reach the object's BTF. */
 enum viv_abi {
-	VIV_ABI_VERSION = 1,
+	VIV_ABI_VERSION = 2,
 	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
 	VIV_FIELD_COUNT = 4,
+	VIV_DNS_PORTS = 4, /* --dns-port list, at most */
 };
 
 enum viv_kind {
@@ -35,6 +36,44 @@ enum viv_kind {
 	VIV_KIND_PTRACE = 17,
 	VIV_KIND_KILL = 18,
 	VIV_KIND_MOUNT = 19,
+	VIV_KIND_TRUNCATE = 20,
+	VIV_KIND_UTIME = 21,
+	VIV_KIND_XATTR = 22,
+	VIV_KIND_MKNOD = 23,
+	VIV_KIND_SEND = 24,
+	VIV_KIND_UNOBSERVABLE = 25,
+	VIV_KIND_CAPSET = 26,
+	VIV_KIND_SETGROUPS = 27,
+	VIV_KIND_UNSHARE = 28,
+	VIV_KIND_SETNS = 29,
+	VIV_KIND_CHROOT = 30,
+	VIV_KIND_PIVOT_ROOT = 31,
+	VIV_KIND_BPF = 32,
+	VIV_KIND_MODULE = 33,
+	VIV_KIND_PROCESS_VM = 34,
+	VIV_KIND_PERF_EVENT = 35,
+	VIV_KIND_KEXEC = 36,
+	VIV_KIND_REBOOT = 37,
+	VIV_KIND_PIDFD_GETFD = 38,
+};
+
+/* Why an unobservable event could not be observed (aux of the event). */
+enum viv_blind_reason {
+	VIV_BLIND_IO_URING = 1,	  /* io_uring runs operations without syscalls (syscalls backend) */
+	VIV_BLIND_UNRESOLVED = 2, /* a path could not be resolved in the kernel */
+};
+
+/* Which call of the mount family a mount event is (aux). */
+enum viv_mount_op {
+	VIV_MOUNT_OP_MOUNT = 0,
+	VIV_MOUNT_OP_UMOUNT = 1,
+	VIV_MOUNT_OP_OPEN_TREE = 2,
+	VIV_MOUNT_OP_MOVE_MOUNT = 3,
+	VIV_MOUNT_OP_FSOPEN = 4,
+	VIV_MOUNT_OP_FSCONFIG = 5,
+	VIV_MOUNT_OP_FSMOUNT = 6,
+	VIV_MOUNT_OP_FSPICK = 7,
+	VIV_MOUNT_OP_MOUNT_SETATTR = 8,
 };
 
 /* Variable fields, in this order after the header. What each kind puts in
@@ -43,7 +82,8 @@ enum viv_kind {
  *   exec              PATH program run (resolved; success only), REQUESTED,
  *                     BASE, EXTRA argv (NUL-separated, bounded); aux = argc
  *   connect           EXTRA sockaddr as passed; aux = fd
- *   dns               BASE destination sockaddr, EXTRA DNS message (bounded)
+ *   dns               BASE destination sockaddr, EXTRA DNS message (bounded);
+ *                     mode = 1 when the sender named the destination
  *   unlink, rmdir,
  *   mkdir, chmod,
  *   chown             REQUESTED, BASE (or PATH, for an fd); mode = mode or gid,
@@ -51,7 +91,18 @@ enum viv_kind {
  *   rename, link      REQUESTED + BASE = old path, EXTRA + PATH = new path
  *   symlink           REQUESTED = link target (verbatim), EXTRA + PATH = link
  *   mount             REQUESTED + BASE = target, EXTRA = source, PATH = fstype;
- *                     open_flags = mount flags, aux = 1 for an unmount
+ *                     open_flags = flags, aux = enum viv_mount_op
+ *   truncate, utime   PATH = the file changed (resolved), REQUESTED + BASE
+ *                     as passed (empty for an fd); aux = the syscall
+ *   xattr             the same, EXTRA = the attribute's name; aux = 1 to remove
+ *   mknod             PATH (resolved parent + name), REQUESTED + BASE; mode =
+ *                     type and permissions, aux = device number
+ *   send              EXTRA = the destination sockaddr (sendto, sendmsg,
+ *                     sendmmsg with an address, TCP fast open); aux = fd
+ *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
+ *   capset ... pidfd_getfd  (privileged acts) mode = the syscall, aux and
+ *                     open_flags = its first two arguments; PATH = a path it
+ *                     names (chroot, pivot_root's new root, finit_module's file)
  *   setuid, setgid    aux, mode, open_flags = the id arguments (-1 = unchanged);
  *                     result
  *   ptrace            aux = request, mode = target pid
@@ -70,7 +121,8 @@ enum viv_event_flags {
 	VIV_EF_TRUNCATED_REQUESTED = 1 << 1,
 	VIV_EF_TRUNCATED_BASE = 1 << 2,
 	VIV_EF_TRUNCATED_EXTRA = 1 << 3,
-	VIV_EF_CHILD = 1 << 4, /* emitted by a followed descendant */
+	VIV_EF_CHILD = 1 << 4,	     /* emitted by a followed descendant */
+	VIV_EF_UNRESOLVED = 1 << 5, /* PATH could not be resolved: judge it as unobservable */
 };
 
 enum viv_target_flags {
@@ -101,7 +153,9 @@ struct viv_event {
 };
 _Static_assert(sizeof(struct viv_event) == 48, "viv_event layout");
 
-/* config_targets: who is observed, keyed as the worker sees itself. */
+/* config_targets: who is observed, keyed as the process sees itself.
+ * Written by vivariumd (a worker's own entry, at registration) and by the
+ * fork hook (its descendants); deleted by the exit hook and vivariumd. */
 struct viv_target_key {
 	__u32 pidns_inum; /* inode of /proc/self/ns/pid */
 	__u32 ns_tgid;	  /* process.pid inside that namespace */
@@ -109,40 +163,56 @@ struct viv_target_key {
 _Static_assert(sizeof(struct viv_target_key) == 8, "viv_target_key layout");
 
 struct viv_target {
-	__u32 slot;  /* ring index */
+	__u32 slot;  /* the worker's slot in rings, controls, counters */
 	__u32 flags; /* enum viv_target_flags */
-	__u32 epoch; /* bumped by the worker per observation window */
+	__u32 epoch; /* a descendant: its worker's window when it was forked */
 	__u32 reserved;
 };
 _Static_assert(sizeof(struct viv_target) == 16, "viv_target layout");
 
-/* ring_owner: slot -> who claimed it (BPF_NOEXIST). */
+/* ring_owner: slot -> the worker vivariumd registered there. */
 struct viv_owner {
 	__u32 pidns_inum;
 	__u32 ns_tgid;
-	__u64 start_time; /* field 22 of /proc/self/stat: tells PID reuse apart */
+	__u32 host_pid;	  /* the same process, as the daemon's pid namespace sees it */
+	__u32 uid;	  /* its uid at registration (SO_PEERCRED) */
+	__u64 start_time; /* field 22 of /proc/<pid>/stat: tells PID reuse apart */
 };
-_Static_assert(sizeof(struct viv_owner) == 16, "viv_owner layout");
+_Static_assert(sizeof(struct viv_owner) == 24, "viv_owner layout");
 
-/* stats: slot -> counters, only ever incremented. */
-struct viv_stats {
-	__u64 emitted;	 /* records written to the slot's ring */
-	__u64 dropped;	 /* records lost: ring full or missing */
-	__u64 truncated; /* records with a field cut to VIV_FIELD_MAX */
-	__u64 reserved;
+/* controls[slot]: a one-entry array the worker maps read-write; the
+ * programs read its window from it. */
+struct viv_control {
+	__u32 epoch; /* bumped by the worker per observation window */
+	__u32 reserved;
 };
-_Static_assert(sizeof(struct viv_stats) == 32, "viv_stats layout");
+_Static_assert(sizeof(struct viv_control) == 8, "viv_control layout");
 
-/* meta[0]: written by vivariumd after attaching. */
+/* counters[slot]: a one-entry array written by the programs only (frozen
+ * for user space); the worker maps it read-only. */
+struct viv_counters {
+	__u64 emitted;	  /* records written to the slot's ring */
+	__u64 dropped;	  /* records lost: ring full or missing */
+	__u64 truncated;  /* records with a field cut to VIV_FIELD_MAX */
+	__u64 unfollowed; /* descendants not followed: config_targets full */
+	/* The last integrity probe (kill(own pid, 0) by the worker): what its
+	 * config_targets entry said then. */
+	__u32 probe_epoch;
+	__u32 probe_slot;
+	__u32 probe_flags;
+	__u32 probes;
+};
+_Static_assert(sizeof(struct viv_counters) == 48, "viv_counters layout");
+
+/* meta[0]: written by vivariumd before attaching, then frozen. */
 struct viv_meta {
 	__u32 abi_version;
-	__u32 backend; /* enum viv_backend */
-	__u32 ring_count;
-	__u32 ring_size;
-	__u32 daemon_pid;
-	__u16 dns_port;	  /* UDP port whose outgoing messages are DNS events */
-	__u16 reserved;
-	__u64 daemon_start_time; /* field 22 of /proc/<pid>/stat */
+	__u32 backend;	    /* enum viv_backend */
+	__u32 max_slots;    /* --rings: workers registered at once, at most */
+	__u32 ring_size;    /* --ring-size: bytes per worker ring */
+	__u32 max_targets;  /* --max-targets: processes observed at once */
+	__u16 dns_ports[VIV_DNS_PORTS]; /* datagrams to these ports are DNS events (0: unused) */
+	__u32 reserved;
 };
 _Static_assert(sizeof(struct viv_meta) == 32, "viv_meta layout");
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const BPF_OBJECT = `${REPO}packages/daemon/bpf/vivarium.bpf.o`;
+export const BPF_OBJECT = `${REPO}packages/daemon/bpf/syscalls.bpf.o`;
 
 export function kernelUnavailableReason(): string | null {
   if (process.getuid?.() !== 0) return 'not root (kernel tests load BPF programs)';

@@ -258,7 +258,7 @@ async function main(argv) {
     if (opts.summary) fs.writeFileSync(opts.summary, `${JSON.stringify(report, null, 1)}\n`);
   };
   try {
-    const object = opts.object ?? path.join(REPO, 'packages/daemon/bpf/vivarium.bpf.o');
+    const object = opts.object ?? path.join(REPO, 'packages/daemon/bpf');
     if (!fs.existsSync(object)) throw new VmError(`${object} missing (npm run build)`);
     if (!fs.existsSync(path.join(REPO, 'node_modules/vitest/vitest.mjs'))) throw new VmError('vitest is not installed (npm ci)');
     const onPath = (bin) => (process.env.PATH || '').split(':').some((d) => d && fs.existsSync(path.join(d, bin)));

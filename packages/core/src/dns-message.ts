@@ -9,13 +9,18 @@ const TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR', 64: 'SVCB', 65: 'HTTPS', 255: 'ANY',
 };
 
+/** The fixed header of a DNS message (RFC 1035 §4.1.1), big-endian. */
+const HEADER = { id: 0, qdcount: 4, size: 12 } as const;
+/** After a question's name: QTYPE, then QCLASS. */
+const QTYPE_SIZE = 2;
+
 /** The first question of a DNS message, or undefined if it is not one. */
 export function decodeDnsQuestion(bytes: Uint8Array): DnsQuestion | undefined {
-  if (bytes.length < 12) return undefined;
+  if (bytes.length < HEADER.size) return undefined;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (dv.getUint16(4, false) === 0) return undefined; // no question
+  if (dv.getUint16(HEADER.qdcount, false) === 0) return undefined; // no question
   const labels: string[] = [];
-  let at = 12;
+  let at = HEADER.size;
   for (;;) {
     if (at >= bytes.length) return undefined;
     const length = bytes[at]!;
@@ -24,6 +29,7 @@ export function decodeDnsQuestion(bytes: Uint8Array): DnsQuestion | undefined {
     labels.push(Buffer.from(bytes.subarray(at + 1, at + 1 + length)).toString('latin1'));
     at += 1 + length;
   }
-  const code = at + 3 <= bytes.length ? dv.getUint16(at + 1, false) : 0;
-  return { name: labels.join('.'), type: TYPES[code] ?? `TYPE${code}`, id: dv.getUint16(0, false) };
+  // `at` is the name's terminating zero label.
+  const code = at + 1 + QTYPE_SIZE <= bytes.length ? dv.getUint16(at + 1, false) : 0;
+  return { name: labels.join('.'), type: TYPES[code] ?? `TYPE${code}`, id: dv.getUint16(HEADER.id, false) };
 }

@@ -18,11 +18,14 @@ export class DaemonNotRunningError extends named('DaemonNotRunningError') {}
 /** Pinned maps that do not match what this client expects. */
 export class AbiMismatchError extends named('AbiMismatchError') {}
 
-/** The pins exist but this process may not use them. */
-export class PinPermissionError extends named('PinPermissionError') {}
+/** vivariumd runs, but this process may not register with it (or open its pins). */
+export class AccessDeniedError extends named('AccessDeniedError') {}
 
-/** Every ring slot is claimed by a live worker. */
+/** Every slot (--rings) is held by a live worker. */
 export class NoFreeSlotError extends named('NoFreeSlotError') {}
+
+/** The worker's registration was removed or changed while it was observed. */
+export class TamperedError extends named('TamperedError') {}
 
 /** The kernel lost events of this worker because its ring was full. */
 export class EventsDroppedError extends VivariumError {

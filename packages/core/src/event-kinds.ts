@@ -48,6 +48,9 @@ export interface KindRow<E extends VivariumEvent> {
   detailFirst?: true;
   /** Whether the attempt succeeded (default: result >= 0). */
   succeeded?(event: E): boolean;
+  /** What the backend could not observe: it fails every check (every rule,
+   * every *Outside matcher), since it could hide anything. */
+  blind?: true;
 }
 
 /** read, write, read-write, and what an open may do besides: 'write+create+truncate'. */
@@ -59,11 +62,24 @@ export const opensToWrite = (e: FileOpenEvent) => e.access !== 'read' || e.creat
 
 const requestedIfOther = (e: { path: string; requestedPath: string }) => (e.requestedPath !== e.path ? { requested: e.requestedPath } : {});
 const octal = (mode: number) => mode.toString(8).padStart(4, '0');
-const onePath = { path: (e: { path: string }) => [e.path] };
+/** A path the kernel could not resolve for an attempt that succeeded is no
+ * subject at all: nothing allows it, so every check of its rule fails. */
+type Walked = { path: string; unresolved: boolean; result: number };
+const walked = (e: Walked, paths: string[]) => (e.unresolved && e.result >= 0 ? [] : paths);
+const onePath = { path: (e: Walked) => walked(e, [e.path]) };
 const pathOnly = (e: { path: string }) => ({ subject: e.path });
 const pathAndMode = (e: { path: string; mode: number }) => ({ subject: e.path, detail: octal(e.mode) });
-const twoPaths = { path: (e: { path: string; to: string }) => [e.path, e.to] };
+const twoPaths = { path: (e: Walked & { to: string }) => walked(e, [e.path, e.to]) };
 const pathToPath = (e: { path: string; to: string }) => ({ subject: e.path, detail: `→ ${e.to}` });
+/** A privileged act of its own kind: judged by its kind; described by its call. */
+const act = {
+  rule: 'privileged',
+  subjects: {},
+  describe: (e: { kind: EventKind; syscall: string; args: number[]; path: string }) => ({
+    subject: e.path || e.args.join(', '),
+    ...(e.syscall !== e.kind ? { detail: e.syscall } : {}),
+  }),
+} as const;
 
 export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> } = {
   file_open: {
@@ -87,14 +103,23 @@ export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> 
     // A non-blocking connect still in progress counts.
     succeeded: (e) => e.result >= 0 || e.errno === 'EINPROGRESS',
   },
+  // A datagram with a destination (UDP, raw, Unix) or TCP fast open reaches
+  // its endpoint without connect(): judged as a connect.
+  send: { rule: 'connect', subjects: { endpoint: (e) => [e.endpoint] }, describe: (e) => ({ subject: e.endpoint.text }) },
   dns: {
     // A query whose name could not be read (cut, compressed) has no host:
-    // nothing can allow it.
+    // nothing can allow it. A query that named its resolver reached it
+    // without connect(): the resolver is judged as a connect too.
     rule: 'resolve',
-    subjects: { host: (e) => (e.name ? [e.name] : []) },
+    subjects: { host: (e) => (e.name ? [e.name] : []), endpoint: (e) => (e.addressed ? [e.server] : []) },
     describe: (e) => ({ subject: e.name || '(unparsed)', detail: `${e.type || '?'} via ${e.server.text}` }),
   },
+  unobservable: { rule: undefined, subjects: {}, describe: (e) => ({ subject: e.syscall, detail: e.reason }), blind: true },
   unlink: { rule: 'write', subjects: onePath, describe: pathOnly },
+  truncate: { rule: 'write', subjects: onePath, describe: (e) => ({ subject: e.path, detail: e.syscall }) },
+  utime: { rule: 'write', subjects: onePath, describe: (e) => ({ subject: e.path, detail: e.syscall }) },
+  xattr: { rule: 'write', subjects: onePath, describe: (e) => ({ subject: e.path, detail: `${e.remove ? 'remove' : 'set'} ${e.name}` }) },
+  mknod: { rule: 'write', subjects: onePath, describe: pathAndMode },
   rmdir: { rule: 'write', subjects: onePath, describe: pathOnly },
   mkdir: { rule: 'write', subjects: onePath, describe: pathAndMode },
   chmod: { rule: 'write', subjects: onePath, describe: pathAndMode },
@@ -112,6 +137,19 @@ export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> 
   setgid: { rule: 'privileged', subjects: {}, describe: (e) => ({ subject: e.ids.join(', ') }) },
   ptrace: { rule: 'privileged', subjects: {}, describe: (e) => ({ subject: `pid ${e.targetPid}`, detail: `request ${e.request}` }) },
   kill: { rule: 'privileged', subjects: {}, describe: (e) => ({ subject: `pid ${e.targetPid}`, detail: `signal ${e.signal}` }) },
+  capset: act,
+  setgroups: act,
+  unshare: act,
+  setns: act,
+  chroot: act,
+  pivot_root: act,
+  bpf: act,
+  module: act,
+  process_vm: act,
+  perf_event: act,
+  kexec: act,
+  reboot: act,
+  pidfd_getfd: act,
   fork: { rule: undefined, subjects: {}, describe: (e) => ({ subject: `pid ${e.childPid}` }) },
   exit: { rule: undefined, subjects: {}, describe: (e) => ({ subject: `pid ${e.pid}`, detail: `status ${e.status}` }) },
 };
@@ -126,6 +164,38 @@ export function kindRow(kind: EventKind): KindRow<VivariumEvent> {
 export function ruleOf(event: VivariumEvent): PolicyRule | undefined {
   const { rule } = kindRow(event.kind);
   return typeof rule === 'function' ? rule(event) : rule;
+}
+
+/** The rule that judges one subject of an event: none when the event falls
+ * under no rule (a disconnect, a failed PATH lookup); paths by the event's
+ * own rule (a read or a write); every other type by its rule (an endpoint is
+ * judged as a connect wherever it appears). */
+export function ruleOfSubject(eventRule: PolicyRule | undefined, subject: Subject): PolicyRule | undefined {
+  if (!eventRule) return undefined;
+  if (subject.type !== 'path') return SUBJECT_RULE[subject.type];
+  return eventRule === 'read' || eventRule === 'write' ? eventRule : undefined;
+}
+
+const SUBJECT_RULE = Object.fromEntries(
+  (Object.entries(RULE_SUBJECT) as Array<[PolicyRule, SubjectType]>).filter(([rule]) => rule !== 'read' && rule !== 'write').map(([rule, type]) => [type, rule]),
+) as Partial<Record<SubjectType, PolicyRule>>;
+
+/** Whether the backend could not observe what the event stands for. */
+export function isBlind(event: { kind: EventKind }): boolean {
+  return kindRow(event.kind).blind === true;
+}
+
+/** Every rule that judges the event: its own, and those of its subjects
+ * (all of them for a blind one). */
+export function rulesOf(event: VivariumEvent): PolicyRule[] {
+  if (isBlind(event)) return [...POLICY_RULES];
+  const own = ruleOf(event);
+  const rules = new Set<PolicyRule>(own ? [own] : []);
+  for (const subject of subjectsOf(event)) {
+    const rule = ruleOfSubject(own, subject);
+    if (rule) rules.add(rule);
+  }
+  return [...rules];
 }
 
 /** Every subject of the event, its privileged act last. */

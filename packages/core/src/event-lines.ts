@@ -3,7 +3,7 @@
 // and a policy's verdict on them. What the policy judges, what the report
 // stores, what `vivarium check` and `vivarium learn` read back without
 // parsing any text. Shared by policy/ and report/, so neither imports the other.
-import { type PolicyRule, RULE_SUBJECT, describeEvent, ruleOf, subjectsOf } from './event-kinds.js';
+import { POLICY_RULES, type PolicyRule, describeEvent, isBlind, ruleOf, ruleOfSubject, subjectsOf } from './event-kinds.js';
 import type { EventKind, VivariumEvent } from './events.js';
 import { failureOf } from './format.js';
 import type { Subject } from './subjects.js';
@@ -25,6 +25,8 @@ export interface ReportEvent {
   errno?: string;
   /** Done by a child process of the worker. */
   child?: boolean;
+  /** What the backend could not observe: no allow-list covers it. */
+  blind?: true;
   count: number;
 }
 
@@ -38,10 +40,21 @@ export interface Violation {
   message: string;
 }
 
-/** The subjects of a line that a rule judges: those of the rule's type (both paths of a rename for `write`). */
-export function judgedSubjects(event: Pick<ReportEvent, 'subjects'>, rule: PolicyRule): Subject[] {
-  const type = RULE_SUBJECT[rule];
-  return event.subjects.filter((s) => s.type === type);
+/** The subjects of a line that a rule judges (both paths of a rename for
+ * `write`; a resolver named by a DNS query for `connect`). */
+export function judgedSubjects(event: Pick<ReportEvent, 'subjects' | 'rule'>, rule: PolicyRule): Subject[] {
+  return event.subjects.filter((s) => ruleOfSubject(event.rule, s) === rule);
+}
+
+/** Every rule that judges a line: its own and its subjects' (all of them for a blind one). */
+export function rulesOfLine(event: Pick<ReportEvent, 'subjects' | 'rule' | 'blind'>): PolicyRule[] {
+  if (event.blind) return [...POLICY_RULES];
+  const rules = new Set<PolicyRule>(event.rule ? [event.rule] : []);
+  for (const subject of event.subjects) {
+    const rule = ruleOfSubject(event.rule, subject);
+    if (rule) rules.add(rule);
+  }
+  return [...rules];
 }
 
 /** Report lines for the events, in first-seen order, identical ones counted. */
@@ -66,6 +79,7 @@ export function toReportEvents(events: readonly VivariumEvent[]): ReportEvent[] 
         ...(requested ? { requested } : {}),
         ...(errno ? { errno } : {}),
         ...(event.child ? { child: true } : {}),
+        ...(isBlind(event) ? { blind: true as const } : {}),
         count: 1,
       });
   }

@@ -1,6 +1,11 @@
 // struct sockaddr bytes (as a process passed them to connect/sendto) to an
 // endpoint: '127.0.0.1:5432', '[::1]:53', 'unix:/run/x.sock', 'unix:@abstract'.
 import { isIPv4 } from 'node:net';
+import { Layout } from './abi.generated.js';
+
+const IN = Layout.sockaddr_in;
+const IN6 = Layout.sockaddr_in6;
+const UN = Layout.sockaddr_un;
 
 export interface Endpoint {
   family: 'inet' | 'inet6' | 'unix' | 'unspec' | 'other';
@@ -37,21 +42,22 @@ function ipv6(bytes: Uint8Array): string {
 }
 
 export function decodeSockaddr(bytes: Uint8Array): Endpoint {
-  if (bytes.length < 2) return { family: 'other', address: '', port: 0, text: '(no address)' };
+  if (bytes.length < IN.sin_family.size) return { family: 'other', address: '', port: 0, text: '(no address)' };
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const family = dv.getUint16(0, true);
-  if (family === AF_INET && bytes.length >= 8) {
-    const address = `${bytes[4]}.${bytes[5]}.${bytes[6]}.${bytes[7]}`;
-    const port = dv.getUint16(2, false);
+  // Every sockaddr starts with its family, in host order; ports are in network order.
+  const family = dv.getUint16(IN.sin_family.offset, true);
+  if (family === AF_INET && bytes.length >= IN.sin_addr.offset + IN.sin_addr.size) {
+    const address = [...bytes.subarray(IN.sin_addr.offset, IN.sin_addr.offset + IN.sin_addr.size)].join('.');
+    const port = dv.getUint16(IN.sin_port.offset, false);
     return { family: 'inet', address, port, text: `${address}:${port}` };
   }
-  if (family === AF_INET6 && bytes.length >= 24) {
-    const address = ipv6(bytes.subarray(8, 24));
-    const port = dv.getUint16(2, false);
+  if (family === AF_INET6 && bytes.length >= IN6.sin6_addr.offset + IN6.sin6_addr.size) {
+    const address = ipv6(bytes.subarray(IN6.sin6_addr.offset, IN6.sin6_addr.offset + IN6.sin6_addr.size));
+    const port = dv.getUint16(IN6.sin6_port.offset, false);
     return { family: 'inet6', address, port, text: `[${address}]:${port}` };
   }
   if (family === AF_UNIX) {
-    const raw = bytes.subarray(2);
+    const raw = bytes.subarray(UN.sun_path.offset);
     let address: string;
     if (raw.length > 0 && raw[0] === 0) address = `@${Buffer.from(raw.subarray(1)).toString('utf8')}`;
     else {

@@ -1,158 +1,110 @@
-// A test-runner process registered with vivariumd: it owns one ring slot,
-// and the kernel sends it the events of itself and its descendants.
-import { join } from 'node:path';
-import { Abi, BackendCode, Layout, TargetFlag } from './abi.generated.js';
-import { u32Bytes, view } from './bytes.js';
+// A test-runner process registered with vivariumd. It asks the daemon over
+// its Unix socket, which registers the caller (as the kernel identifies it)
+// and hands back this worker's own maps and nothing else: its ring (the
+// events of itself and its descendants), its control (the window it is in,
+// written here per window with a plain store), and its counters (written by
+// the kernel only). It never touches a shared map.
+import { Abi, ControlCodec, type Counters, CountersCodec } from './abi.generated.js';
+import type { BackendName } from './backend.js';
 import { decodeEvent } from './decode.js';
-import { AbiMismatchError, DaemonNotRunningError, DecodeError, NoFreeSlotError } from './errors.js';
+import {
+  AbiMismatchError,
+  AccessDeniedError,
+  DaemonNotRunningError,
+  DecodeError,
+  NoFreeSlotError,
+  TamperedError,
+  VivariumError,
+} from './errors.js';
 import type { VivariumEvent } from './events.js';
-import { MAP_SPECS } from './map-spec.js';
-import { BPF_ANY, BPF_NOEXIST, PinnedMap, openPin } from './pinned-map.js';
-import { PIN, resolvePinDir } from './pins.js';
-import { pidNamespaceInode, processStartTime } from './proc.js';
-import { RingReader } from './ring-reader.js';
 import { closeFd } from './native.js';
-
-export type BackendName = 'syscalls' | 'lsm';
-
-export interface DaemonMeta {
-  abiVersion: number;
-  backend: BackendName | 'none';
-  ringCount: number;
-  ringSize: number;
-  daemonPid: number;
-  dnsPort: number;
-  daemonStartTime: bigint;
-}
-
-export interface SlotStats {
-  emitted: bigint;
-  dropped: bigint;
-  truncated: bigint;
-}
+import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
+import { RingReader } from './ring-reader.js';
+import { type Mapping, PAGE_SIZE, mapShared } from './shared-memory.js';
+import { resolveSocket } from './socket-path.js';
+import { connectUnix, receiveWithFds, sendWithFds } from './unix-socket.js';
 
 export interface DrainResult {
   events: VivariumEvent[];
   /** Events the kernel could not write to this worker's ring since the last drain. */
   dropped: number;
-}
-
-const BACKENDS = new Map<number, DaemonMeta['backend']>([
-  [BackendCode.NONE, 'none'],
-  [BackendCode.SYSCALLS, 'syscalls'],
-  [BackendCode.LSM, 'lsm'],
-]);
-
-export function decodeMeta(bytes: Uint8Array): DaemonMeta {
-  const dv = view(bytes);
-  const M = Layout.viv_meta;
-  return {
-    abiVersion: dv.getUint32(M.abi_version.offset, true),
-    backend: BACKENDS.get(dv.getUint32(M.backend.offset, true)) ?? 'none',
-    ringCount: dv.getUint32(M.ring_count.offset, true),
-    ringSize: dv.getUint32(M.ring_size.offset, true),
-    daemonPid: dv.getUint32(M.daemon_pid.offset, true),
-    dnsPort: dv.getUint16(M.dns_port.offset, true),
-    daemonStartTime: dv.getBigUint64(M.daemon_start_time.offset, true),
-  };
-}
-
-export function decodeStats(bytes: Uint8Array): SlotStats {
-  const dv = view(bytes);
-  const S = Layout.viv_stats;
-  return {
-    emitted: dv.getBigUint64(S.emitted.offset, true),
-    dropped: dv.getBigUint64(S.dropped.offset, true),
-    truncated: dv.getBigUint64(S.truncated.offset, true),
-  };
-}
-
-/** Reads meta[0] and refuses a daemon of another ABI. The daemon process
- * itself need not be alive: its programs stay attached through pinned links. */
-export function readMeta(metaMap: PinnedMap): DaemonMeta {
-  const raw = metaMap.lookup(u32Bytes(0));
-  const meta = raw && decodeMeta(raw);
-  if (!meta || meta.abiVersion === 0)
-    throw new DaemonNotRunningError(`vivarium: ${metaMap.path} is not initialised: vivariumd is starting or crashed (restart it: npx vivariumd)`);
-  if (meta.abiVersion !== Abi.ABI_VERSION)
-    throw new AbiMismatchError(
-      `vivarium: vivariumd speaks ABI ${meta.abiVersion}, this client ABI ${Abi.ABI_VERSION} (run vivariumd from the same Vivarium version as the test packages)`,
-    );
-  return meta;
+  /** Descendants the kernel could not follow (config_targets full) since the last drain. */
+  unfollowed: number;
+  /** Set when this worker's registration was removed or changed since the last drain. */
+  tampered: string | undefined;
 }
 
 export interface RegisterOptions {
+  /** The pin dir of the daemon to register with (its socket is derived from it). */
   pinDir?: string;
+  /** The daemon's socket, when it is not where the pin dir says (containers). */
+  socket?: string;
   /** Follow children (default true). */
   followChildren?: boolean;
 }
 
+const ERRORS: Record<string, new (message: string) => VivariumError> = {
+  AbiMismatchError,
+  AccessDeniedError,
+  NoFreeSlotError,
+  DaemonNotRunningError,
+};
+const REPLY_TIMEOUT_MS = 10_000;
+
 export class Worker {
-  readonly meta: DaemonMeta;
-  private epoch = 1;
-  private droppedSeen: bigint;
+  readonly slot: number;
+  readonly backend: BackendName;
+  private epoch: number;
+  private readonly targetFlags: number;
+  private seen: Counters;
   private closed = false;
 
   private constructor(
-    readonly pinDir: string,
-    readonly slot: number,
-    private readonly key: Uint8Array,
-    private readonly targetFlags: number,
-    private readonly maps: { targets: PinnedMap; owner: PinnedMap; stats: PinnedMap; meta: PinnedMap },
+    private readonly socketFd: number,
+    reply: RegisterReply,
     private readonly ring: RingReader,
-    private readonly ringFd: number,
-    meta: DaemonMeta,
+    private readonly control: Mapping,
+    private readonly counters: Mapping,
   ) {
-    this.meta = meta;
-    this.droppedSeen = this.stats().dropped;
+    this.slot = reply.slot;
+    this.backend = reply.backend;
+    this.epoch = reply.epoch;
+    this.targetFlags = reply.targetFlags;
+    this.seen = this.readCounters();
   }
 
-  /** Claims a free slot and starts observing this process. */
+  /** Registers this process with the daemon; throws a VivariumError naming the fix. */
   static register(options: RegisterOptions = {}): Worker {
-    const pinDir = resolvePinDir(options.pinDir);
-    const metaMap = PinnedMap.open(join(pinDir, PIN.meta), MAP_SPECS.meta);
-    const opened: PinnedMap[] = [metaMap];
+    const path = resolveSocket(options);
+    const socketFd = connect(path);
+    const fds: number[] = [];
     try {
-      const meta = readMeta(metaMap);
-      const targets = PinnedMap.open(join(pinDir, PIN.configTargets), MAP_SPECS.config_targets);
-      opened.push(targets);
-      const owner = PinnedMap.open(join(pinDir, PIN.ringOwner), MAP_SPECS.ring_owner);
-      opened.push(owner);
-      const stats = PinnedMap.open(join(pinDir, PIN.stats), MAP_SPECS.stats);
-      opened.push(stats);
-
-      const pidnsInode = pidNamespaceInode();
-      const key = new Uint8Array(Layout.viv_target_key.size);
-      const kv = view(key);
-      kv.setUint32(Layout.viv_target_key.pidns_inum.offset, pidnsInode, true);
-      kv.setUint32(Layout.viv_target_key.ns_tgid.offset, process.pid, true);
-
-      const slot = claimSlot(owner, meta.ringCount, pidnsInode);
-      let ringFd = -1;
+      sendWithFds(socketFd, encodeLine({ op: 'register', abi: Abi.ABI_VERSION, followChildren: options.followChildren !== false }));
+      const reply = readReply(socketFd, fds, path);
+      if (!reply.ok) throw new (ERRORS[reply.error] ?? VivariumError)(reply.message);
+      if (reply.abi !== Abi.ABI_VERSION)
+        throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${reply.abi}, this client ABI ${Abi.ABI_VERSION} (run vivariumd from the same Vivarium version as the test packages)`);
+      if (fds.length !== REPLY_FDS.length) throw new VivariumError(`vivarium: vivariumd sent ${fds.length} descriptors, expected ${REPLY_FDS.length} (${path})`);
+      const [ringFd, controlFd, countersFd] = fds as [number, number, number];
+      let ring: RingReader | undefined;
+      let control: Mapping | undefined;
       try {
-        ringFd = openPin(join(pinDir, PIN.ring(slot)));
-        const ring = new RingReader(ringFd);
-        // Children of a previous owner may outlive it: stop following them,
-        // then drop what they and their parent left in the ring.
-        forgetSlot(targets, slot);
-        ring.consume(() => {});
-        const flags = options.followChildren === false ? 0 : TargetFlag.FOLLOW_CHILDREN;
-        const worker = new Worker(pinDir, slot, key, flags, { targets, owner, stats, meta: metaMap }, ring, ringFd, meta);
-        worker.writeTarget();
-        return worker;
+        ring = RingReader.map(ringFd, reply.ringSize);
+        control = mapShared(controlFd, PAGE_SIZE, 0, true, 'the worker control');
+        const counters = mapShared(countersFd, PAGE_SIZE, 0, false, 'the worker counters');
+        return new Worker(socketFd, reply, ring, control, counters);
       } catch (err) {
-        closeFd(ringFd);
-        owner.delete(u32Bytes(slot));
+        ring?.close();
+        control?.unmap();
         throw err;
       }
     } catch (err) {
-      for (const map of opened) map.close();
+      closeFd(socketFd);
       throw err;
+    } finally {
+      // The mappings hold the maps now.
+      for (const fd of fds) closeFd(fd);
     }
-  }
-
-  get backend(): DaemonMeta['backend'] {
-    return this.meta.backend;
   }
 
   get currentEpoch(): number {
@@ -162,120 +114,92 @@ export class Worker {
   /** Starts a new observation window: events of work begun from now on carry the new epoch. */
   nextEpoch(): number {
     this.epoch++;
-    this.writeTarget();
+    ControlCodec.encode({ epoch: this.epoch, reserved: 0 }, new DataView(this.control.buffer));
     return this.epoch;
   }
 
-  stats(): SlotStats {
-    const raw = this.maps.stats.lookup(u32Bytes(this.slot));
-    return raw ? decodeStats(raw) : { emitted: 0n, dropped: 0n, truncated: 0n };
+  stats(): Counters {
+    return this.readCounters();
   }
 
-  /** Everything the kernel has written for this worker so far. */
+  /** Everything the kernel has written for this worker so far, and whether
+   * its registration is still what the daemon made it. */
   drain(): DrainResult {
     const events: VivariumEvent[] = [];
     let undecodable = 0;
-    this.ring.consume((dv, offset, length) => {
+    this.ring.consume((view, offset, length) => {
       try {
-        events.push(decodeEvent(dv, offset, length));
+        events.push(decodeEvent(view, offset, length));
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         undecodable++; // counted as lost, never silently skipped
       }
     });
-    const dropped = this.stats().dropped;
-    const lost = Number(dropped - this.droppedSeen) + undecodable;
-    this.droppedSeen = dropped;
-    return { events, dropped: lost };
+    const tampered = this.probe();
+    const now = this.readCounters();
+    const dropped = Number(now.dropped - this.seen.dropped) + undecodable;
+    const unfollowed = Number(now.unfollowed - this.seen.unfollowed);
+    this.seen = now;
+    return { events, dropped, unfollowed, tampered };
   }
 
-  /** Stops observing and frees the slot. Safe to call twice. */
+  /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */
   unregister(): void {
     if (this.closed) return;
     this.closed = true;
-    this.maps.targets.delete(this.key);
-    forgetSlot(this.maps.targets, this.slot);
-    const ownerKey = u32Bytes(this.slot);
-    const current = this.maps.owner.lookup(ownerKey);
-    if (current && sameOwner(current, this.key)) this.maps.owner.delete(ownerKey);
     this.ring.close();
-    closeFd(this.ringFd);
-    for (const map of Object.values(this.maps)) map.close();
+    this.control.unmap();
+    this.counters.unmap();
+    closeFd(this.socketFd);
   }
 
-  private writeTarget(): void {
-    const value = new Uint8Array(Layout.viv_target.size);
-    const dv = view(value);
-    dv.setUint32(Layout.viv_target.slot.offset, this.slot, true);
-    dv.setUint32(Layout.viv_target.flags.offset, this.targetFlags, true);
-    dv.setUint32(Layout.viv_target.epoch.offset, this.epoch, true);
-    this.maps.targets.update(this.key, value, BPF_ANY);
+  private readCounters(): Counters {
+    return CountersCodec.decode(new DataView(this.counters.buffer));
+  }
+
+  /** kill(own pid, 0): the kernel records what this worker's config_targets
+   * entry says at that moment; anything but this worker's slot, flags and
+   * window means someone removed or rewrote it. */
+  private probe(): string | undefined {
+    const before = this.readCounters().probes;
+    process.kill(process.pid, 0);
+    const after = this.readCounters();
+    if (after.probes === before) return "this worker's config_targets entry is gone (the kernel no longer observes it)";
+    if (after.probeSlot !== this.slot) return `this worker's config_targets entry now sends its events to slot ${after.probeSlot}, not ${this.slot}`;
+    if (after.probeFlags !== this.targetFlags) return `this worker's config_targets flags changed from ${this.targetFlags} to ${after.probeFlags}`;
+    if (after.probeEpoch !== this.epoch) return `this worker's window was moved from ${this.epoch} to ${after.probeEpoch}`;
+    return undefined;
   }
 }
 
-/** Deletes every config_targets entry that sends events to `slot`. */
-function forgetSlot(targets: PinnedMap, slot: number): void {
-  const T = Layout.viv_target;
-  for (const key of [...targets.keys()]) {
-    const value = targets.lookup(key);
-    if (value && view(value).getUint32(T.slot.offset, true) === slot) targets.delete(key);
-  }
-}
-
-function sameOwner(owner: Uint8Array, key: Uint8Array): boolean {
-  const O = Layout.viv_owner;
-  const K = Layout.viv_target_key;
-  const a = view(owner);
-  const b = view(key);
-  return (
-    a.getUint32(O.pidns_inum.offset, true) === b.getUint32(K.pidns_inum.offset, true) &&
-    a.getUint32(O.ns_tgid.offset, true) === b.getUint32(K.ns_tgid.offset, true)
-  );
-}
-
-/** Claims a slot with BPF_NOEXIST; takes over claims whose owner provably died. */
-function claimSlot(owner: PinnedMap, ringCount: number, pidnsInode: number): number {
-  const O = Layout.viv_owner;
-  const mine = new Uint8Array(O.size);
-  const dv = view(mine);
-  dv.setUint32(O.pidns_inum.offset, pidnsInode, true);
-  dv.setUint32(O.ns_tgid.offset, process.pid, true);
-  dv.setBigUint64(O.start_time.offset, processStartTime() ?? 0n, true);
-
-  for (let slot = 0; slot < ringCount; slot++) if (owner.update(u32Bytes(slot), mine, BPF_NOEXIST)) return slot;
-
-  // All claimed. The kernel frees a slot when its owner exits, so leftovers
-  // are rare (an unregister that never ran); reclaim those we can prove dead.
-  for (let slot = 0; slot < ringCount; slot++) {
-    const key = u32Bytes(slot);
-    const claim = owner.lookup(key);
-    if (!claim || !isDeadOwner(claim, pidnsInode)) continue;
-    owner.delete(key);
-    if (owner.update(key, mine, BPF_NOEXIST)) return slot;
-  }
-  throw new NoFreeSlotError(
-    `vivarium: all ${ringCount} rings are claimed by live workers (run fewer workers, or restart vivariumd with --rings ${ringCount * 2})`,
-  );
-}
-
-function isDeadOwner(claim: Uint8Array, pidnsInode: number): boolean {
-  const O = Layout.viv_owner;
-  const dv = view(claim);
-  if (dv.getUint32(O.pidns_inum.offset, true) !== pidnsInode) return false; // cannot see it from here
-  const pid = dv.getUint32(O.ns_tgid.offset, true);
-  return processStartTime(pid) !== dv.getBigUint64(O.start_time.offset, true);
-}
-
-/** The backend the daemon serving the pin dir runs, for reports; never throws. */
-export function runBackend(pinDir?: string): string {
+function connect(path: string): number {
   try {
-    const metaMap = PinnedMap.open(join(resolvePinDir(pinDir), PIN.meta), MAP_SPECS.meta);
-    try {
-      return readMeta(metaMap).backend;
-    } finally {
-      metaMap.close();
-    }
-  } catch {
-    return 'unknown';
+    return connectUnix(path, REPLY_TIMEOUT_MS);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED')
+      throw new DaemonNotRunningError(`vivarium: vivariumd is not running (nothing listens on ${path}; start it as root: npx vivariumd)`, { cause: err });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new AccessDeniedError(`vivarium: may not register with vivariumd: ${path} is ${code} for this user (start vivariumd --group GROUP and add this user to GROUP, or run as root)`, {
+        cause: err,
+      });
+    throw new VivariumError(`vivarium: cannot reach vivariumd at ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Reads one reply line; descriptors that came with it go to `fds`. */
+function readReply(socketFd: number, fds: number[], path: string): Reply {
+  let text = '';
+  while (!text.includes('\n')) {
+    const chunk = receiveWithFds(socketFd);
+    fds.push(...chunk.fds);
+    if (chunk.data.length === 0) throw new DaemonNotRunningError(`vivarium: vivariumd closed ${path} without answering (check its log)`);
+    text += Buffer.from(chunk.data).toString('utf8');
+    if (text.length > MAX_LINE) throw new VivariumError(`vivarium: vivariumd's answer on ${path} is not a protocol line`);
+  }
+  try {
+    return JSON.parse(text.slice(0, text.indexOf('\n'))) as Reply;
+  } catch (cause) {
+    throw new VivariumError(`vivarium: vivariumd's answer on ${path} is not JSON`, { cause });
   }
 }

@@ -15,7 +15,10 @@ describe('the table', () => {
   });
 
   test('privileged kinds are exactly those whose rule is privileged; their act is a subject', () => {
-    expect(PRIVILEGED_KINDS).toEqual(['setuid', 'setgid', 'ptrace', 'kill', 'mount']);
+    expect(PRIVILEGED_KINDS).toEqual([
+      'setuid', 'setgid', 'ptrace', 'kill', 'mount', 'capset', 'setgroups', 'unshare', 'setns', 'chroot', 'pivot_root', 'bpf', 'module',
+      'process_vm', 'perf_event', 'kexec', 'reboot', 'pidfd_getfd',
+    ]);
     for (const kind of EVENT_KINDS)
       expect(subjectsOf(SAMPLES[kind]).some((s) => s.type === 'act'), kind).toBe(PRIVILEGED_KINDS.includes(kind));
   });
@@ -39,25 +42,44 @@ describe('the table', () => {
     );
     expect(spec).toMatchInlineSnapshot(`
       {
+        "bpf": "privileged | [{"act":"bpf"}] | bpf 7, 0",
+        "capset": "privileged | [{"act":"capset"}] | capset 0, 0",
         "chmod": "write | [{"path":"/work/app/run.sh"}] | chmod /work/app/run.sh  0600",
         "chown": "write | [{"path":"/work/app/run.sh"}] | chown /work/app/run.sh  0:-1  EPERM",
+        "chroot": "privileged | [{"act":"chroot"}] | chroot /tmp/jail  EPERM",
         "connect": "connect | [{"endpoint":{"family":"inet","address":"127.0.0.1","port":5432,"text":"127.0.0.1:5432"}}] | connect 127.0.0.1:5432",
         "dns": "resolve | [{"host":"registry.example.com"}] | dns registry.example.com  AAAA via 127.0.0.53:53",
         "exec": "exec | [{"program":{"path":"/usr/bin/dash","requested":"/bin/sh"}}] | exec /usr/bin/dash  ["sh","-c","ls"]  (requested /bin/sh)  [child 4242]",
         "exit": "- | [] | exit pid 4242  status 256  [child 4242]",
         "file_open": "read | [{"path":"/work/app/config.json"}] | open (read) /work/app/config.json",
         "fork": "- | [] | fork pid 4242",
+        "kexec": "privileged | [{"act":"kexec"}] | kexec 0, 0  kexec_file_load  EPERM",
         "kill": "privileged | [{"act":"kill"}] | kill pid 77  signal 9",
         "link": "write | [{"path":"/work/app/a"},{"path":"/work/app/hard-a"}] | link /work/app/a  → /work/app/hard-a",
         "mkdir": "write | [{"path":"/tmp/x/out"}] | mkdir /tmp/x/out  0755",
+        "mknod": "write | [{"path":"/tmp/x/fifo"}] | mknod /tmp/x/fifo  10644",
+        "module": "privileged | [{"act":"module"}] | module /tmp/evil.ko  finit_module  EPERM",
         "mount": "privileged | [{"path":"/mnt/data"},{"act":"mount"}] | mount /mnt/data  tmpfs from none  EPERM",
+        "perf_event": "privileged | [{"act":"perf_event"}] | perf_event 0, 0  perf_event_open  EACCES",
+        "pidfd_getfd": "privileged | [{"act":"pidfd_getfd"}] | pidfd_getfd 9, 3  EPERM",
+        "pivot_root": "privileged | [{"act":"pivot_root"}] | pivot_root /tmp/newroot  EPERM",
+        "process_vm": "privileged | [{"act":"process_vm"}] | process_vm 77, 0  process_vm_readv  EPERM",
         "ptrace": "privileged | [{"act":"ptrace"}] | ptrace pid 77  request 16  EPERM",
+        "reboot": "privileged | [{"act":"reboot"}] | reboot 0, 0  EPERM",
         "rename": "write | [{"path":"/tmp/x/a.json"},{"path":"/work/app/b.json"}] | rename /tmp/x/a.json  → /work/app/b.json",
         "rmdir": "write | [{"path":"/tmp/x"}] | rmdir /tmp/x  ENOENT",
+        "send": "connect | [{"endpoint":{"family":"inet","address":"10.0.0.8","port":514,"text":"10.0.0.8:514"}}] | send 10.0.0.8:514",
         "setgid": "privileged | [{"act":"setgid"}] | setgid 0, 0",
+        "setgroups": "privileged | [{"act":"setgroups"}] | setgroups 0, 0  EPERM",
+        "setns": "privileged | [{"act":"setns"}] | setns 5, 0",
         "setuid": "privileged | [{"act":"setuid"}] | setuid 0  EPERM",
         "symlink": "write | [{"path":"/work/app/latest"}] | symlink /work/app/latest  → v2",
+        "truncate": "write | [{"path":"/work/app/log.txt"}] | truncate /work/app/log.txt  truncate",
         "unlink": "write | [{"path":"/tmp/x/old.txt"}] | unlink /tmp/x/old.txt",
+        "unobservable": "- | [] | unobservable io_uring_setup  io_uring runs file and network operations inside the kernel, where the syscalls backend cannot see them (vivariumd --backend lsm sees them)",
+        "unshare": "privileged | [{"act":"unshare"}] | unshare 131072, 0",
+        "utime": "write | [{"path":"/etc/hostname"}] | utime /etc/hostname  utimensat  EPERM",
+        "xattr": "write | [{"path":"/work/app/a"}] | xattr /work/app/a  set user.origin",
       }
     `);
   });

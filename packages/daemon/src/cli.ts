@@ -20,12 +20,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'status': {
-        const status = readStatus(options.pinDir);
+        const status = readStatus(options.pinDir, options.socket);
         console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
         return 0;
       }
       case 'stop':
-        await stop(options.pinDir, log);
+        await stop(options.pinDir, options.socket, log);
         return 0;
       case 'run':
         await run(options, log);

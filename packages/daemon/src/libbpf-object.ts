@@ -1,7 +1,7 @@
 // FFI to libbpf's object API (open, load, attach, pin), used only by the
 // daemon. libbpf's own log is captured so a failed load can say why.
 import koffi from 'koffi';
-import { libbpfLibrary, loadLibc } from '@vivarium/core';
+import { libbpfLibrary, loadLibc } from '@vivarium/core/kernel';
 
 type Ptr = unknown;
 
@@ -13,7 +13,7 @@ export interface LibbpfObjectApi {
   bpf_object__find_map_by_name(obj: Ptr, name: string): Ptr;
   bpf_program__name(prog: Ptr): string;
   bpf_program__section_name(prog: Ptr): string;
-  bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
+  bpf_program__set_log_buf(prog: Ptr, buf: Ptr, size: number): number;
   bpf_program__attach(prog: Ptr): Ptr;
   bpf_map__set_max_entries(map: Ptr, n: number): number;
   bpf_map__fd(map: Ptr): number;
@@ -37,7 +37,7 @@ export function objectApi(): LibbpfObjectApi {
     bpf_object__find_map_by_name: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
     bpf_program__name: lib.func('const char *bpf_program__name(void *prog)'),
     bpf_program__section_name: lib.func('const char *bpf_program__section_name(void *prog)'),
-    bpf_program__set_autoload: lib.func('int bpf_program__set_autoload(void *prog, bool autoload)'),
+    bpf_program__set_log_buf: lib.func('int bpf_program__set_log_buf(void *prog, void *buf, size_t size)'),
     bpf_program__attach: lib.func('void *bpf_program__attach(void *prog)'),
     bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
     bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
@@ -71,4 +71,28 @@ export function takeLibbpfLog(): string[] {
 
 export function isNull(ptr: Ptr): boolean {
   return ptr === null || koffi.address(ptr) === 0n;
+}
+
+/** Bytes of verifier log kept for a program that fails to load. */
+const VERIFIER_LOG_SIZE = 4 << 20;
+
+/**
+ * Loads `obj` with a verifier log buffer of our own (libbpf fills it only
+ * when a program is refused, retrying with logging on). libbpf prints that
+ * log through one call whose text our print callback cuts to its start; the
+ * verifier's reason is at its end. Returns the load's result and that end.
+ */
+export function loadWithVerifierLog(obj: Ptr): { ret: number; verifierTail: string[] } {
+  const api = objectApi();
+  const buf = koffi.alloc('char', VERIFIER_LOG_SIZE);
+  try {
+    for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog))
+      api.bpf_program__set_log_buf(prog, buf, VERIFIER_LOG_SIZE);
+    const ret = api.bpf_object__load(obj);
+    if (ret >= 0) return { ret, verifierTail: [] };
+    const text = koffi.decode(buf, 'char', -1) as string;
+    return { ret, verifierTail: text.split('\n').filter((l) => l.trim() !== '').slice(-20) };
+  } finally {
+    koffi.free(buf);
+  }
 }

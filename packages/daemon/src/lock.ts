@@ -2,7 +2,7 @@
 // the daemon's life. The kernel releases it when the process dies, however
 // it dies, so a SIGKILLed daemon never blocks its successor, and two daemons
 // started at once cannot both attach (and tear down each other's pins).
-import { closeSync, constants, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import koffi from 'koffi';
 import { VivariumError, errnoName } from '@vivarium/core';
 
@@ -40,4 +40,26 @@ function sameInode(fd: number, path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pid of the process holding the lock on `pinDir` (the serving
+ * daemon), from /proc/locks; undefined when nobody serves it. */
+export function lockHolder(pinDir: string): number | undefined {
+  let dev: number;
+  let ino: number;
+  try {
+    ({ dev, ino } = statSync(pinDir));
+  } catch {
+    return undefined;
+  }
+  const major = ((dev >> 8) & 0xfff) | Math.floor(dev / 2 ** 32) & ~0xfff;
+  const minor = (dev & 0xff) | ((dev >> 12) & ~0xff);
+  for (const line of readFileSync('/proc/locks', 'utf8').split('\n')) {
+    // 1: FLOCK  ADVISORY  WRITE 4242 00:1e:12345 0 EOF
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] !== 'FLOCK' || fields[3] !== 'WRITE') continue;
+    const [maj, min, inode] = (fields[5] ?? '').split(':');
+    if (Number(inode) === ino && parseInt(maj!, 16) === major && parseInt(min!, 16) === minor) return Number(fields[4]);
+  }
+  return undefined;
 }

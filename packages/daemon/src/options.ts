@@ -1,7 +1,7 @@
 // vivariumd's command line.
 import { parseArgs } from 'node:util';
-import { resolvePinDir } from '@vivarium/core';
-import type { BackendChoice } from './backend.js';
+import { resolvePinDir, socketPathFor } from '@vivarium/core';
+import type { BackendChoice } from './objects.js';
 
 export const USAGE = `Usage: vivariumd [run] [options]     load and attach, then serve in the foreground
        vivariumd status [--json]       what is attached, who is observed, per-slot counters
@@ -10,11 +10,13 @@ export const USAGE = `Usage: vivariumd [run] [options]     load and attach, then
 Options:
   --pin-dir DIR      pin directory on bpffs (default $VIVARIUM_BPF_PIN_DIR or /sys/fs/bpf/vivarium)
   --backend NAME     auto | syscalls | lsm (default auto: lsm if the kernel loads it, else syscalls)
-  --rings N          ring slots, one per concurrently registered worker (default 64)
-  --ring-size BYTES  bytes per ring, a power of two >= 4096 (default 4194304)
-  --dns-port PORT    UDP port whose outgoing messages are reported as DNS queries (default 53; 0: none)
-  --object PATH      vivarium.bpf.o to load (default: the one shipped with @vivarium/daemon)
-  --group NAME       let members of group NAME register workers without root (default: root only)
+  --rings N          workers registered at once, at most; each gets its ring when it registers (default 1024)
+  --ring-size BYTES  bytes per worker ring, a power of two >= 4096 (default 4194304)
+  --max-targets N    processes observed at once, workers and their descendants (default 16384)
+  --dns-port PORTS   ports whose outgoing messages are DNS queries, up to 4, comma-separated (default 53; 0: none)
+  --socket PATH      where workers register (default /run/vivarium/<pin dir name>.sock)
+  --object PATH      the backend's BPF object, or a directory of <backend>.bpf.o (default: shipped ones)
+  --group NAME       members of group NAME may register workers (the socket is root:NAME 0660; default: root only)
   --json             machine-readable status
   -h, --help         this text
   --version          print the version`;
@@ -25,9 +27,11 @@ export interface Options {
   backend: BackendChoice;
   rings: number;
   ringSize: number;
-  dnsPort: number;
+  maxTargets: number;
+  dnsPorts: number[];
+  socket: string;
   objectPath: string | undefined;
-  /** Group whose members may register workers (pins root:group 0660), or undefined: root only. */
+  /** Group whose members may register workers (socket root:group 0660), or undefined: root only. */
   group: string | undefined;
   json: boolean;
 }
@@ -50,7 +54,9 @@ export function parseOptions(argv: string[]): Options {
       options: {
         'pin-dir': { type: 'string' },
         backend: { type: 'string', default: 'auto' },
-        rings: { type: 'string', default: '64' },
+        rings: { type: 'string', default: '1024' },
+        'max-targets': { type: 'string', default: '16384' },
+        socket: { type: 'string' },
         'ring-size': { type: 'string', default: String(4 << 20) },
         object: { type: 'string' },
         group: { type: 'string' },
@@ -73,19 +79,25 @@ export function parseOptions(argv: string[]): Options {
   if (!['auto', 'syscalls', 'lsm'].includes(backend))
     throw new UsageError(`vivariumd: --backend must be auto, syscalls or lsm, got '${backend}'`);
   const rings = positiveInt(values.rings!, '--rings');
-  if (rings < 1 || rings > 1024) throw new UsageError(`vivariumd: --rings must be between 1 and 1024, got ${rings}`);
+  if (rings < 1 || rings > 65536) throw new UsageError(`vivariumd: --rings must be between 1 and 65536, got ${rings}`);
+  const maxTargets = positiveInt(values['max-targets']!, '--max-targets');
+  if (maxTargets < 16 || maxTargets > 1 << 20) throw new UsageError(`vivariumd: --max-targets must be between 16 and 1048576, got ${maxTargets}`);
   const ringSize = positiveInt(values['ring-size']!, '--ring-size');
   if (ringSize < 4096 || (ringSize & (ringSize - 1)) !== 0 || ringSize > 1 << 30)
     throw new UsageError(`vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got ${ringSize}`);
-  const dnsPort = positiveInt(values['dns-port']!, '--dns-port');
-  if (dnsPort > 65535) throw new UsageError(`vivariumd: --dns-port must be between 0 and 65535, got ${dnsPort}`);
+  const dnsPorts = values['dns-port']!.split(',').map((p) => positiveInt(p.trim(), '--dns-port')).filter((p) => p !== 0);
+  if (dnsPorts.some((p) => p > 65535)) throw new UsageError(`vivariumd: --dns-port ports must be between 1 and 65535, got ${values['dns-port']}`);
+  if (dnsPorts.length > 4) throw new UsageError(`vivariumd: --dns-port takes at most 4 ports, got ${dnsPorts.length}`);
   const group = values.group;
   if (group !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(group))
     throw new UsageError(`vivariumd: --group must be a group name or number, got '${group}'`);
+  const pinDir = resolvePinDir(values['pin-dir']);
   return {
     command: command as Options['command'],
-    dnsPort,
-    pinDir: resolvePinDir(values['pin-dir']),
+    dnsPorts: [...new Set(dnsPorts)],
+    pinDir,
+    socket: values.socket ?? socketPathFor(pinDir),
+    maxTargets,
     backend: backend as BackendChoice,
     rings,
     ringSize,

@@ -3,9 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PIN, VivariumError } from '@vivarium/core';
-
-const MAP_PINS = [PIN.meta, PIN.configTargets, PIN.rings, PIN.ringOwner, PIN.stats];
+import { VivariumError } from '@vivarium/core';
+import { MAP_PINS, PIN } from '@vivarium/core/kernel';
 
 function bpfMounts(): string[] {
   return readFileSync('/proc/self/mounts', 'utf8')
@@ -34,16 +33,11 @@ export function ensureBpffs(pinDir: string, log: (line: string) => void): void {
 }
 
 export function makePinDir(pinDir: string): void {
-  mkdirSync(join(pinDir, PIN.linkDir), { recursive: true, mode: 0o700 });
-}
-
-/** Pinned ring names present in the dir (ring_0 …). */
-function ringPins(pinDir: string): string[] {
-  return existsSync(pinDir) ? readdirSync(pinDir).filter((n) => /^ring_\d+$/.test(n)) : [];
+  mkdirSync(join(pinDir, PIN.links), { recursive: true, mode: 0o700 });
 }
 
 export function linkPins(pinDir: string): string[] {
-  const dir = join(pinDir, PIN.linkDir);
+  const dir = join(pinDir, PIN.links);
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
@@ -52,14 +46,15 @@ export function hasPins(pinDir: string): boolean {
 }
 
 /**
- * Unpins everything vivariumd pins (which detaches the programs) and nothing
+ * Unpins everything vivariumd pins (which detaches the programs and frees
+ * every map once no worker maps them any more) and nothing
  * else; then removes the dirs if that left them empty. `keepDir` keeps the
  * pin dir itself: the running daemon holds its lock on that inode.
  */
 export function removePins(pinDir: string, { keepDir = false } = {}): void {
-  for (const link of linkPins(pinDir)) rmSync(join(pinDir, PIN.linkDir, link), { force: true });
-  for (const name of [...MAP_PINS, ...ringPins(pinDir)]) rmSync(join(pinDir, name), { force: true });
-  for (const dir of keepDir ? [join(pinDir, PIN.linkDir)] : [join(pinDir, PIN.linkDir), pinDir]) {
+  for (const link of linkPins(pinDir)) rmSync(join(pinDir, PIN.links, link), { force: true });
+  for (const name of MAP_PINS) rmSync(join(pinDir, name), { force: true });
+  for (const dir of keepDir ? [join(pinDir, PIN.links)] : [join(pinDir, PIN.links), pinDir]) {
     try {
       rmdirSync(dir);
     } catch {

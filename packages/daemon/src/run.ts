@@ -1,157 +1,157 @@
-// `vivariumd run`: attach (or adopt the pins of a crashed daemon), then
-// serve in the foreground until SIGINT/SIGTERM, which detach cleanly.
-import { existsSync } from 'node:fs';
+// `vivariumd run`: attach (or adopt the pins of a daemon that died), serve
+// registrations on the socket, sweep the slots of dead workers, and detach
+// cleanly on SIGINT/SIGTERM.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  Abi,
-  type BackendName,
-  type DaemonMeta,
-  MAP_SPECS,
-  PIN,
-  PinnedMap,
-  VivariumError,
-  closeFd,
-  decodeMeta,
-  loadLibbpf,
-  mapInfo,
-  openPin,
-  readMeta,
-  specDifferences,
-  u32Bytes,
-} from '@vivarium/core';
-import { type PinGroup, applyAccess, resolveGroup } from './access.js';
-import { attach, metaValue } from './loader.js';
+import { Abi, type BackendName, MetaCodec, U32Codec, VivariumError, decode, encode } from '@vivarium/core';
+import { MAP_SPECS, PIN, PinDir, PinnedMap, closeFd, mapInfo, openPin, specDifferences } from '@vivarium/core/kernel';
+import { type Group, describeAccess, lockDownPins, resolveGroup } from './access.js';
+import { attach as attachObject } from './loader.js';
+import { lockHolder, lockPinDir } from './lock.js';
 import { inactiveLsmReason } from './lsm-active.js';
-import { daemonAlive } from './daemon-state.js';
-import { lockPinDir } from './lock.js';
+import { checkObjectOption, objectFor } from './objects.js';
 import type { Options } from './options.js';
 import { ensureBpffs, hasPins, linkPins, makePinDir, removePins } from './pin-dir.js';
+import { Registry } from './registry.js';
+import { serveRegistrations } from './server.js';
 
-export const DEFAULT_OBJECT = fileURLToPath(new URL('../bpf/vivarium.bpf.o', import.meta.url));
+/** How often slots of workers that died unseen (adopted ones) are collected and idle spares freed. */
+const SWEEP_MS = 2000;
 
 const restartHint = (pinDir: string) => `vivariumd stop --pin-dir ${pinDir}, then start again`;
 
-function preflight(options: Options): { objectPath: string; group: PinGroup | undefined } {
+function preflight(options: Options): Group | undefined {
   if (process.getuid?.() !== 0) throw new VivariumError('vivariumd: must run as root to load BPF programs (sudo npx vivariumd)');
   const group = options.group === undefined ? undefined : resolveGroup(options.group);
   if (!existsSync('/sys/kernel/btf/vmlinux'))
     throw new VivariumError('vivariumd: this kernel exposes no BTF at /sys/kernel/btf/vmlinux (a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed)');
-  loadLibbpf();
-  const objectPath = options.objectPath ?? DEFAULT_OBJECT;
-  if (!existsSync(objectPath)) throw new VivariumError(`vivariumd: BPF object ${objectPath} not found (npm run build:bpf)`);
-  return { objectPath, group };
+  checkObjectOption(options.objectPath, options.backend);
+  if (options.backend !== 'auto') objectFor(options.backend, options.objectPath);
+  return group;
 }
 
-/** Existing pins: refuse a live daemon or another ABI; adopt a dead daemon's. */
+/** The ABI of the pins in `pinDir`, refusing another layout with every difference named. */
+function pinnedAbi(pinDir: string): number {
+  const path = join(pinDir, PIN.meta);
+  const fd = openPin(path);
+  const diffs = specDifferences(MAP_SPECS.meta, mapInfo(fd));
+  if (diffs.length > 0) {
+    closeFd(fd);
+    throw new VivariumError(
+      `vivariumd: ${pinDir} holds the pins of another Vivarium ABI: its meta map has ${diffs.join('; ')}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(pinDir)})`,
+    );
+  }
+  const meta = PinnedMap.adopt(fd, MAP_SPECS.meta, path);
+  try {
+    const raw = meta.lookup(encode(U32Codec, 0));
+    return raw ? decode(MetaCodec, raw).abiVersion : 0;
+  } finally {
+    meta.close();
+  }
+}
+
+/** Existing pins of a daemon that died: refuse another ABI or backend, else adopt them. */
 function adoptExisting(options: Options, log: (line: string) => void): BackendName | undefined {
   if (!hasPins(options.pinDir)) {
     removePins(options.pinDir, { keepDir: true }); // leftovers of an attach that died before meta
     return undefined;
   }
-  const metaMap = openForeignMeta(options.pinDir);
+  const abi = pinnedAbi(options.pinDir);
+  if (abi !== Abi.ABI_VERSION)
+    throw new VivariumError(`vivariumd: ${options.pinDir} holds the pins of a vivariumd speaking ABI ${abi}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(options.pinDir)})`);
+  const pins = PinDir.open(options.pinDir);
   try {
-    const meta = readForeignMeta(metaMap, options.pinDir);
-    if (daemonAlive(meta))
-      throw new VivariumError(`vivariumd: ${options.pinDir} is already served by vivariumd pid ${meta.daemonPid} (vivariumd stop --pin-dir ${options.pinDir}, or use another --pin-dir)`);
-    if (meta.backend === 'none') throw new VivariumError(`vivariumd: ${options.pinDir} has no backend recorded (${restartHint(options.pinDir)})`);
-    if (options.backend !== 'auto' && options.backend !== meta.backend)
-      throw new VivariumError(`vivariumd: ${options.pinDir} holds the ${meta.backend} backend (vivariumd stop first to switch to ${options.backend})`);
-    metaMap.update(u32Bytes(0), metaValue({ backend: meta.backend, rings: meta.ringCount, ringSize: meta.ringSize, dnsPort: meta.dnsPort }));
-    log(`adopted the pins of vivariumd pid ${meta.daemonPid}: programs stayed attached, registered workers kept (${meta.ringCount} rings × ${meta.ringSize} bytes)`);
-    return meta.backend;
+    const { backend, maxSlots, ringSize } = pins.meta;
+    if (backend === 'none') throw new VivariumError(`vivariumd: ${options.pinDir} has no backend recorded (${restartHint(options.pinDir)})`);
+    if (options.backend !== 'auto' && options.backend !== backend)
+      throw new VivariumError(`vivariumd: ${options.pinDir} holds the ${backend} backend (vivariumd stop first to switch to ${options.backend})`);
+    log(`adopted the pins in ${options.pinDir}: programs stayed attached, registered workers kept (--rings ${maxSlots}, --ring-size ${ringSize} as they were set)`);
+    return backend;
   } finally {
-    metaMap.close();
+    pins.close();
   }
 }
 
-/** meta of pins found in the dir, refusing another layout with every difference named. */
-function openForeignMeta(pinDir: string): PinnedMap {
-  const path = join(pinDir, PIN.meta);
-  const fd = openPin(path);
-  const diffs = specDifferences(MAP_SPECS.meta, mapInfo(fd));
-  closeFd(fd);
-  if (diffs.length > 0)
-    throw new VivariumError(
-      `vivariumd: ${pinDir} holds the pins of another Vivarium ABI: its meta map has ${diffs.join('; ')}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(pinDir)})`,
-    );
-  return PinnedMap.open(path, MAP_SPECS.meta);
-}
-
-function readForeignMeta(metaMap: PinnedMap, pinDir: string): DaemonMeta {
-  const raw = metaMap.lookup(u32Bytes(0));
-  const abi = raw ? decodeMeta(raw).abiVersion : 0;
-  if (abi !== 0 && abi !== Abi.ABI_VERSION)
-    throw new VivariumError(`vivariumd: ${pinDir} holds the pins of a vivariumd speaking ABI ${abi}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(pinDir)})`);
-  try {
-    return readMeta(metaMap);
-  } catch (cause) {
-    throw new VivariumError(`vivariumd: ${pinDir} holds pins without a valid meta (${restartHint(pinDir)})`, { cause });
-  }
-}
-
-/** Who holds the pin dir's lock, for the message refusing a second daemon. */
-function holder(pinDir: string): string {
-  try {
-    const metaMap = PinnedMap.open(join(pinDir, PIN.meta), MAP_SPECS.meta);
-    try {
-      return `vivariumd pid ${readMeta(metaMap).daemonPid}`;
-    } finally {
-      metaMap.close();
-    }
-  } catch {
-    return 'another vivariumd, still starting';
-  }
-}
-
-function attachBackend(options: Options, objectPath: string, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
+function attachBackend(options: Options, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
   makePinDir(options.pinDir);
-  const common = { objectPath, pinDir: options.pinDir, rings: options.rings, ringSize: options.ringSize, dnsPort: options.dnsPort };
+  const attach = (backend: BackendName) =>
+    attachObject({
+      backend,
+      objectPath: objectFor(backend, options.objectPath),
+      pinDir: options.pinDir,
+      rings: options.rings,
+      ringSize: options.ringSize,
+      maxTargets: options.maxTargets,
+      dnsPorts: options.dnsPorts,
+    });
   const inactive = inactiveLsmReason();
   if (options.backend === 'lsm' && inactive) throw new VivariumError(`vivariumd: the lsm backend cannot run: ${inactive} (use --backend syscalls or auto)`);
-  if (options.backend !== 'auto') return attach({ ...common, backend: options.backend });
+  if (options.backend !== 'auto') return attach(options.backend);
   if (inactive) {
-    const attached = attach({ ...common, backend: 'syscalls' });
+    const attached = attach('syscalls');
     log(`backend syscalls: lsm is unavailable here (${inactive})`);
     return attached;
   }
   try {
-    const attached = attach({ ...common, backend: 'lsm' });
+    const attached = attach('lsm');
     log('backend lsm: the kernel loaded and attached the BPF LSM programs');
     return attached;
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0]!.replace(/^vivariumd: /, '');
     makePinDir(options.pinDir);
-    const attached = attach({ ...common, backend: 'syscalls' });
+    const attached = attach('syscalls');
     log(`backend syscalls: lsm is unavailable here (${reason})`);
     return attached;
   }
 }
 
 export async function run(options: Options, log: (line: string) => void): Promise<void> {
-  const { objectPath, group } = preflight(options);
+  const group = preflight(options);
   ensureBpffs(options.pinDir, log);
   makePinDir(options.pinDir);
-  const lock = lockPinDir(options.pinDir, () => holder(options.pinDir));
-  let backend: BackendName | undefined;
+  const lock = lockPinDir(options.pinDir, () => {
+    const pid = lockHolder(options.pinDir);
+    return pid ? `vivariumd pid ${pid}` : 'another vivariumd, still starting';
+  });
+  let pins: PinDir | undefined;
   let hooks: string[];
+  let backend: BackendName | undefined;
   try {
     backend = adoptExisting(options, log);
     hooks = linkPins(options.pinDir);
-    if (!backend) ({ backend, hooks } = attachBackend(options, objectPath, log));
-    applyAccess(options.pinDir, group, log);
+    if (!backend) ({ backend, hooks } = attachBackend(options, log));
+    lockDownPins(options.pinDir);
+    pins = PinDir.open(options.pinDir);
   } catch (err) {
+    pins?.close();
     if (!hasPins(options.pinDir)) removePins(options.pinDir); // our empty dirs
     lock.release();
     throw err;
   }
+  const registry = new Registry(pins, pins.meta.ringSize);
+  const swept = await registry.sweep();
+  if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
+  registry.warmUp();
+  let server;
+  try {
+    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, log });
+  } catch (err) {
+    pins.close();
+    lock.release();
+    throw err;
+  }
+  const sweeper = setInterval(() => void registry.sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)), SWEEP_MS);
+  log(describeAccess(options.socket, group));
   log(`hooks: ${hooks.join(', ')}`);
-  log(`ready: backend ${backend}, pins in ${options.pinDir}, pid ${process.pid} (stop with Ctrl-C or vivariumd stop)`);
+  log(`ready: backend ${backend}, pins in ${options.pinDir}, workers register on ${options.socket}, pid ${process.pid} (stop with Ctrl-C or vivariumd stop)`);
 
   await new Promise<void>((resolve) => {
-    const keepAlive = setInterval(() => {}, 1 << 30);
     const shutdown = (signal: string) => {
-      clearInterval(keepAlive);
+      clearInterval(sweeper);
+      server.close();
+      rmSync(options.socket, { force: true });
+      registry.close();
+      pins.close();
       removePins(options.pinDir);
       lock.release();
       log(`${signal}: detached and unpinned ${options.pinDir}`);

@@ -1,109 +1,90 @@
-// `vivariumd status`: what is attached and who is observed, from the pins alone.
+// `vivariumd status`: what is attached and who is observed, from the pins
+// (root only) and the pin dir's lock (who serves it).
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { Layout, MAP_SPECS, PIN, PinnedMap, TargetFlag, decodeStats, readMeta, u32Bytes, view, type DaemonMeta } from '@vivarium/core';
-import { daemonAlive } from './daemon-state.js';
+import { TargetFlag } from '@vivarium/core';
+import { type DaemonMeta, PinDir } from '@vivarium/core/kernel';
+import { lockHolder } from './lock.js';
 import { linkPins } from './pin-dir.js';
+import { commandOf } from './proc.js';
 
 export interface Status {
   pinDir: string;
+  socket: string;
   backend: DaemonMeta['backend'];
   abiVersion: number;
-  daemon: { pid: number; running: boolean };
-  rings: { count: number; size: number };
-  /** Who may register: the pin dir's group (null: root only). */
+  daemon: { pid: number | null; running: boolean };
+  /** Slots: at most `max` workers at once, each with a ring of `size` bytes. */
+  rings: { max: number; size: number; inUse: number };
+  maxTargets: number;
+  dnsPorts: number[];
+  /** Who may register: the socket's group (null: root only). */
   access: { group: string | null; gid: number };
   hooks: string[];
   targets: Array<{ pidnsInode: number; pid: number; slot: number; child: boolean; epoch: number }>;
-  slots: Array<{ slot: number; owner: { pidnsInode: number; pid: number } | null; emitted: string; dropped: string; truncated: string }>;
+  slots: Array<{
+    slot: number;
+    owner: { pid: number; nsPid: number; pidnsInode: number; uid: number; command: string } | null;
+    emitted: string;
+    dropped: string;
+    truncated: string;
+    unfollowed: string;
+  }>;
 }
 
-function openMaps(pinDir: string) {
-  // meta first: pins of another ABI are refused naming both versions.
-  const metaMap = PinnedMap.open(join(pinDir, PIN.meta), MAP_SPECS.meta);
+export function readStatus(pinDir: string, socket: string): Status {
+  const pins = PinDir.open(pinDir);
   try {
-    const meta = readMeta(metaMap);
-    const opened: PinnedMap[] = [];
-    const open = (name: string, spec: (typeof MAP_SPECS)[keyof typeof MAP_SPECS]) => {
-      const map = PinnedMap.open(join(pinDir, name), spec);
-      opened.push(map);
-      return map;
-    };
-    try {
+    const targets: Status['targets'] = [...pins.targets.entries()]
+      .map(([key, target]) => ({
+        pidnsInode: key.pidnsInum,
+        pid: key.nsTgid,
+        slot: target.slot,
+        child: (target.flags & TargetFlag.CHILD) !== 0,
+        epoch: target.epoch,
+      }))
+      .sort((a, b) => a.slot - b.slot || a.pid - b.pid);
+    const owners = new Map(pins.owners.entries());
+    const used = [...new Set([...owners.keys(), ...[...pins.rings.entries()].map(([slot]) => slot)])].sort((a, b) => a - b);
+    const slots: Status['slots'] = used.map((slot) => {
+      const owner = owners.get(slot);
+      const c = pins.slotCounters(slot);
       return {
-        meta,
-        maps: {
-          meta: metaMap,
-          targets: open(PIN.configTargets, MAP_SPECS.config_targets),
-          owner: open(PIN.ringOwner, MAP_SPECS.ring_owner),
-          stats: open(PIN.stats, MAP_SPECS.stats),
-        },
-      };
-    } catch (err) {
-      for (const map of opened) map.close();
-      throw err;
-    }
-  } catch (err) {
-    metaMap.close();
-    throw err;
-  }
-}
-
-export function readStatus(pinDir: string): Status {
-  const { meta, maps } = openMaps(pinDir);
-  try {
-    const K = Layout.viv_target_key;
-    const T = Layout.viv_target;
-    const O = Layout.viv_owner;
-    const targets: Status['targets'] = [];
-    for (const key of maps.targets.keys()) {
-      const value = maps.targets.lookup(key);
-      if (!value) continue;
-      const k = view(key);
-      const v = view(value);
-      targets.push({
-        pidnsInode: k.getUint32(K.pidns_inum.offset, true),
-        pid: k.getUint32(K.ns_tgid.offset, true),
-        slot: v.getUint32(T.slot.offset, true),
-        child: (v.getUint32(T.flags.offset, true) & TargetFlag.CHILD) !== 0,
-        epoch: v.getUint32(T.epoch.offset, true),
-      });
-    }
-    targets.sort((a, b) => a.slot - b.slot || a.pid - b.pid);
-    const slots: Status['slots'] = [];
-    for (let slot = 0; slot < meta.ringCount; slot++) {
-      const ownerRaw = maps.owner.lookup(u32Bytes(slot));
-      const statsRaw = maps.stats.lookup(u32Bytes(slot));
-      const s = statsRaw ? decodeStats(statsRaw) : { emitted: 0n, dropped: 0n, truncated: 0n };
-      if (!ownerRaw && s.emitted === 0n && s.dropped === 0n) continue;
-      const o = ownerRaw && view(ownerRaw);
-      slots.push({
         slot,
-        owner: o ? { pidnsInode: o.getUint32(O.pidns_inum.offset, true), pid: o.getUint32(O.ns_tgid.offset, true) } : null,
-        emitted: String(s.emitted),
-        dropped: String(s.dropped),
-        truncated: String(s.truncated),
-      });
-    }
+        owner: owner ? { pid: owner.hostPid, nsPid: owner.nsTgid, pidnsInode: owner.pidnsInum, uid: owner.uid, command: commandOf(owner.hostPid) } : null,
+        emitted: String(c?.emitted ?? 0n),
+        dropped: String(c?.dropped ?? 0n),
+        truncated: String(c?.truncated ?? 0n),
+        unfollowed: String(c?.unfollowed ?? 0n),
+      };
+    });
+    const pid = lockHolder(pinDir) ?? null;
     return {
       pinDir,
-      backend: meta.backend,
-      abiVersion: meta.abiVersion,
-      daemon: { pid: meta.daemonPid, running: daemonAlive(meta) },
-      rings: { count: meta.ringCount, size: meta.ringSize },
-      access: pinAccess(pinDir),
+      socket,
+      backend: pins.meta.backend,
+      abiVersion: pins.meta.abiVersion,
+      daemon: { pid, running: pid !== null },
+      rings: { max: pins.meta.maxSlots, size: pins.meta.ringSize, inUse: slots.length },
+      maxTargets: pins.meta.maxTargets,
+      dnsPorts: pins.meta.dnsPorts.filter((p) => p !== 0),
+      access: socketAccess(socket),
       hooks: linkPins(pinDir),
       targets,
       slots,
     };
   } finally {
-    for (const map of Object.values(maps)) map.close();
+    pins.close();
   }
 }
 
-function pinAccess(pinDir: string): Status['access'] {
-  const gid = statSync(pinDir).gid;
+function socketAccess(socket: string): Status['access'] {
+  let gid: number;
+  try {
+    gid = statSync(socket).gid;
+  } catch {
+    return { group: null, gid: 0 };
+  }
   if (gid === 0) return { group: null, gid };
   try {
     return { group: execFileSync('getent', ['group', String(gid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(':')[0]!, gid };
@@ -114,18 +95,19 @@ function pinAccess(pinDir: string): Status['access'] {
 
 export function formatStatus(s: Status): string {
   const lines = [
-    `vivariumd ${s.daemon.running ? `running (pid ${s.daemon.pid})` : `not running (last pid ${s.daemon.pid}; programs stay attached through pinned links)`}`,
+    `vivariumd ${s.daemon.running ? `running (pid ${s.daemon.pid})` : 'not running (programs stay attached through pinned links; registering needs a daemon)'}`,
     `backend:  ${s.backend}`,
     `pin dir:  ${s.pinDir} (ABI ${s.abiVersion})`,
-    `rings:    ${s.rings.count} × ${s.rings.size} bytes`,
+    `socket:   ${s.socket}`,
+    `rings:    ${s.rings.inUse} of ${s.rings.max} in use, ${s.rings.size} bytes each`,
+    `targets:  ${s.targets.length} of ${s.maxTargets}`,
+    `dns:      ${s.dnsPorts.length ? `ports ${s.dnsPorts.join(', ')}` : 'off'}`,
     `access:   ${s.access.group === null ? 'root only' : `root and group ${s.access.group}`}`,
     `hooks:    ${s.hooks.join(', ') || 'none'}`,
-    `targets:  ${s.targets.length}`,
-    ...s.targets.map((t) => `  pid ${t.pid} (pidns ${t.pidnsInode}) → slot ${t.slot}${t.child ? ' (child)' : ''}, epoch ${t.epoch}`),
-    `slots:    ${s.slots.length} in use or used`,
+    ...s.targets.map((t) => `  pid ${t.pid} (pidns ${t.pidnsInode}) → slot ${t.slot}${t.child ? ` (child, window ${t.epoch})` : ''}`),
     ...s.slots.map(
       (x) =>
-        `  slot ${x.slot}: ${x.owner ? `owner pid ${x.owner.pid}` : 'free'}, emitted ${x.emitted}, dropped ${x.dropped}, truncated ${x.truncated}`,
+        `  slot ${x.slot}: ${x.owner ? `pid ${x.owner.pid} (${x.owner.command}, uid ${x.owner.uid})` : 'owner gone'}, emitted ${x.emitted}, dropped ${x.dropped}, truncated ${x.truncated}, unfollowed ${x.unfollowed}`,
     ),
   ];
   return lines.join('\n');

@@ -3,7 +3,28 @@ import { UsageError, parseOptions } from '../src/options.js';
 
 describe('vivariumd options', () => {
   test('defaults', () => {
-    expect(parseOptions([])).toMatchObject({ command: 'run', backend: 'auto', rings: 64, ringSize: 4 << 20, dnsPort: 53, group: undefined });
+    expect(parseOptions([])).toMatchObject({
+      command: 'run',
+      backend: 'auto',
+      rings: 1024,
+      ringSize: 4 << 20,
+      maxTargets: 16384,
+      dnsPorts: [53],
+      group: undefined,
+      pinDir: '/sys/fs/bpf/vivarium',
+      socket: '/run/vivarium/vivarium.sock',
+    });
+  });
+
+  test('the socket follows the pin dir unless named', () => {
+    expect(parseOptions(['--pin-dir', '/sys/fs/bpf/vivarium-e2e']).socket).toBe('/run/vivarium/vivarium-e2e.sock');
+    expect(parseOptions(['--pin-dir', '/sys/fs/bpf/ci/shard-1']).socket).toBe('/run/vivarium/ci-shard-1.sock');
+    expect(parseOptions(['--socket', '/tmp/v.sock']).socket).toBe('/tmp/v.sock');
+  });
+
+  test('--dns-port takes a list; 0 turns DNS events off', () => {
+    expect(parseOptions(['--dns-port', '53,5353']).dnsPorts).toEqual([53, 5353]);
+    expect(parseOptions(['--dns-port', '0']).dnsPorts).toEqual([]);
   });
 
   test('--group takes a name or a number', () => {
@@ -12,15 +33,18 @@ describe('vivariumd options', () => {
   });
 
   test.each([
-    [['--rings', '0'], 'vivariumd: --rings must be between 1 and 1024, got 0'],
-    [['--rings', '2000'], 'vivariumd: --rings must be between 1 and 1024, got 2000'],
+    [['--rings', '0'], 'vivariumd: --rings must be between 1 and 65536, got 0'],
+    [['--rings', '70000'], 'vivariumd: --rings must be between 1 and 65536, got 70000'],
+    [['--max-targets', '8'], 'vivariumd: --max-targets must be between 16 and 1048576, got 8'],
     [['--rings=-1'], "vivariumd: --rings must be a whole number, got '-1'"],
     [['--rings', '4x'], "vivariumd: --rings must be a whole number, got '4x'"],
     [['--ring-size', '1000'], 'vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got 1000'],
     [['--ring-size', '12288'], 'vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got 12288'],
     [['--ring-size', String(2 ** 31)], 'vivariumd: --ring-size must be a power of two between 4096 and 1073741824, got 2147483648'],
     [['--backend', 'foo'], "vivariumd: --backend must be auto, syscalls or lsm, got 'foo'"],
-    [['--dns-port', '70000'], 'vivariumd: --dns-port must be between 0 and 65535, got 70000'],
+    [['--dns-port', '70000'], 'vivariumd: --dns-port ports must be between 1 and 65535, got 70000'],
+    [['--dns-port', '1,2,3,4,5'], 'vivariumd: --dns-port takes at most 4 ports, got 5'],
+    [['--dns-port', '53,x'], "vivariumd: --dns-port must be a whole number, got 'x'"],
     [['--group', 'a b'], "vivariumd: --group must be a group name or number, got 'a b'"],
     [['--group=-x'], "vivariumd: --group must be a group name or number, got '-x'"],
     [['frobnicate'], "vivariumd: unknown command 'frobnicate' (run, status or stop)"],

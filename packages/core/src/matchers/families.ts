@@ -4,7 +4,7 @@
 //   expectAllSeen: every pattern is matched by some selected event (toOpenFiles, toExec, ...)
 //   expectOutside: some selected attempt has a value no allowed pattern matches (used as .not.toOpenOutside, ...)
 // Events are shown by their line from the kind table (format.ts).
-import { succeeded } from '../event-kinds.js';
+import { isBlind, succeeded } from '../event-kinds.js';
 import type { VivariumEvent } from '../events.js';
 import { formatEvent, groupLines, indent } from '../format.js';
 import type { PatternCompiler, SubjectPatterns } from '../policy/path-patterns.js';
@@ -106,9 +106,11 @@ export function expectAllSeen<E extends VivariumEvent, T extends SubjectType>(sp
 
 export function expectOutside<E extends VivariumEvent, T extends SubjectType>(spec: OutsideSpec<E, T>): MatcherFactory {
   return defineMatcher(spec, (state, events, compiled, values, hint) => {
-    const attempts = spec.attempts(events);
+    // What the backend could not observe is outside every list: it could be anything.
+    const attempts = [...new Set([...spec.attempts(events), ...(events.filter(isBlind) as E[])])];
     // Inside: every value is allowed. An attempt with no value to judge (a DNS
-    // name that could not be read) is outside: nothing allows it.
+    // name that could not be read, a path the kernel could not resolve) is
+    // outside: nothing allows it.
     const inside = (event: E) => {
       const judged = values(event);
       return judged.length > 0 && judged.every((v) => compiled.matching(v).length > 0);

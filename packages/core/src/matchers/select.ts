@@ -1,6 +1,6 @@
 // Which events each matcher looks at, by kind or by the rule the kind table
 // gives them, and which of their values its patterns judge.
-import { type EventOf, type PolicyRule, ruleOf, subjectsOf } from '../event-kinds.js';
+import { type EventOf, type PolicyRule, rulesOf, subjectsOf } from '../event-kinds.js';
 import type { EventKind, FileOpenEvent, VivariumEvent } from '../events.js';
 import { type SubjectType, type SubjectValues, valuesOf } from '../subjects.js';
 
@@ -9,8 +9,9 @@ export const ofKinds =
   (events: readonly VivariumEvent[]) =>
     events.filter((e): e is EventOf<K> => (kinds as EventKind[]).includes(e.kind));
 
-/** Attempts a rule governs (the writes of toWriteOutside are exactly the policy's). */
-export const underRule = (rule: PolicyRule) => (events: readonly VivariumEvent[]) => events.filter((e) => ruleOf(e) === rule);
+/** Attempts a rule governs, as the policy judges them (the writes of
+ * toWriteOutside are exactly the policy's; a send is a connect). */
+export const underRule = (rule: PolicyRule) => (events: readonly VivariumEvent[]) => events.filter((e) => rulesOf(e).includes(rule));
 
 /** An event's subjects of one type, as its patterns see them. */
 export const subjectValues =

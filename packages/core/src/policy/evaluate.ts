@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import picomatch from 'picomatch';
 import { type PolicyRule, RULE_SUBJECT } from '../event-kinds.js';
-import { type ReportEvent, type Violation, judgedSubjects } from '../event-lines.js';
+import { type ReportEvent, type Violation, judgedSubjects, rulesOfLine } from '../event-lines.js';
 import { formatSubjectLine } from '../format.js';
 import { type Subject, subjectText } from '../subjects.js';
 import { defaultNoise } from './noise.js';
@@ -21,7 +21,9 @@ function compileUncovered(rule: PolicyRule, patterns: string[], tokens: TokenVal
   const allowed = patterns.length ? compileSubjectPatterns(RULE_SUBJECT[rule], patterns, tokens, what) : undefined;
   return (event) => {
     const judged = judgedSubjects(event, rule);
-    if (judged.length === 0) return [undefined];
+    // Its own rule with nothing to judge: an unreadable DNS name, a path the
+    // kernel could not resolve, something the backend could not see.
+    if (judged.length === 0) return event.rule === rule || event.blind ? [undefined] : [];
     return allowed ? judged.filter((s) => allowed.matching(s).length === 0) : judged;
   };
 }
@@ -80,10 +82,13 @@ export class PolicyChecker {
       mode,
       check: (events) => {
         const violations: Violation[] = [];
-        for (const event of events) {
-          const uncovered = event.rule && rules.get(event.rule);
-          if (uncovered) for (const subject of uncovered(event)) violations.push(violation(event, event.rule!, subject));
-        }
+        for (const event of events)
+          for (const rule of rulesOfLine(event)) {
+            const uncovered = rules.get(rule);
+            if (uncovered) for (const subject of uncovered(event)) violations.push(violation(event, rule, subject));
+            // One violation says a blind event fails the policy.
+            if (event.blind && violations.length && violations[violations.length - 1]!.kind === event.kind) break;
+          }
         return violations;
       },
     };

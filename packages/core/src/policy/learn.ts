@@ -6,7 +6,7 @@
 // so it diffs well in a pull request.
 import { relative } from 'node:path';
 import { POLICY_RULES, type PolicyRule } from '../event-kinds.js';
-import { type ReportEvent, judgedSubjects } from '../event-lines.js';
+import { type ReportEvent, judgedSubjects, rulesOfLine } from '../event-lines.js';
 import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
 import { PolicyChecker } from './evaluate.js';
 import type { Policy } from './policy.js';
@@ -51,12 +51,11 @@ export function learnPolicy(events: Iterable<ReportEvent>, tokens: TokenValues):
   // Events the default noise list already allows are left out.
   const noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens).forFile('');
   const seen = new Map<PolicyRule, Set<string>>(POLICY_RULES.map((rule) => [rule, new Set()]));
-  for (const event of events) {
-    const rule = event.rule;
-    if (!rule) continue;
-    if ((rule === 'read' || rule === 'write') && noise.check([event]).length === 0) continue;
-    for (const subject of judgedSubjects(event, rule)) seen.get(rule)!.add(patternOf(subject, tokens));
-  }
+  for (const event of events)
+    for (const rule of event.blind ? [] : rulesOfLine(event)) {
+      if ((rule === 'read' || rule === 'write') && noise.check([event]).length === 0) continue;
+      for (const subject of judgedSubjects(event, rule)) seen.get(rule)!.add(patternOf(subject, tokens));
+    }
   const allow: Policy['allow'] = {};
   for (const rule of POLICY_RULES) allow[rule] = [...seen.get(rule)!].sort();
   return { mode: 'enforce', noise: true, allow };

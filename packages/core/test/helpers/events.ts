@@ -19,7 +19,7 @@ export const failed = (errno: 'ENOENT' | 'EACCES' | 'EPERM' | 'ECONNREFUSED' | '
 /** A child process's doing. */
 export const byChild = { child: true, pid: 4242, tid: 4242 };
 
-const paths = (path: string) => ({ path, requestedPath: path, requested: path });
+const paths = (path: string) => ({ path, requestedPath: path, requested: path, unresolved: false });
 
 export const open = (path: string, extra: Partial<Fields<'file_open'>> = {}) =>
   event('file_open', { ...paths(path), flags: 0, mode: 0, access: 'read', create: false, truncate: false, append: false, result: 3, ...extra });
@@ -44,6 +44,14 @@ export const dns = (name: string, extra: Partial<Fields<'dns'>> = {}) => event('
 export const onPath = <K extends 'unlink' | 'rmdir' | 'mkdir' | 'chmod'>(kind: K, path: string, extra: Partial<Fields<K>> = {}) =>
   event(kind, { ...paths(path), mode: kind === 'mkdir' ? 0o755 : kind === 'chmod' ? 0o600 : 0, ...extra } as Fields<K>);
 
+export const send = (endpoint: Endpoint, extra: Partial<Fields<'send'>> = {}) => event('send', { endpoint, fd: 7, ...extra });
+
+export const unobservable = (syscall = 'io_uring_setup') =>
+  event('unobservable', { syscall, reason: `io_uring runs file and network operations inside the kernel, where the syscalls backend cannot see them (vivariumd --backend lsm sees them)`, result: 3 });
+
+export const privileged = <K extends EventOf<'bpf'>['kind']>(kind: K, syscall: string, extra: Partial<Fields<'bpf'>> = {}) =>
+  event(kind, { syscall, args: [0, 0], path: '', ...extra } as Fields<K>);
+
 export const rename = (kind: 'rename' | 'link', from: string, to: string, extra: Partial<Fields<'rename'>> = {}) =>
   event(kind, { ...paths(from), to, flags: 0, ...extra });
 
@@ -67,5 +75,24 @@ export const SAMPLES: { [K in EventKind]: EventOf<K> } = {
   setgid: event('setgid', { ids: [0, 0] }),
   ptrace: event('ptrace', { request: 16, targetPid: 77, ...failed('EPERM') }),
   kill: event('kill', { targetPid: 77, signal: 9 }),
-  mount: event('mount', { ...paths('/mnt/data'), source: 'none', fstype: 'tmpfs', unmount: false, flags: 0, ...failed('EPERM') }),
+  mount: event('mount', { ...paths('/mnt/data'), op: 'mount', source: 'none', fstype: 'tmpfs', unmount: false, flags: 0, ...failed('EPERM') }),
+  truncate: event('truncate', { ...paths('/work/app/log.txt'), syscall: 'truncate' }),
+  utime: event('utime', { ...paths('/etc/hostname'), syscall: 'utimensat', ...failed('EPERM') }),
+  xattr: event('xattr', { ...paths('/work/app/a'), name: 'user.origin', remove: false }),
+  mknod: event('mknod', { ...paths('/tmp/x/fifo'), mode: 0o10644, device: 0 }),
+  send: send(inet('10.0.0.8', 514)),
+  unobservable: unobservable(),
+  capset: privileged('capset', 'capset'),
+  setgroups: privileged('setgroups', 'setgroups', failed('EPERM')),
+  unshare: privileged('unshare', 'unshare', { args: [0x20000, 0] }),
+  setns: privileged('setns', 'setns', { args: [5, 0] }),
+  chroot: privileged('chroot', 'chroot', { path: '/tmp/jail', ...failed('EPERM') }),
+  pivot_root: privileged('pivot_root', 'pivot_root', { path: '/tmp/newroot', ...failed('EPERM') }),
+  bpf: privileged('bpf', 'bpf', { args: [7, 0] }),
+  module: privileged('module', 'finit_module', { path: '/tmp/evil.ko', ...failed('EPERM') }),
+  process_vm: privileged('process_vm', 'process_vm_readv', { args: [77, 0], ...failed('EPERM') }),
+  perf_event: privileged('perf_event', 'perf_event_open', failed('EACCES')),
+  kexec: privileged('kexec', 'kexec_file_load', failed('EPERM')),
+  reboot: privileged('reboot', 'reboot', failed('EPERM')),
+  pidfd_getfd: privileged('pidfd_getfd', 'pidfd_getfd', { args: [9, 3], ...failed('EPERM') }),
 };

@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Argument decoders: what a syscall of the table asked for, read from its
+ * registers into the record. Both backends decode with these, so they spell
+ * every field the same way. Each dec_<name>() gets its row's constant
+ * syscall number (so per-syscall tests fold away), the result (-1 when
+ * called from an LSM hook, before the outcome is known) and the row's kind,
+ * and returns the kind of the event (0: none). Field conventions are in
+ * vivarium.h. */
+#ifndef __VIV_DECODERS_BPF_H
+#define __VIV_DECODERS_BPF_H
+
+#include "net.bpf.h"
+#include "resolve.bpf.h"
+#include "syscall-table.h"
+#include "targets.bpf.h"
+
+#define VIV_O_CREAT_WRONLY_TRUNC (00100 | 01 | 01000)
+#define VIV_AT_REMOVEDIR 0x200
+#define VIV_AT_SYMLINK_NOFOLLOW 0x100
+#define VIV_AT_SYMLINK_FOLLOW 0x400
+#define VIV_MSG_FASTOPEN 0x20000000
+#define VIV_SOCK_STREAM 1
+
+/* Each decoder is a subprogram of its own, called from one place (below):
+ * verified once, with a stack frame of its own. */
+#define DECODER(name) \
+	static __noinline __u16 dec_##name(struct viv_scratch *s, struct pt_regs *regs, long nr, long ret, __u16 kind)
+
+#define ARG(n) VIV_ARG(regs, n)
+#define ARG_STR(n) ((const char *)VIV_ARG(regs, n))
+
+struct viv_open_how {
+	__u64 flags;
+	__u64 mode;
+	__u64 resolve;
+};
+
+/* open, creat, openat, openat2: PATH (the file opened, on success),
+ * REQUESTED + BASE, flags, mode; aux = the syscall. open_by_handle_at has
+ * no path: PATH is the file opened, or the mount it was to be found on. */
+DECODER(open)
+{
+	struct viv_event *e = event_of(s);
+	const char *requested;
+	int dirfd = VIV_AT_FDCWD;
+
+	e->aux = nr;
+	if (nr == VIV_NR_open_by_handle_at) {
+		e->open_flags = ARG(2);
+		put_fd_path(s, VIV_FIELD_PATH, ret >= 0 ? ret : ARG(0));
+		return kind;
+	}
+	if (nr == VIV_NR_open || nr == VIV_NR_creat) {
+		requested = ARG_STR(0);
+		e->open_flags = nr == VIV_NR_open ? ARG(1) : VIV_O_CREAT_WRONLY_TRUNC;
+		e->mode = nr == VIV_NR_open ? ARG(2) : ARG(1);
+	} else {
+		dirfd = ARG(0);
+		requested = ARG_STR(1);
+		if (nr == VIV_NR_openat) {
+			e->open_flags = ARG(2);
+			e->mode = ARG(3);
+		} else {
+			struct viv_open_how how = {};
+
+			bpf_probe_read_user(&how, sizeof(how), (void *)ARG(2));
+			e->open_flags = how.flags;
+			e->mode = how.mode;
+		}
+	}
+	if (ret >= 0)
+		put_fd_path(s, VIV_FIELD_PATH, ret);
+	put_requested(s, dirfd, requested);
+	return kind;
+}
+
+/* execve, execveat that failed (a successful exec is reported by
+ * sched_process_exec, with the program the kernel ran). */
+DECODER(exec)
+{
+	if (ret == 0)
+		return 0;
+	if (nr == VIV_NR_execve)
+		put_requested(s, VIV_AT_FDCWD, ARG_STR(0));
+	else
+		put_requested(s, ARG(0), ARG_STR(1));
+	return kind;
+}
+
+/* connect: EXTRA = the sockaddr as passed; aux = the fd. */
+DECODER(connect)
+{
+	event_of(s)->aux = ARG(0);
+	put_bytes(s, VIV_FIELD_EXTRA, (void *)ARG(1), sockaddr_len(ARG(2)), VIV_USER);
+	return kind;
+}
+
+/* sendto, sendmsg, sendmmsg (its first message). A DNS query (a datagram to
+ * a DNS port, or a length-prefixed message on a stream connected to one) is
+ * a dns event: BASE = the destination, EXTRA = the message. Any other
+ * message with a destination address (a datagram, or TCP fast open) is a
+ * send event: EXTRA = the destination. Sends on connected sockets went
+ * through connect, which was reported. (write() is not watched: it is the
+ * hottest syscall of every process.) */
+DECODER(send)
+{
+	struct viv_event *e = event_of(s);
+	struct viv_meta *m = get_meta();
+	struct socket *sock = fd_socket(ARG(0));
+	const void *addr = 0, *payload = 0;
+	__u32 addrlen = 0, flags = 0;
+	__u64 len = 0;
+	__u16 type;
+
+	if (!sock || !m)
+		return 0;
+	if (nr == VIV_NR_sendto) {
+		payload = (const void *)ARG(1);
+		len = ARG(2);
+		flags = ARG(3);
+		addr = (const void *)ARG(4);
+		addrlen = ARG(5);
+	} else {
+		/* sendmsg(fd, msg, flags); sendmmsg(fd, msgvec, n, flags): the first message. */
+		struct user_msghdr msg = {};
+		struct iovec iov = {};
+
+		bpf_probe_read_user(&msg, sizeof(msg), (void *)ARG(1));
+		bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov);
+		addr = msg.msg_name;
+		addrlen = msg.msg_namelen;
+		payload = iov.iov_base;
+		len = iov.iov_len;
+		flags = nr == VIV_NR_sendmsg ? ARG(2) : ARG(3);
+	}
+	type = BPF_CORE_READ(sock, type);
+	if (type == VIV_SOCK_DGRAM && m->dns_ports[0] && put_dns_destination(s, sock, addr, addrlen, VIV_USER, m)) {
+		e->mode = addr != 0; /* it named its resolver: judged like a connect too */
+		put_dns_message(s, payload, len);
+		return VIV_KIND_DNS;
+	}
+	if (type == VIV_SOCK_STREAM && m->dns_ports[0] && !addr && put_peer_sockaddr(s, sock, m) && len > 2) {
+		put_dns_message(s, payload + 2, len - 2); /* after the two-byte length */
+		return VIV_KIND_DNS;
+	}
+	event_of(s)->len[VIV_FIELD_BASE] = 0;
+	if (!addr || !addrlen || (type == VIV_SOCK_STREAM && !(flags & VIV_MSG_FASTOPEN)))
+		return 0;
+	e->aux = ARG(0);
+	put_bytes(s, VIV_FIELD_EXTRA, addr, sockaddr_len(addrlen), VIV_USER);
+	return kind;
+}
+
+/* Whether the *at syscall nr takes a dirfd first. */
+static __always_inline bool takes_dirfd(long nr)
+{
+	return nr == VIV_NR_unlinkat || nr == VIV_NR_mkdirat || nr == VIV_NR_mknodat || nr == VIV_NR_fchmodat ||
+	       nr == VIV_NR_fchmodat2 || nr == VIV_NR_fchownat || nr == VIV_NR_futimesat || nr == VIV_NR_utimensat ||
+	       nr == VIV_NR_setxattrat || nr == VIV_NR_removexattrat;
+}
+
+/* Whether a symlink in the path's last component is followed. */
+static __always_inline bool follows_last(struct pt_regs *regs, long nr, __u16 kind)
+{
+	if (kind == VIV_KIND_UNLINK || kind == VIV_KIND_RMDIR || kind == VIV_KIND_MKDIR || kind == VIV_KIND_MKNOD)
+		return false; /* these act on the entry itself */
+	if (nr == VIV_NR_lchown || nr == VIV_NR_lsetxattr || nr == VIV_NR_lremovexattr)
+		return false;
+	if (nr == VIV_NR_fchmodat2)
+		return !(ARG(3) & VIV_AT_SYMLINK_NOFOLLOW);
+	if (nr == VIV_NR_fchownat)
+		return !(ARG(4) & VIV_AT_SYMLINK_NOFOLLOW);
+	if (nr == VIV_NR_utimensat)
+		return !(ARG(3) & VIV_AT_SYMLINK_NOFOLLOW);
+	if (nr == VIV_NR_setxattrat || nr == VIV_NR_removexattrat)
+		return !(ARG(2) & VIV_AT_SYMLINK_NOFOLLOW);
+	return true;
+}
+
+/* PATH: where the path argument leads (resolved), REQUESTED: as passed. */
+static __always_inline void put_path_arg(struct viv_scratch *s, struct pt_regs *regs, long nr, __u16 kind)
+{
+	int dirfd = takes_dirfd(nr) ? (int)ARG(0) : VIV_AT_FDCWD;
+	const char *path = takes_dirfd(nr) ? ARG_STR(1) : ARG_STR(0);
+
+	put_resolved(s, VIV_FIELD_PATH, dirfd, path, follows_last(regs, nr, kind));
+	put_str(s, VIV_FIELD_REQUESTED, path, VIV_USER);
+}
+
+/* One path argument: unlink, rmdir, unlinkat (rmdir with AT_REMOVEDIR),
+ * mkdir(at) and chmod, fchmodat(2) (mode), mknod(at) (mode, aux = device),
+ * chown, lchown, fchownat (aux = uid, mode = gid), truncate, utime(s),
+ * futimesat, utimensat (aux = the syscall; utimensat with no path acts on
+ * its fd). */
+DECODER(path)
+{
+	struct viv_event *e = event_of(s);
+	bool at = takes_dirfd(nr);
+
+	if (kind == VIV_KIND_MKDIR || kind == VIV_KIND_CHMOD || kind == VIV_KIND_MKNOD)
+		e->mode = at ? ARG(2) : ARG(1);
+	if (kind == VIV_KIND_MKNOD)
+		e->aux = at ? ARG(3) : ARG(2);
+	if (kind == VIV_KIND_CHOWN) {
+		e->aux = at ? ARG(2) : ARG(1);
+		e->mode = at ? ARG(3) : ARG(2);
+	}
+	if (kind == VIV_KIND_TRUNCATE || kind == VIV_KIND_UTIME)
+		e->aux = nr;
+	if (nr == VIV_NR_unlinkat && (ARG(2) & VIV_AT_REMOVEDIR))
+		kind = VIV_KIND_RMDIR;
+	if (nr == VIV_NR_utimensat && !ARG(1)) {
+		put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+		return kind;
+	}
+	put_path_arg(s, regs, nr, kind);
+	return kind;
+}
+
+/* fchmod (mode), fchown (aux = uid, mode = gid), ftruncate (aux = the
+ * syscall): PATH = the fd's file. */
+DECODER(fd_path)
+{
+	struct viv_event *e = event_of(s);
+
+	if (kind == VIV_KIND_CHMOD) {
+		e->mode = ARG(1);
+	} else if (kind == VIV_KIND_CHOWN) {
+		e->aux = ARG(1);
+		e->mode = ARG(2);
+	} else {
+		e->aux = nr;
+	}
+	put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+	return kind;
+}
+
+/* The xattr family: PATH (resolved, or the fd's file), REQUESTED, EXTRA =
+ * the attribute's name; aux = 1 for a removal. */
+DECODER(xattr)
+{
+	struct viv_event *e = event_of(s);
+	bool by_fd = nr == VIV_NR_fsetxattr || nr == VIV_NR_fremovexattr;
+	int name_arg = by_fd || !takes_dirfd(nr) ? 1 : 3;
+
+	e->aux = nr == VIV_NR_removexattr || nr == VIV_NR_lremovexattr || nr == VIV_NR_fremovexattr || nr == VIV_NR_removexattrat;
+	if (by_fd)
+		put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+	else
+		put_path_arg(s, regs, nr, kind);
+	put_str(s, VIV_FIELD_EXTRA, name_arg == 1 ? ARG_STR(1) : ARG_STR(3), VIV_USER);
+	return kind;
+}
+
+/* rename(at,at2), link(at): PATH = the old path, resolved, REQUESTED = as
+ * passed; EXTRA = the new path, resolved. renameat2's flags in open_flags. */
+DECODER(two_paths)
+{
+	int olddir = VIV_AT_FDCWD, newdir = VIV_AT_FDCWD;
+	const char *oldpath, *newpath;
+	bool follow = nr == VIV_NR_linkat && (ARG(4) & VIV_AT_SYMLINK_FOLLOW);
+
+	if (nr == VIV_NR_rename || nr == VIV_NR_link) {
+		oldpath = ARG_STR(0);
+		newpath = ARG_STR(1);
+	} else {
+		olddir = ARG(0);
+		oldpath = ARG_STR(1);
+		newdir = ARG(2);
+		newpath = ARG_STR(3);
+	}
+	if (nr == VIV_NR_renameat2)
+		event_of(s)->open_flags = ARG(4);
+	put_resolved(s, VIV_FIELD_PATH, olddir, oldpath, follow);
+	put_str(s, VIV_FIELD_REQUESTED, oldpath, VIV_USER);
+	put_resolved(s, VIV_FIELD_EXTRA, newdir, newpath, false);
+	return kind;
+}
+
+/* symlink(at): PATH = the new link, resolved; REQUESTED = its target,
+ * verbatim (not resolved at creation); EXTRA = the link as passed. */
+DECODER(symlink)
+{
+	int dirfd = nr == VIV_NR_symlink ? VIV_AT_FDCWD : ARG(1);
+	const char *link = nr == VIV_NR_symlink ? ARG_STR(1) : ARG_STR(2);
+
+	put_resolved(s, VIV_FIELD_PATH, dirfd, link, false);
+	put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);
+	put_str(s, VIV_FIELD_EXTRA, link, VIV_USER);
+	return kind;
+}
+
+/* The set*id family: aux, mode, open_flags = the id arguments (-1: not
+ * passed or unchanged). */
+DECODER(creds)
+{
+	struct viv_event *e = event_of(s);
+	bool one = nr == VIV_NR_setuid || nr == VIV_NR_setgid || nr == VIV_NR_setfsuid || nr == VIV_NR_setfsgid;
+	bool three = nr == VIV_NR_setresuid || nr == VIV_NR_setresgid;
+
+	e->aux = ARG(0);
+	e->mode = one ? -1 : ARG(1);
+	e->open_flags = three ? ARG(2) : -1;
+	return kind;
+}
+
+/* ptrace: aux = request, mode = target pid. */
+DECODER(ptrace)
+{
+	event_of(s)->aux = ARG(0);
+	event_of(s)->mode = ARG(1);
+	return kind;
+}
+
+/* Signals to another process: aux = target pid (as passed, or the host's
+ * pid a pidfd refers to), mode = signal. A process signalling itself is not an
+ * event. */
+DECODER(kill)
+{
+	struct viv_event *e = event_of(s);
+	__u32 target = ARG(0);
+
+	if (nr == VIV_NR_pidfd_send_signal) {
+		/* The pid a pidfd refers to (the host's number). */
+		struct file *file = fd_file(ARG(0));
+		struct pid *pid = file ? BPF_CORE_READ(file, private_data) : 0;
+
+		target = pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
+		if (target == bpf_get_current_pid_tgid() >> 32)
+			return 0;
+	} else if (nr != VIV_NR_tkill && is_own_pid(target)) {
+		return 0;
+	}
+	e->aux = target;
+	e->mode = nr == VIV_NR_tgkill || nr == VIV_NR_rt_tgsigqueueinfo ? ARG(2) : ARG(1);
+	return kind;
+}
+
+/* The mount family, aux = enum viv_mount_op. mount: REQUESTED + BASE =
+ * target, EXTRA = source, PATH = fstype, open_flags = flags. umount2: the
+ * target. move_mount: REQUESTED + BASE = where to, EXTRA = from. open_tree,
+ * fspick, mount_setattr: the path they act on. fsopen: PATH = fstype.
+ * fsconfig: EXTRA = the key. fsmount: nothing but the op. */
+DECODER(mount)
+{
+	struct viv_event *e = event_of(s);
+
+	if (nr == VIV_NR_umount2) {
+		e->aux = VIV_MOUNT_OP_UMOUNT;
+		e->open_flags = ARG(1);
+		put_requested(s, VIV_AT_FDCWD, ARG_STR(0));
+	} else if (nr == VIV_NR_mount) {
+		e->aux = VIV_MOUNT_OP_MOUNT;
+		e->open_flags = ARG(3);
+		put_str(s, VIV_FIELD_PATH, ARG_STR(2), VIV_USER);
+		put_requested(s, VIV_AT_FDCWD, ARG_STR(1));
+		put_str(s, VIV_FIELD_EXTRA, ARG_STR(0), VIV_USER);
+	} else if (nr == VIV_NR_move_mount) {
+		e->aux = VIV_MOUNT_OP_MOVE_MOUNT;
+		e->open_flags = ARG(4);
+		put_requested(s, ARG(2), ARG_STR(3));
+		put_str(s, VIV_FIELD_EXTRA, ARG_STR(1), VIV_USER);
+	} else if (nr == VIV_NR_fsopen) {
+		e->aux = VIV_MOUNT_OP_FSOPEN;
+		put_str(s, VIV_FIELD_PATH, ARG_STR(0), VIV_USER);
+	} else if (nr == VIV_NR_fsconfig) {
+		e->aux = VIV_MOUNT_OP_FSCONFIG;
+		e->open_flags = ARG(1);
+		put_str(s, VIV_FIELD_EXTRA, ARG_STR(2), VIV_USER);
+	} else if (nr == VIV_NR_fsmount) {
+		e->aux = VIV_MOUNT_OP_FSMOUNT;
+		e->open_flags = ARG(1);
+	} else {
+		e->aux = nr == VIV_NR_fspick ? VIV_MOUNT_OP_FSPICK
+			 : nr == VIV_NR_mount_setattr ? VIV_MOUNT_OP_MOUNT_SETATTR
+						       : VIV_MOUNT_OP_OPEN_TREE;
+		e->open_flags = ARG(2);
+		put_requested(s, ARG(0), ARG_STR(1));
+	}
+	return kind;
+}
+
+/* Privileged acts: mode = the syscall, aux and open_flags = its first two
+ * arguments; chroot and pivot_root: PATH = the new root, resolved;
+ * finit_module: PATH = the module file. */
+DECODER(privileged)
+{
+	struct viv_event *e = event_of(s);
+
+	e->mode = nr;
+	e->aux = ARG(0);
+	e->open_flags = ARG(1);
+	if (nr == VIV_NR_chroot || nr == VIV_NR_pivot_root) {
+		put_resolved(s, VIV_FIELD_PATH, VIV_AT_FDCWD, ARG_STR(0), true);
+		put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);
+	} else if (nr == VIV_NR_finit_module) {
+		put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+	}
+	return kind;
+}
+
+/* io_uring: its operations run inside the kernel, not as syscalls, so this
+ * backend cannot tell what they do. The event says so (the lsm backend sees
+ * the operations themselves). */
+DECODER(io_uring)
+{
+	event_of(s)->aux = VIV_BLIND_IO_URING;
+	event_of(s)->mode = nr;
+	return kind;
+}
+
+/* Every decoder above, once. */
+#define VIV_DECODERS(X)                                                                                  \
+	X(open) X(exec) X(connect) X(send) X(path) X(fd_path) X(xattr) X(two_paths) X(symlink) X(creds)   \
+	X(ptrace) X(kill) X(mount) X(privileged) X(io_uring)
+
+#define VIV_DECODER_ID(name) VIV_DEC_##name,
+enum viv_decoder { VIV_DEC_NONE = 0, VIV_DECODERS(VIV_DECODER_ID) };
+
+/* A row of one hook family (VIV_HOOK_ANY: any): its decoder and kind. */
+#define VIV_ROW_CASE(family, name, kind_, decoder, hook)                                                 \
+	case VIV_NR_##name:                                                                              \
+		if ((family) != VIV_HOOK_ANY && (family) != VIV_HOOK_##hook)                               \
+			return 0;                                                                        \
+		dec = VIV_DEC_##decoder;                                                                 \
+		kind = VIV_KIND_##kind_;                                                                 \
+		break;
+
+#define VIV_DECODER_CASE(name)                                                                           \
+	case VIV_DEC_##name:                                                                             \
+		return dec_##name(s, regs, nr, ret, kind);
+
+/* Decodes syscall nr if the table lists it for `family`; returns the event's kind, or 0. */
+static __always_inline __u16 decode_syscall(struct viv_scratch *s, struct pt_regs *regs, long nr, long ret,
+					    enum viv_hook_family family)
+{
+	enum viv_decoder dec;
+	__u16 kind;
+
+	switch (nr) {
+		VIV_SYSCALLS(VIV_ROW_CASE, family)
+	default:
+		return 0;
+	}
+	switch (dec) {
+		VIV_DECODERS(VIV_DECODER_CASE)
+	default:
+		return 0;
+	}
+}
+
+/* A listed syscall of target t ended: report it from its arguments and
+ * result, or answer the worker's integrity probe, kill(own pid, 0). */
+static __always_inline void report_syscall(struct viv_target *t, struct pt_regs *regs, long nr, long ret)
+{
+	struct viv_scratch *s;
+	__u16 kind;
+
+	if (nr == VIV_NR_kill && VIV_ARG(regs, 1) == 0 && is_own_pid(VIV_ARG(regs, 0))) {
+		answer_probe(t);
+		return;
+	}
+	s = get_scratch();
+	if (!s)
+		return;
+	start_event(s, t, 0, ret);
+	kind = decode_syscall(s, regs, nr, ret, VIV_HOOK_ANY);
+	if (!kind)
+		return;
+	event_of(s)->kind = kind;
+	submit_event(s, t->slot);
+}
+
+#undef ARG
+#undef ARG_STR
+
+#endif /* __VIV_DECODERS_BPF_H */

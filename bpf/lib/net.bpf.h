@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Sockets: the socket behind an fd, and where a datagram goes. */
+#ifndef __VIV_NET_BPF_H
+#define __VIV_NET_BPF_H
+
+#include "path.bpf.h"
+
+#define VIV_S_IFMT 00170000
+#define VIV_S_IFSOCK 0140000
+#define VIV_SOCK_DGRAM 2
+#define VIV_AF_INET 2
+#define VIV_AF_INET6 10
+#define VIV_SOCKADDR_MAX 128
+#define VIV_DNS_MAX 512
+
+/* The socket behind fd, or 0 when fd is not a socket. */
+static __always_inline struct socket *fd_socket(int fd)
+{
+	struct file *file = fd_file(fd);
+
+	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & VIV_S_IFMT) != VIV_S_IFSOCK)
+		return 0;
+	return BPF_CORE_READ(file, private_data);
+}
+
+/* A sockaddr length, at most VIV_SOCKADDR_MAX, opaque to the compiler so
+ * put_bytes keeps the mask the verifier needs. */
+static __always_inline __u32 sockaddr_len(long len)
+{
+	__u32 n = len < 0 ? 0 : len > VIV_SOCKADDR_MAX ? VIV_SOCKADDR_MAX : len;
+
+	barrier_var(n);
+	return n;
+}
+
+/* Whether port (host order) is one of the DNS ports. */
+static __always_inline bool is_dns_port(struct viv_meta *m, __u16 port)
+{
+	return port && (port == m->dns_ports[0] || port == m->dns_ports[1] || port == m->dns_ports[2] ||
+			port == m->dns_ports[3]);
+}
+
+/* BASE: the connected peer of a socket as a sockaddr, if its port is a DNS
+ * port (a send with no address goes there). */
+static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct socket *sock, struct viv_meta *m)
+{
+	struct viv_event *e = event_of(s);
+	__u32 off = field_offset(e, VIV_FIELD_BASE) & VIV_EVENT_MASK;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	if (!is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport))))
+		return false;
+	if (family == VIV_AF_INET) {
+		struct sockaddr_in sin = {};
+
+		sin.sin_family = family;
+		sin.sin_port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+		sin.sin_addr.s_addr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		bpf_probe_read_kernel(&s->event[off], sizeof(sin), &sin);
+		e->len[VIV_FIELD_BASE] = sizeof(sin);
+		return true;
+	}
+	if (family == VIV_AF_INET6) {
+		struct sockaddr_in6 sin6 = {};
+
+		sin6.sin6_family = family;
+		sin6.sin6_port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+		BPF_CORE_READ_INTO(&sin6.sin6_addr, sk, __sk_common.skc_v6_daddr);
+		bpf_probe_read_kernel(&s->event[off], sizeof(sin6), &sin6);
+		e->len[VIV_FIELD_BASE] = sizeof(sin6);
+		return true;
+	}
+	return false;
+}
+
+/* BASE: where a DNS message goes, if that is a DNS port: the address
+ * passed (from user or kernel memory), or else the connected peer. */
+static __always_inline bool put_dns_destination(struct viv_scratch *s, struct socket *sock, const void *addr,
+						 long addrlen, enum viv_mem mem, struct viv_meta *m)
+{
+	__u16 head[2] = {};
+
+	if (!addr)
+		return put_peer_sockaddr(s, sock, m);
+	if (mem == VIV_USER)
+		bpf_probe_read_user(head, sizeof(head), addr);
+	else
+		bpf_probe_read_kernel(head, sizeof(head), addr);
+	if ((head[0] != VIV_AF_INET && head[0] != VIV_AF_INET6) || !is_dns_port(m, bpf_ntohs(head[1])))
+		return false;
+	put_bytes(s, VIV_FIELD_BASE, addr, sockaddr_len(addrlen), mem);
+	return true;
+}
+
+/* EXTRA: the first bytes of a DNS message (from the sender's buffer). */
+static __always_inline void put_dns_message(struct viv_scratch *s, const void *payload, __u64 len)
+{
+	put_bytes(s, VIV_FIELD_EXTRA, payload, len > VIV_DNS_MAX ? VIV_DNS_MAX : len, VIV_USER);
+}
+
+#endif /* __VIV_NET_BPF_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Paths: a d_path-like walk from a struct path up to the task's root, the
+ * file behind an fd, and the directory a relative path starts from. */
+#ifndef __VIV_PATH_BPF_H
+#define __VIV_PATH_BPF_H
+
+#include "record.bpf.h"
+
+#define VIV_MAX_WALK_DEPTH 2048 /* a 4095-byte path has at most 2048 components */
+#define VIV_AT_FDCWD -100
+
+struct walk_state {
+	struct viv_scratch *s;
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 pos; /* the path occupies walk[pos, VIV_FIELD_BUF) */
+	__u32 truncated;
+};
+
+static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
+{
+	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+}
+
+/* One step of the walk: prepend "/name", or cross a mount. */
+static long walk_step(__u64 index, void *ctx)
+{
+	struct walk_state *w = ctx;
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *parent;
+	struct qstr name;
+	__u32 len, pos;
+
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		return 1;
+	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		struct mount *mnt = real_mount(vfsmnt);
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt)
+			return 1; /* the namespace root */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->vfsmnt = (struct vfsmount *)((void *)up + bpf_core_field_offset(struct mount, mnt));
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry)
+		return 1; /* detached */
+	name = BPF_CORE_READ(dentry, d_name);
+	len = name.len;
+	pos = w->pos;
+	if (len + 1 > pos || len > VIV_NAME_MASK) {
+		w->truncated = 1;
+		return 1;
+	}
+	pos -= len;
+	bpf_probe_read_kernel(&w->s->walk[pos & VIV_FIELD_MASK], len & VIV_NAME_MASK, name.name);
+	pos -= 1;
+	w->s->walk[pos & VIV_FIELD_MASK] = '/';
+	w->pos = pos;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Absolute path of a struct path, as seen from the task's root, into field i. */
+static __noinline void put_path(struct viv_scratch *s, int field, struct path *path)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct viv_event *e = event_of(s);
+	struct walk_state w = {};
+	__u32 off, len;
+
+	w.s = s;
+	w.dentry = BPF_CORE_READ(path, dentry);
+	w.vfsmnt = BPF_CORE_READ(path, mnt);
+	w.root_dentry = BPF_CORE_READ(task, fs, root.dentry);
+	w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	w.pos = VIV_FIELD_BUF;
+	bpf_loop(VIV_MAX_WALK_DEPTH, walk_step, &w, 0);
+	if (w.pos == VIV_FIELD_BUF) {
+		w.pos = VIV_FIELD_BUF - 1;
+		s->walk[VIV_FIELD_BUF - 1] = '/';
+	}
+	if (w.truncated)
+		mark_truncated(e, field);
+	off = field_offset(e, field) & VIV_EVENT_MASK;
+	len = (VIV_FIELD_BUF - w.pos) & VIV_FIELD_MASK;
+	if (bpf_probe_read_kernel(&s->event[off], len, &s->walk[w.pos & VIV_FIELD_MASK]))
+		return;
+	e->len[field & 3] = len;
+}
+
+/* The last component of a dentry (NAME_MAX at most) into field i. */
+static __always_inline void put_dentry_name(struct viv_scratch *s, int field, struct dentry *dentry)
+{
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+
+	put_bytes(s, field, name.name, name.len & VIV_NAME_MASK, VIV_KERNEL);
+}
+
+/* The struct file behind fd in the current task, or 0. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = 0;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+/* Path of the file behind fd into field i. */
+static __always_inline void put_fd_path(struct viv_scratch *s, int field, int fd)
+{
+	struct file *file = fd_file(fd);
+	struct path path;
+
+	if (!file)
+		return;
+	path = BPF_CORE_READ(file, f_path);
+	put_path(s, field, &path);
+}
+
+/* Field i: the directory a relative requested path starts from (cwd or
+ * dirfd); nothing for an absolute one. */
+static __always_inline void put_base(struct viv_scratch *s, int field, int dirfd, const char *requested)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct path path;
+	char first = 0;
+
+	bpf_probe_read_user(&first, 1, requested);
+	if (first == '/')
+		return;
+	if (dirfd == VIV_AT_FDCWD) {
+		path = BPF_CORE_READ(task, fs, pwd);
+	} else {
+		struct file *dir = fd_file(dirfd);
+
+		if (!dir)
+			return;
+		path = BPF_CORE_READ(dir, f_path);
+	}
+	put_path(s, field, &path);
+}
+
+/* REQUESTED (verbatim) and BASE: one path argument relative to dirfd. */
+static __always_inline void put_requested(struct viv_scratch *s, int dirfd, const char *requested)
+{
+	put_str(s, VIV_FIELD_REQUESTED, requested, VIV_USER);
+	put_base(s, VIV_FIELD_BASE, dirfd, requested);
+}
+
+#endif /* __VIV_PATH_BPF_H */

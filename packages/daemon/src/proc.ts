@@ -1,0 +1,46 @@
+// What /proc says about a process: how the kernel keys it in
+// config_targets, whether it is still the same process, and its name.
+import { readFileSync, statSync } from 'node:fs';
+
+/** Start time in clock ticks since boot (field 22 of /proc/<pid>/stat), or
+ * undefined if the process is gone. Tells a live process from a reused PID. */
+export function processStartTime(pid: number | 'self' = 'self'): bigint | undefined {
+  const fields = statFields(pid);
+  const field = fields?.[22 - 3];
+  return field === undefined ? undefined : BigInt(field);
+}
+
+/** Fields 3… of /proc/<pid>/stat (comm, field 2, may hold spaces and parentheses). */
+function statFields(pid: number | 'self'): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive and still the process that started at `startTime` (a zombie is dead). */
+export function isAlive(pid: number, startTime: bigint): boolean {
+  const fields = statFields(pid);
+  if (!fields || fields[0] === 'Z' || fields[0] === 'X') return false;
+  return BigInt(fields[22 - 3] ?? -1) === startTime;
+}
+
+/** The key the kernel computes for a process (bpf/lib/targets.bpf.h): the
+ * inode of its pid namespace and its pid in there (the last NSpid). */
+export function targetKeyOf(pid: number): { pidnsInum: number; nsTgid: number } {
+  const pidnsInum = statSync(`/proc/${pid}/ns/pid`).ino;
+  const line = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  const nsTgid = Number(line?.trim().split(/\s+/).pop() ?? pid);
+  return { pidnsInum, nsTgid };
+}
+
+/** The process's command name, for messages ('node'), or '?' when gone. */
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}

@@ -1,0 +1,291 @@
+// Who holds which slot. vivariumd alone writes a worker's config_targets
+// entry, its slot's owner, and its per-worker maps: a ring, a control (its
+// window, mapped read-write by the worker) and counters (written by the
+// kernel only: frozen for user space).
+//
+// Installing a map in an array of maps costs an RCU grace period in the
+// kernel (milliseconds), so slots are recycled, not rebuilt: a slot whose
+// worker left is quarantined for one grace period (no program can still be
+// writing for the old worker), its ring emptied and its window reset, and it
+// is ready for the next worker. Spare ready slots are kept while workers come
+// and go, and freed after a minute without registrations: an idle daemon
+// holds no rings.
+import {
+  ControlCodec,
+  CountersCodec,
+  NoFreeSlotError,
+  type Owner,
+  TargetFlag,
+  U32Codec,
+  VivariumError,
+  encode,
+  syscallError,
+} from '@vivarium/core';
+import { BPF_NOEXIST, MapFlag, MapType, type Mapping, PAGE_SIZE, type PinDir, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
+import { commandOf, isAlive, processStartTime, targetKeyOf } from './proc.js';
+
+export interface Peer {
+  /** Host pid (SO_PEERCRED, in the daemon's pid namespace). */
+  pid: number;
+  uid: number;
+}
+
+export interface Registration {
+  slot: number;
+  owner: Owner;
+  targetFlags: number;
+  /** The worker's maps, in REPLY_FDS order (the registry keeps them open). */
+  fds: [ring: number, control: number, counters: number];
+}
+
+/** The window a worker starts in. */
+export const FIRST_EPOCH = 1;
+/** Spare ready slots kept while workers register. */
+const SPARE = 2;
+/** Spare slots are freed after this long without a registration. */
+const IDLE_MS = 60_000;
+
+interface Slot {
+  index: number;
+  ring: number;
+  control: number;
+  counters: number;
+  state: 'preparing' | 'ready' | 'owned' | 'recycling' | 'retiring';
+  connected: boolean;
+}
+
+const SLOT_ZERO = encode(U32Codec, 0);
+
+export class Registry {
+  /** Slots whose maps this daemon created (it holds their fds). */
+  private readonly slots = new Map<number, Slot>();
+  /** Slots held by workers of a daemon whose pins this one adopted. */
+  private readonly adopted = new Set<number>();
+  private lastRegistration = 0;
+  private readonly barrier: RcuBarrier;
+
+  constructor(
+    private readonly pins: PinDir,
+    private readonly ringSize: number,
+  ) {
+    this.barrier = new RcuBarrier();
+    // An empty slot of an array of maps is ENOENT: entries() lists installed ones.
+    for (const [slot] of pins.rings.entries()) this.adopted.add(slot);
+    for (const slot of pins.owners.keys()) this.adopted.add(slot);
+  }
+
+  /** Registers `peer` in a ready slot (making one if none is). */
+  async register(peer: Peer, followChildren: boolean): Promise<Registration> {
+    const startTime = processStartTime(peer.pid);
+    if (startTime === undefined) throw new VivariumError(`vivarium: process ${peer.pid} left before it was registered`);
+    for (const [slot, owner] of this.pins.owners.entries())
+      if (owner.hostPid === peer.pid && owner.startTime === startTime)
+        throw new VivariumError(`vivarium: process ${peer.pid} is already registered (slot ${slot}): one registration per process`);
+    const owner: Owner = { ...targetKeyOf(peer.pid), hostPid: peer.pid, uid: peer.uid, startTime };
+    this.lastRegistration = Date.now();
+    const slot = this.takeReady() ?? (await this.prepare(this.freeIndex()));
+    try {
+      if (!this.pins.owners.set(slot.index, owner, BPF_NOEXIST)) throw new VivariumError(`vivariumd: slot ${slot.index} has an owner already`);
+      slot.state = 'owned';
+      slot.connected = true;
+      const targetFlags = followChildren ? TargetFlag.FOLLOW_CHILDREN : 0;
+      this.pins.targets.set({ pidnsInum: owner.pidnsInum, nsTgid: owner.nsTgid }, { slot: slot.index, flags: targetFlags, epoch: FIRST_EPOCH, reserved: 0 });
+      return { slot: slot.index, owner, targetFlags, fds: [slot.ring, slot.control, slot.counters] };
+    } catch (err) {
+      void this.release(slot.index);
+      throw err;
+    } finally {
+      this.topUp();
+    }
+  }
+
+  /** The worker of `slot` left: nobody is observed through it any more;
+   * the slot is recycled for the next worker. */
+  async release(index: number): Promise<void> {
+    this.forgetTargets(index);
+    this.pins.owners.delete(index);
+    const slot = this.slots.get(index);
+    if (!slot) {
+      // A slot of a previous daemon: we hold none of its maps.
+      this.adopted.delete(index);
+      await this.uninstall(index);
+      return;
+    }
+    if (slot.state === 'recycling' || slot.state === 'retiring') return;
+    slot.state = 'recycling';
+    slot.connected = false;
+    try {
+      // After a grace period no program still writes for the old worker.
+      await this.barrier.wait();
+      resetRing(slot.ring);
+      checked(loadLibbpf().bpf_map_update_elem(slot.control, SLOT_ZERO, encode(ControlCodec, { epoch: FIRST_EPOCH, reserved: 0 }), 0), 'resetting a control');
+      slot.state = 'ready';
+    } catch {
+      await this.retire(slot);
+    }
+  }
+
+  /** Releases slots whose owner died without its connection ending here
+   * (workers of an adopted daemon), and frees spare slots when idle. */
+  async sweep(): Promise<number[]> {
+    const released: number[] = [];
+    const owners = new Map(this.pins.owners.entries());
+    for (const index of new Set([...this.adopted, ...owners.keys()])) {
+      if (this.slots.get(index)?.connected) continue;
+      const owner = owners.get(index);
+      if (owner && isAlive(owner.hostPid, owner.startTime)) continue;
+      released.push(index);
+      await this.release(index);
+    }
+    if (Date.now() - this.lastRegistration > IDLE_MS)
+      for (const slot of [...this.slots.values()].filter((s) => s.state === 'ready')) await this.retire(slot);
+    return released;
+  }
+
+  /** Slots in use (owned) and spare (ready), for logs and tests. */
+  counts(): { owned: number; ready: number; adopted: number } {
+    const states = [...this.slots.values()].map((s) => s.state);
+    return { owned: states.filter((s) => s === 'owned').length, ready: states.filter((s) => s === 'ready').length, adopted: this.adopted.size };
+  }
+
+  /** Frees every slot's maps this daemon holds (at shutdown). */
+  close(): void {
+    for (const slot of this.slots.values()) for (const fd of [slot.ring, slot.control, slot.counters]) closeFd(fd);
+    this.slots.clear();
+    this.barrier.close();
+  }
+
+  /** A daemon that just started expects workers: have spare slots ready. */
+  warmUp(): void {
+    this.lastRegistration = Date.now();
+    this.topUp();
+  }
+
+  private takeReady(): Slot | undefined {
+    for (const slot of this.slots.values()) if (slot.state === 'ready') return slot;
+    return undefined;
+  }
+
+  /** Keeps SPARE ready slots, so registrations do not wait for a grace period. */
+  private topUp(): void {
+    const spare = [...this.slots.values()].filter((s) => s.state === 'ready' || s.state === 'preparing').length;
+    for (let i = spare; i < SPARE; i++) {
+      let index: number;
+      try {
+        index = this.freeIndex();
+      } catch {
+        return; // all slots in use: no spare to make
+      }
+      this.prepare(index).then(
+        (slot) => {
+          slot.state = 'ready';
+        },
+        () => {},
+      );
+    }
+  }
+
+  /** The lowest slot nobody uses, or a NoFreeSlotError naming the holders. */
+  private freeIndex(): number {
+    const owners = new Map(this.pins.owners.entries());
+    for (let index = 0; index < this.pins.meta.maxSlots; index++)
+      if (!this.slots.has(index) && !this.adopted.has(index) && !owners.has(index)) return index;
+    const holders = [...owners.values()].slice(0, 8).map((o) => `pid ${o.hostPid} (${commandOf(o.hostPid)})`);
+    throw new NoFreeSlotError(
+      `vivarium: all ${this.pins.meta.maxSlots} slots are held by live workers: ${holders.join(', ')}${owners.size > 8 ? `, … ${owners.size - 8} more` : ''} (stop some, or restart vivariumd with --rings ${this.pins.meta.maxSlots * 2})`,
+    );
+  }
+
+  /** Creates a slot's maps and installs them (one grace period, off the event loop). */
+  private async prepare(index: number): Promise<Slot> {
+    const lib = loadLibbpf();
+    const fds: number[] = [];
+    const create = (type: number, valueSize: number, maxEntries: number, flags: number, what: string) => {
+      const keySize = type === MapType.RINGBUF ? 0 : U32Codec.size;
+      const fd = lib.bpf_map_create(type, `viv_${what}`, keySize, valueSize, maxEntries, { map_flags: flags });
+      if (fd < 0) throw new VivariumError(`vivariumd: creating a ${what} failed`, { cause: syscallError('bpf_map_create', fd) });
+      fds.push(fd);
+      return fd;
+    };
+    const slot: Slot = { index, ring: -1, control: -1, counters: -1, state: 'preparing', connected: false };
+    this.slots.set(index, slot);
+    try {
+      slot.ring = create(MapType.RINGBUF, 0, this.ringSize, 0, 'ring');
+      slot.control = create(MapType.ARRAY, ControlCodec.size, 1, MapFlag.MMAPABLE, 'control');
+      slot.counters = create(MapType.ARRAY, CountersCodec.size, 1, MapFlag.MMAPABLE, 'counters');
+      checked(lib.bpf_map_update_elem(slot.control, SLOT_ZERO, encode(ControlCodec, { epoch: FIRST_EPOCH, reserved: 0 }), 0), 'writing a control');
+      checked(lib.bpf_map_freeze(slot.counters), 'freezing counters');
+      const key = encode(U32Codec, index);
+      const rets = await Promise.all([
+        lib.updateAsync(this.pins.rings.map.fd, key, encode(U32Codec, slot.ring), 0),
+        lib.updateAsync(this.pins.controls.map.fd, key, encode(U32Codec, slot.control), 0),
+        lib.updateAsync(this.pins.counters.map.fd, key, encode(U32Codec, slot.counters), 0),
+      ]);
+      for (const ret of rets) checked(ret, `installing the maps of slot ${index}`);
+      return slot;
+    } catch (err) {
+      await this.retire(slot);
+      throw err;
+    }
+  }
+
+  /** Takes a slot's maps out of the kernel's arrays and closes them: the ring is freed. */
+  private async retire(slot: Slot): Promise<void> {
+    slot.state = 'retiring';
+    await this.uninstall(slot.index);
+    for (const fd of [slot.ring, slot.control, slot.counters]) closeFd(fd);
+    this.slots.delete(slot.index);
+  }
+
+  private async uninstall(index: number): Promise<void> {
+    const lib = loadLibbpf();
+    const key = encode(U32Codec, index);
+    await Promise.all([this.pins.rings, this.pins.controls, this.pins.counters].map((m) => lib.deleteAsync(m.map.fd, key)));
+  }
+
+  /** Deletes every config_targets entry that sends events to `slot`. */
+  private forgetTargets(slot: number): void {
+    for (const [key, target] of [...this.pins.targets.entries()]) if (target.slot === slot) this.pins.targets.delete(key);
+  }
+}
+
+/** Waits for an RCU grace period: replacing the inner map of an array of
+ * maps does (kernel/bpf/syscall.c, maybe_wait_bpf_programs). */
+class RcuBarrier {
+  private readonly outer: number;
+  private readonly inner: number;
+
+  constructor() {
+    const lib = loadLibbpf();
+    this.inner = lib.bpf_map_create(MapType.ARRAY, 'viv_barrier_in', 4, 4, 1, null);
+    this.outer = lib.bpf_map_create(MapType.ARRAY_OF_MAPS, 'viv_barrier', 4, 4, 1, { inner_map_fd: this.inner });
+    if (this.inner < 0 || this.outer < 0) throw new VivariumError('vivariumd: creating the RCU barrier map failed', { cause: syscallError('bpf_map_create', Math.min(this.inner, this.outer)) });
+  }
+
+  async wait(): Promise<void> {
+    checked(await loadLibbpf().updateAsync(this.outer, SLOT_ZERO, encode(U32Codec, this.inner), 0), 'waiting for a grace period');
+  }
+
+  close(): void {
+    closeFd(this.outer);
+    closeFd(this.inner);
+  }
+}
+
+/** Discards whatever a ring holds: its consumer position jumps to the producer's. */
+function resetRing(fd: number): void {
+  let consumer: Mapping | undefined;
+  let producer: Mapping | undefined;
+  try {
+    consumer = mapShared(fd, PAGE_SIZE, 0, true, 'a ring consumer page');
+    producer = mapShared(fd, PAGE_SIZE, PAGE_SIZE, false, 'a ring producer page');
+    new BigUint64Array(consumer.buffer, 0, 1)[0] = new BigUint64Array(producer.buffer, 0, 1)[0]!;
+  } finally {
+    consumer?.unmap();
+    producer?.unmap();
+  }
+}
+
+function checked(ret: number, what: string): void {
+  if (ret < 0) throw new VivariumError(`vivariumd: ${what} failed`, { cause: syscallError(what, ret) });
+}

@@ -1,0 +1,104 @@
+// The registration socket. A worker connects and asks to register; the
+// kernel tells us who it is (SO_PEERCRED), so a worker can only ever
+// register itself; the reply carries its own maps by SCM_RIGHTS. Its slot is
+// freed when the connection ends: the worker unregistered, or died.
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { type Server, type Socket, createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { Abi, AbiMismatchError, type BackendName, VivariumError } from '@vivarium/core';
+import { MAX_LINE, type Reply, type Request, encodeLine, peerCredentials, sendWithFds } from '@vivarium/core/kernel';
+import { FIRST_EPOCH, type Registry } from './registry.js';
+
+export interface ServerOptions {
+  path: string;
+  backend: BackendName;
+  ringSize: number;
+  /** Group allowed to connect (socket root:gid 0660), or undefined: root only (0600). */
+  gid: number | undefined;
+  log(line: string): void;
+}
+
+/** Listens on `options.path` (replacing a stale socket: we hold the pin dir's lock). */
+export async function serveRegistrations(registry: Registry, options: ServerOptions): Promise<Server> {
+  mkdirSync(dirname(options.path), { recursive: true, mode: 0o755 });
+  if (existsSync(options.path)) rmSync(options.path, { force: true });
+  const server = createServer((socket) => handle(socket, registry, options));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new VivariumError(`vivariumd: cannot listen on ${options.path}: ${err.message}`, { cause: err })));
+    server.listen(options.path, resolve);
+  });
+  // Who may connect is the socket file's owner and mode.
+  chownSync(options.path, 0, options.gid ?? 0);
+  chmodSync(options.path, options.gid === undefined ? 0o600 : 0o660);
+  return server;
+}
+
+function handle(socket: Socket, registry: Registry, options: ServerOptions): void {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  let slot: number | undefined;
+  let buffered = '';
+  socket.on('error', () => {}); // a worker that died mid-request: 'close' follows
+  let pending: Promise<number | undefined> | undefined;
+  socket.on('close', () => {
+    // A worker that left mid-registration is released once registered.
+    void (pending ?? Promise.resolve(slot)).then((s) => (s === undefined ? undefined : registry.release(s))).catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`));
+  });
+  socket.on('data', (chunk) => {
+    buffered += chunk.toString('utf8');
+    if (buffered.length > MAX_LINE) return socket.destroy();
+    const end = buffered.indexOf('\n');
+    if (end < 0) return;
+    const line = buffered.slice(0, end);
+    buffered = buffered.slice(end + 1);
+    if (fd === undefined || fd < 0) return socket.destroy();
+    if (pending) return reply(fd, { ok: false, error: 'VivariumError', message: 'vivarium: this connection is already registered' });
+    pending = register(fd, line, registry, options);
+    void pending.then((s) => (slot = s));
+  });
+}
+
+/** Answers one request; resolves to the slot it registered, if any. */
+async function register(fd: number, line: string, registry: Registry, options: ServerOptions): Promise<number | undefined> {
+  let request: Request;
+  try {
+    request = JSON.parse(line) as Request;
+  } catch {
+    reply(fd, { ok: false, error: 'VivariumError', message: 'vivarium: the request is not JSON (a client of another Vivarium version?)' });
+    return undefined;
+  }
+  try {
+    if (request.op !== 'register') throw new VivariumError(`vivarium: unknown request '${String(request.op)}'`);
+    if (request.abi !== Abi.ABI_VERSION)
+      throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${Abi.ABI_VERSION}, this client ABI ${request.abi} (run vivariumd from the same Vivarium version as the test packages)`);
+    const peer = peerCredentials(fd);
+    const registration = await registry.register({ pid: peer.pid, uid: peer.uid }, request.followChildren !== false);
+    try {
+      reply(fd, {
+        ok: true,
+        abi: Abi.ABI_VERSION,
+        backend: options.backend,
+        slot: registration.slot,
+        ringSize: options.ringSize,
+        targetFlags: registration.targetFlags,
+        epoch: FIRST_EPOCH,
+      }, registration.fds);
+    } catch (err) {
+      await registry.release(registration.slot);
+      throw err;
+    }
+    return registration.slot;
+  } catch (err) {
+    const error = err as Error;
+    if (!(error instanceof VivariumError)) options.log(`registration failed: ${error.message}`);
+    try {
+      reply(fd, { ok: false, error: error instanceof VivariumError ? error.name : 'VivariumError', message: error.message });
+    } catch {
+      // the worker is gone
+    }
+    return undefined;
+  }
+}
+
+function reply(fd: number, message: Reply, fds: readonly number[] = []): void {
+  sendWithFds(fd, encodeLine(message), fds);
+}
