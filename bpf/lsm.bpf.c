@@ -243,6 +243,7 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 		if (!payload)
 			return 0;
 		event_of(c.s)->kind = VIV_KIND_DNS;
+		event_of(c.s)->mode = name != 0;
 		put_dns_message(c.s, payload, len);
 	} else if (name) {
 		put_bytes(c.s, VIV_FIELD_EXTRA, name, sockaddr_len(BPF_CORE_READ(msg, msg_namelen)), VIV_KERNEL);

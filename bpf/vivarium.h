@@ -82,7 +82,8 @@ enum viv_mount_op {
  *   exec              PATH program run (resolved; success only), REQUESTED,
  *                     BASE, EXTRA argv (NUL-separated, bounded); aux = argc
  *   connect           EXTRA sockaddr as passed; aux = fd
- *   dns               BASE destination sockaddr, EXTRA DNS message (bounded)
+ *   dns               BASE destination sockaddr, EXTRA DNS message (bounded);
+ *                     mode = 1 when the sender named the destination
  *   unlink, rmdir,
  *   mkdir, chmod,
  *   chown             REQUESTED, BASE (or PATH, for an fd); mode = mode or gid,
@@ -99,9 +100,9 @@ enum viv_mount_op {
  *   send              EXTRA = the destination sockaddr (sendto, sendmsg,
  *                     sendmmsg with an address, TCP fast open); aux = fd
  *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
- *   capset ... pidfd_getfd  (privileged acts) aux, mode, open_flags = the
- *                     first three arguments; PATH = a path argument (chroot,
- *                     pivot_root new root, finit_module's file)
+ *   capset ... pidfd_getfd  (privileged acts) mode = the syscall, aux and
+ *                     open_flags = its first two arguments; PATH = a path it
+ *                     names (chroot, pivot_root's new root, finit_module's file)
  *   setuid, setgid    aux, mode, open_flags = the id arguments (-1 = unchanged);
  *                     result
  *   ptrace            aux = request, mode = target pid

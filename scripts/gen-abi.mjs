@@ -34,6 +34,7 @@ const ENUMS = {
   viv_backend: ['VIV_BACKEND_', 'BackendCode'],
   viv_blind_reason: ['VIV_BLIND_', 'BlindReason'],
   viv_mount_op: ['VIV_MOUNT_OP_', 'MountOp'],
+  viv_syscall: ['VIV_SYS_', 'Syscall'],
 };
 
 const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());

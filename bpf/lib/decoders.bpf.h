@@ -135,6 +135,7 @@ DECODER(send)
 	}
 	type = BPF_CORE_READ(sock, type);
 	if (type == VIV_SOCK_DGRAM && m->dns_ports[0] && put_dns_destination(s, sock, addr, addrlen, VIV_USER, m)) {
+		e->mode = addr != 0; /* it named its resolver: judged like a connect too */
 		put_dns_message(s, payload, len);
 		return VIV_KIND_DNS;
 	}
@@ -379,16 +380,16 @@ DECODER(mount)
 	return kind;
 }
 
-/* Privileged acts: aux, mode, open_flags = the first three arguments;
- * chroot and pivot_root: PATH = the new root, resolved; finit_module:
- * PATH = the module file. */
+/* Privileged acts: mode = the syscall, aux and open_flags = its first two
+ * arguments; chroot and pivot_root: PATH = the new root, resolved;
+ * finit_module: PATH = the module file. */
 DECODER(privileged)
 {
 	struct viv_event *e = event_of(s);
 
+	e->mode = nr;
 	e->aux = ARG(0);
-	e->mode = ARG(1);
-	e->open_flags = ARG(2);
+	e->open_flags = ARG(1);
 	if (nr == VIV_NR_chroot || nr == VIV_NR_pivot_root) {
 		put_resolved(s, VIV_FIELD_PATH, VIV_AT_FDCWD, ARG_STR(0), true);
 		put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);

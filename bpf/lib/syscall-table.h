@@ -110,6 +110,12 @@
 	X(ctx, io_uring_enter, UNOBSERVABLE, io_uring, NONE)           \
 	X(ctx, io_uring_register, UNOBSERVABLE, io_uring, NONE)
 
+/* The rows' names and numbers in the object's BTF, for user space
+ * (generated into abi.generated.ts: events name the syscall they came from). */
+#define VIV_SYSCALL_ENUM(ctx, name, kind, decoder, hook) VIV_SYS_##name = VIV_NR_##name,
+enum viv_syscall { VIV_SYSCALLS(VIV_SYSCALL_ENUM, 0) };
+const enum viv_syscall *viv_abi_syscall __attribute__((unused));
+
 /* The LSM hook families of the `hook` column; ANY selects every row. */
 enum viv_hook_family {
 	VIV_HOOK_ANY = 0,

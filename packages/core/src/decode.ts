@@ -1,9 +1,9 @@
 // Pure decoding of ring records (bytes in, typed events out), tested on bytes.
 import { posix } from 'node:path';
-import { EventFlag, Layout } from './abi.generated.js';
+import { BlindReason, EventFlag, Layout, MountOp, Syscall } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
 import { decodeDnsQuestion } from './dns-message.js';
-import { type EventKind, KIND_NAMES, type OpenAccess, type VivariumEvent } from './events.js';
+import { type EventKind, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
@@ -80,7 +80,12 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
 
   const mode = view.getUint32(offset + E.mode.offset, true);
   const openFlags = view.getUint32(offset + E.open_flags.offset, true);
+  const unresolved = (flags & EventFlag.UNRESOLVED) !== 0;
   const bytes = (from: number, to: number) => new Uint8Array(buffer.buffer, from, to - from);
+  const text = (from: number, to: number) => buffer.toString('utf8', from, to);
+  // Path arguments the kernel walked (resolve.bpf.h): PATH is where they led;
+  // the requested path, when relative, cannot be made absolute without it.
+  const walkedRequested = () => (requested.startsWith('/') ? absoluteRequested(requested, '') : resolved);
 
   // Object literals with every field, per kind: one shape each, no spreads (hot path).
   switch (kind) {
@@ -90,6 +95,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
         path: resolved,
         requestedPath,
         requested,
+        unresolved,
         flags: openFlags,
         mode,
         access: ACCESS[openFlags & O_ACCMODE]!,
@@ -98,40 +104,49 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
         append: (openFlags & O_APPEND) !== 0,
       };
     case 'exec': {
-      const argv = end > at3 ? buffer.toString('utf8', at3, end).split('\0') : [];
+      const argv = end > at3 ? text(at3, end).split('\0') : [];
       if (argv.length && argv[argv.length - 1] === '') argv.pop();
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, argv };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, unresolved, argv };
     }
     case 'unlink':
     case 'rmdir':
     case 'mkdir':
     case 'chmod':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, mode };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, mode };
+    case 'truncate':
+    case 'utime':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, syscall: syscallName(aux) };
+    case 'xattr':
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        path: resolved, requestedPath: walkedRequested(), requested, unresolved, name: text(at3, end), remove: aux === 1,
+      };
+    case 'mknod':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, mode, device: aux };
     case 'chown':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: resolved, requestedPath, requested, uid: aux | 0, gid: mode | 0,
+        path: resolved, requestedPath: walkedRequested(), requested, unresolved, uid: aux | 0, gid: mode | 0,
       };
     case 'rename':
-    case 'link': {
-      // Old path: REQUESTED + BASE; new path: EXTRA + PATH (its base).
-      const to = absoluteRequested(buffer.toString('utf8', at3, end), buffer.toString('utf8', at0, at1));
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: requestedPath, requestedPath, requested, to, flags: openFlags };
-    }
-    case 'symlink': {
-      const link = absoluteRequested(buffer.toString('utf8', at3, end), buffer.toString('utf8', at0, at1));
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: link, requestedPath: link, requested: buffer.toString('utf8', at3, end), target: requested };
-    }
+    case 'link':
+      // PATH: the old path, EXTRA: the new one, both walked.
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, to: text(at3, end), flags: openFlags };
+    case 'symlink':
+      // PATH: the new link, walked; REQUESTED: its target, verbatim; EXTRA: the link as passed.
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: resolved, requested: text(at3, end), unresolved, target: requested };
     case 'mount':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: requestedPath, requestedPath, requested,
-        source: buffer.toString('utf8', at3, end),
-        fstype: buffer.toString('utf8', at0, at1),
-        unmount: aux === 1,
+        path: requestedPath, requestedPath, requested, unresolved,
+        op: MOUNT_OPS.get(aux) ?? 'mount',
+        source: text(at3, end),
+        fstype: text(at0, at1),
+        unmount: aux === MountOp.UMOUNT,
         flags: openFlags,
       };
     case 'connect':
+    case 'send':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, endpoint: decodeSockaddr(bytes(at3, end)), fd: aux };
     case 'dns': {
       const question = decodeDnsQuestion(bytes(at3, end));
@@ -140,8 +155,11 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
         name: question?.name ?? '',
         type: question?.type ?? '',
         server: decodeSockaddr(bytes(at2, at3)),
+        addressed: mode === 1,
       };
     }
+    case 'unobservable':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, syscall: syscallName(mode), reason: blindReason(aux) };
     case 'setuid':
     case 'setgid':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, ids: [aux | 0, mode | 0, openFlags | 0].filter((id) => id !== -1) };
@@ -153,5 +171,37 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, childPid: aux };
     case 'exit':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, status: aux };
+    case 'capset':
+    case 'setgroups':
+    case 'unshare':
+    case 'setns':
+    case 'chroot':
+    case 'pivot_root':
+    case 'bpf':
+    case 'module':
+    case 'process_vm':
+    case 'perf_event':
+    case 'kexec':
+    case 'reboot':
+    case 'pidfd_getfd':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, syscall: syscallName(mode), args: [aux | 0, openFlags | 0], path: at1 > at0 ? text(at0, at1) : '' };
   }
+}
+
+const SYSCALL_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Syscall).map(([name, nr]) => [nr, name]));
+
+/** A syscall's name from its number ('syscall 999' for one not in the table). */
+export function syscallName(nr: number): string {
+  return SYSCALL_NAMES.get(nr) ?? `syscall ${nr}`;
+}
+
+const MOUNT_OPS: ReadonlyMap<number, MountOpName> = new Map(
+  Object.entries(MountOp).map(([name, code]) => [code, name.toLowerCase() as MountOpName]),
+);
+
+/** Why the backend could not observe it, and what would. */
+function blindReason(reason: number): string {
+  if (reason === BlindReason.IO_URING)
+    return 'io_uring runs file and network operations inside the kernel, where the syscalls backend cannot see them (vivariumd --backend lsm sees them)';
+  return 'not observable by this backend (vivariumd --backend lsm)';
 }

@@ -6,30 +6,26 @@ export class VivariumError extends Error {
   override name = 'VivariumError';
 }
 
+/** The base of an error class named `name` (kept as is by bundlers and minifiers). */
+const named = (name: string) =>
+  class extends VivariumError {
+    override name = name;
+  };
+
 /** No daemon serves the pin dir (or it died): nothing can be observed. */
-export class DaemonNotRunningError extends VivariumError {
-  override name = 'DaemonNotRunningError';
-}
+export class DaemonNotRunningError extends named('DaemonNotRunningError') {}
 
 /** Pinned maps that do not match what this client expects. */
-export class AbiMismatchError extends VivariumError {
-  override name = 'AbiMismatchError';
-}
+export class AbiMismatchError extends named('AbiMismatchError') {}
 
 /** vivariumd runs, but this process may not register with it (or open its pins). */
-export class AccessDeniedError extends VivariumError {
-  override name = 'AccessDeniedError';
-}
+export class AccessDeniedError extends named('AccessDeniedError') {}
 
 /** Every slot (--rings) is held by a live worker. */
-export class NoFreeSlotError extends VivariumError {
-  override name = 'NoFreeSlotError';
-}
+export class NoFreeSlotError extends named('NoFreeSlotError') {}
 
 /** The worker's registration was removed or changed while it was observed. */
-export class TamperedError extends VivariumError {
-  override name = 'TamperedError';
-}
+export class TamperedError extends named('TamperedError') {}
 
 /** The kernel lost events of this worker because its ring was full. */
 export class EventsDroppedError extends VivariumError {
@@ -40,6 +36,15 @@ export class EventsDroppedError extends VivariumError {
   ) {
     super(message);
   }
+}
+
+/** Throws when the kernel lost events of an observation or test. */
+export function assertNoDrops(dropped: number, what: string): void {
+  if (dropped > 0)
+    throw new EventsDroppedError(
+      dropped,
+      `vivarium: ${dropped} event(s) of ${what} were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)`,
+    );
 }
 
 /** A ring record that cannot be decoded. */

@@ -32,13 +32,19 @@ interface EventBase {
 
 /** Events about one file system path. */
 interface PathEventBase extends EventBase {
-  /** The object acted on, absolute: resolved by the kernel where it could be
-   * (opens, execs, fd-based calls), else the requested path made absolute. */
+  /** The object acted on, absolute, where the kernel really acted: resolved
+   * through symlinks and mounts (an open's or exec's file, an fd's file, a
+   * path argument walked as the kernel walked it). A failed attempt: as far
+   * as it resolved, then the rest as written. */
   path: string;
   /** The path the caller passed, made absolute against its cwd or dirfd, normalised. */
   requestedPath: string;
   /** The path string exactly as passed ('' for fd-based calls). */
   requested: string;
+  /** The kernel could not tell where the path led (a symlink whose target it
+   * does not hold in memory, ...): a successful attempt is then judged as
+   * unobservable, by every check it could hide from. */
+  unresolved: boolean;
 }
 
 export type OpenAccess = 'read' | 'write' | 'read-write';
@@ -64,6 +70,29 @@ export interface PathEvent extends PathEventBase {
   mode: number;
 }
 
+/** A file changed without an open: its size (truncate, ftruncate) or times (utime, utimes, futimesat, utimensat). */
+export interface FileChangeEvent extends PathEventBase {
+  kind: 'truncate' | 'utime';
+  /** The syscall, by name. */
+  syscall: string;
+}
+
+export interface XattrEvent extends PathEventBase {
+  kind: 'xattr';
+  /** The attribute's name ('user.origin'). */
+  name: string;
+  /** Removed rather than set. */
+  remove: boolean;
+}
+
+export interface MknodEvent extends PathEventBase {
+  kind: 'mknod';
+  /** File type and permissions (S_IFIFO | 0644 for a FIFO). */
+  mode: number;
+  /** The device number of a device node. */
+  device: number;
+}
+
 export interface ChownEvent extends PathEventBase {
   kind: 'chown';
   /** -1 leaves the owner or group unchanged. */
@@ -84,8 +113,13 @@ export interface SymlinkEvent extends PathEventBase {
   target: string;
 }
 
+/** The call of the mount family a mount event was. */
+export type MountOperation = 'mount' | 'umount' | 'open_tree' | 'move_mount' | 'fsopen' | 'fsconfig' | 'fsmount' | 'fspick' | 'mount_setattr';
+
 export interface MountEvent extends PathEventBase {
   kind: 'mount';
+  op: MountOperation;
+  /** mount: the device or directory; move_mount: where from; fsconfig: the key. */
   source: string;
   fstype: string;
   unmount: boolean;
@@ -98,6 +132,14 @@ export interface ConnectEvent extends EventBase {
   fd: number;
 }
 
+/** A message sent with a destination address: a datagram (UDP, raw, Unix)
+ * or TCP fast open; judged like a connect. */
+export interface SendEvent extends EventBase {
+  kind: 'send';
+  endpoint: Endpoint;
+  fd: number;
+}
+
 export interface DnsEvent extends EventBase {
   kind: 'dns';
   /** The name asked for ('' if the message could not be parsed). */
@@ -106,6 +148,31 @@ export interface DnsEvent extends EventBase {
   type: string;
   /** The resolver it was sent to. */
   server: Endpoint;
+  /** The query named its resolver (sendto with an address) rather than going
+   * to a connected one: the resolver is then judged like a connect too. */
+  addressed: boolean;
+}
+
+/** Something the running backend cannot observe: it fails every check it
+ * could hide from. */
+export interface UnobservableEvent extends EventBase {
+  kind: 'unobservable';
+  /** The syscall that opened the blind spot ('io_uring_enter'). */
+  syscall: string;
+  /** Why it cannot be observed, and what would. */
+  reason: string;
+}
+
+/** A privileged act of its own kind: capabilities, namespaces, roots, BPF,
+ * kernel modules, another process's memory, perf, kexec, reboot. */
+export interface PrivilegedEvent extends EventBase {
+  kind: 'capset' | 'setgroups' | 'unshare' | 'setns' | 'chroot' | 'pivot_root' | 'bpf' | 'module' | 'process_vm' | 'perf_event' | 'kexec' | 'reboot' | 'pidfd_getfd';
+  /** The syscall, by name. */
+  syscall: string;
+  /** Its first two arguments, as numbers. */
+  args: number[];
+  /** The path it names, if any (the new root of chroot, the file of finit_module). */
+  path: string;
 }
 
 export interface CredentialEvent extends EventBase {
@@ -141,25 +208,20 @@ export type VivariumEvent =
   | FileOpenEvent
   | ExecEvent
   | PathEvent
+  | FileChangeEvent
+  | XattrEvent
+  | MknodEvent
   | ChownEvent
   | RenameEvent
   | SymlinkEvent
   | MountEvent
   | ConnectEvent
+  | SendEvent
   | DnsEvent
+  | UnobservableEvent
+  | PrivilegedEvent
   | CredentialEvent
   | PtraceEvent
   | KillEvent
   | ForkEvent
   | ExitEvent;
-
-/** Every absolute path an event touches (two for rename and link). */
-export function eventPaths(event: VivariumEvent): string[] {
-  if (event.kind === 'rename' || event.kind === 'link') return [event.path, event.to];
-  return 'path' in event && event.path !== '' ? [event.path] : [];
-}
-
-/** Whether the event succeeded (a non-blocking connect in progress counts). */
-export function succeeded(event: VivariumEvent): boolean {
-  return event.result >= 0 || (event.kind === 'connect' && event.errno === 'EINPROGRESS');
-}

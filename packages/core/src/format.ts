@@ -1,58 +1,48 @@
-// Events as one readable line each, for matcher messages and reports.
-import type { FileOpenEvent, VivariumEvent } from './events.js';
+// Events as one readable line each, for matcher messages, policy violations
+// and reports. The words come from the kind table (event-kinds.ts); this file
+// only lays them out:
+//   open (read) /etc/hosts  ENOENT  (requested /etc/hosts-link)  [child 4242]
+//   exec /usr/bin/ls  ["ls","-l"]
+import { type Description, describeEvent, kindRow, succeeded } from './event-kinds.js';
+import type { EventKind, VivariumEvent } from './events.js';
 
 export const LIST_LIMIT = 10;
 
-export function formatOpen(event: FileOpenEvent): string {
-  const how = [event.access, event.create && 'create', event.truncate && 'truncate', event.append && 'append'].filter(Boolean).join('+');
-  const parts = [event.path, how];
-  if (event.errno) parts.push(event.errno);
-  if (event.requestedPath !== event.path) parts.push(`(requested ${event.requestedPath})`);
-  if (event.child) parts.push(`[child ${event.pid}]`);
+/** How an attempt ended and who made it. */
+export interface Outcome {
+  /** The errno of a failed attempt (none for one that succeeded). */
+  errno?: string | undefined;
+  /** Done by a child process: its pid, or true where the pid is not kept (reports). */
+  child?: number | boolean | undefined;
+}
+
+/** The line of a described event. */
+export function formatLine(kind: EventKind, description: Description, outcome: Outcome = {}): string {
+  const row = kindRow(kind);
+  const verb = row.verb ?? kind;
+  const { subject, detail, requested } = description;
+  const parts = row.detailFirst && detail ? [`${verb} (${detail}) ${subject}`] : [detail ? `${verb} ${subject}  ${detail}` : `${verb} ${subject}`];
+  if (outcome.errno) parts.push(outcome.errno);
+  if (requested) parts.push(`(requested ${requested})`);
+  if (outcome.child) parts.push(outcome.child === true ? '[child]' : `[child ${outcome.child}]`);
   return parts.join('  ');
 }
 
-const suffix = (event: VivariumEvent) =>
-  `${event.errno && !(event.kind === 'connect' && event.errno === 'EINPROGRESS') ? `  ${event.errno}` : ''}${event.child ? `  [child ${event.pid}]` : ''}`;
+/** The line that names one subject of an event: `open (read) /etc/passwd`;
+ * `rename /etc/b` for the new path of `rename /a  → /etc/b`. */
+export function formatSubjectLine(kind: EventKind, description: Description, subject: string, outcome: Outcome = {}): string {
+  const detail = kindRow(kind).detailFirst ? description.detail : undefined;
+  return formatLine(kind, detail ? { subject, detail } : { subject }, outcome);
+}
+
+/** The errno worth showing: that of an attempt that failed. */
+export function failureOf(event: VivariumEvent): string | undefined {
+  return succeeded(event) ? undefined : event.errno;
+}
 
 /** One line per event: what was done, to what, and how it ended. */
 export function formatEvent(event: VivariumEvent): string {
-  switch (event.kind) {
-    case 'file_open':
-      return `open ${formatOpen(event)}`;
-    case 'exec':
-      return `exec ${event.path}${event.argv.length ? `  ${JSON.stringify(event.argv)}` : ''}${suffix(event)}`;
-    case 'connect':
-      return `connect ${event.endpoint.text}${suffix(event)}`;
-    case 'dns':
-      return `dns ${event.name || '(unparsed)'} ${event.type} via ${event.server.text}${suffix(event)}`;
-    case 'rename':
-    case 'link':
-      return `${event.kind} ${event.path} → ${event.to}${suffix(event)}`;
-    case 'symlink':
-      return `symlink ${event.path} → ${event.target}${suffix(event)}`;
-    case 'mount':
-      return `${event.unmount ? 'umount' : 'mount'} ${event.path}${event.unmount ? '' : ` (${event.fstype || '?'} from ${event.source || '?'})`}${suffix(event)}`;
-    case 'chmod':
-    case 'mkdir':
-      return `${event.kind} ${event.path} ${event.mode.toString(8).padStart(4, '0')}${suffix(event)}`;
-    case 'chown':
-      return `chown ${event.path} ${event.uid}:${event.gid}${suffix(event)}`;
-    case 'unlink':
-    case 'rmdir':
-      return `${event.kind} ${event.path}${suffix(event)}`;
-    case 'setuid':
-    case 'setgid':
-      return `${event.kind} ${event.ids.join(', ')}${suffix(event)}`;
-    case 'ptrace':
-      return `ptrace request ${event.request} pid ${event.targetPid}${suffix(event)}`;
-    case 'kill':
-      return `kill pid ${event.targetPid} signal ${event.signal}${suffix(event)}`;
-    case 'fork':
-      return `fork → pid ${event.childPid}${suffix(event)}`;
-    case 'exit':
-      return `exit pid ${event.pid} status ${event.status}`;
-  }
+  return formatLine(event.kind, describeEvent(event), { errno: failureOf(event), child: event.child && event.pid });
 }
 
 /** Lines, de-duplicated with a count, cut after `limit` with a "… and N more". */

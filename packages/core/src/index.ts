@@ -2,6 +2,9 @@ export * from './abi.generated.js';
 export * from './decode.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './event-kinds.js';
+export * from './event-lines.js';
+export * from './subjects.js';
 export * from './format.js';
 export * from './sockaddr.js';
 export * from './dns-message.js';
@@ -14,7 +17,7 @@ export * from './policy/tokens.js';
 export * from './policy/program-patterns.js';
 export * from './policy/endpoint-patterns.js';
 export * from './policy/host-patterns.js';
-export * from './policy/event-paths.js';
+export * from './policy/subject-patterns.js';
 export * from './policy/policy.js';
 export * from './policy/policy-file.js';
 export * from './policy/evaluate.js';
@@ -22,19 +25,24 @@ export * from './policy/learn.js';
 export * from './policy/noise.js';
 export * from './policy/run-policy.js';
 export * from './report/types.js';
-export * from './report/compact.js';
 export * from './report/spool.js';
 export * from './report/build.js';
 export * from './report/html.js';
 export * from './report/run-report.js';
 export * from './session.js';
+export * from './test-verdict.js';
 export * from './worker.js';
 export * from './matchers/index.js';
 
 import type { Observation } from './observation.js';
-import { Session } from './session.js';
+import { Session, type TestRecord } from './session.js';
 
 /** Runs fn under observation in this process's session. */
 export function observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T> {
   return Session.get().observe(fn);
+}
+
+/** What the running test did so far, as the policy and the report will judge it. */
+export function currentTest(): TestRecord {
+  return Session.get().currentTest();
 }

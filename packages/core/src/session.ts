@@ -1,16 +1,14 @@
 // The per-process Vivarium session: the registered worker, the current test
-// window, and observe(). One per process (kept on globalThis), so every test
-// file and every copy of this module in the process share it.
+// window, and observe(). It opens, closes and routes windows and nothing
+// else: what a finished test means (policy, report) is test-verdict.ts's.
+// One per process (kept on globalThis), so every test file and every copy of
+// this module in the process share it.
 //
 // Attribution works by epochs: each window bumps the worker's epoch in
 // config_targets; children inherit the epoch at fork, and every event
 // carries the epoch of the process that caused it. So a child that outlives
 // its test can never leak events into the next one.
-import { DaemonNotRunningError, EventsDroppedError, VivariumError } from './errors.js';
-import { type PolicyChecker, formatViolations } from './policy/evaluate.js';
-import type { Violation } from './policy/policy.js';
-import { toReportEvents } from './report/compact.js';
-import { appendSpooled, spoolDir } from './report/spool.js';
+import { DaemonNotRunningError } from './errors.js';
 import type { VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
 import { type RegisterOptions, Worker } from './worker.js';
@@ -22,26 +20,11 @@ export interface TestRecord {
   stray: number;
 }
 
-export interface SessionOptions extends RegisterOptions {
-  /** Value of the `<rootDir>` token (defaults to the cwd at start). */
-  rootDir?: string;
-}
-
-/** A test's policy violations, thrown by completeTest in enforce mode. */
-export class PolicyViolationError extends VivariumError {
-  override name = 'PolicyViolationError';
-  constructor(
-    readonly violations: Violation[],
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type SessionOptions = RegisterOptions;
 
 const KEY = Symbol.for('vivarium.session');
 
 export class Session {
-  readonly rootDir: string;
   private worker: Worker | undefined;
   private registrationError: Error | undefined;
   private testStartEpoch = 0;
@@ -49,9 +32,7 @@ export class Session {
   private testDropped = 0;
   private stray = 0;
 
-  private constructor(private readonly options: SessionOptions) {
-    this.rootDir = options.rootDir ?? process.cwd();
-  }
+  private constructor(private readonly options: SessionOptions) {}
 
   /** The process's session, created (and registered) on first use. */
   static get(options: SessionOptions = {}): Session {
@@ -77,6 +58,11 @@ export class Session {
 
   get registered(): boolean {
     return this.worker !== undefined;
+  }
+
+  /** The backend of the daemon this process registered with; undefined when not registered. */
+  get backend(): string | undefined {
+    return this.worker?.backend;
   }
 
   /** The worker, or the reason there is none. */
@@ -105,35 +91,16 @@ export class Session {
     return record;
   }
 
-  /** The run's sandbox policy, if any: every test is then checked against it. */
-  policy: PolicyChecker | undefined;
+  /** Whether a test window is open (beginTest ran, endTest not yet). */
+  get inTest(): boolean {
+    return this.testEvents !== undefined;
+  }
 
-  /**
-   * Ends the current test the way both adapters need: checks the policy,
-   * records the test for the reporter (when one runs), and returns the error
-   * the test must fail with (lost events, or violations in enforce mode).
-   */
-  completeTest(file: string, name: string): Error | undefined {
-    if (!this.worker || !this.testEvents) return undefined;
-    const record = this.endTest();
-    const filePolicy = this.policy?.forFile(file);
-    const dir = spoolDir();
-    // Report lines cost time per test: build them only for a policy or a reporter.
-    const events = filePolicy || dir ? toReportEvents(record.events) : [];
-    const violations = filePolicy?.check(events) ?? [];
-    if (dir) appendSpooled(dir, { file, name, events, dropped: record.dropped, violations });
-    try {
-      assertNoDrops(record.dropped, 'this test');
-    } catch (err) {
-      return err as Error;
-    }
-    if (!violations.length || !filePolicy) return undefined;
-    const message = formatViolations(violations, this.policy!.source, filePolicy.mode);
-    if (filePolicy.mode === 'audit') {
-      process.stderr.write(`${name}\n${message}\n`);
-      return undefined;
-    }
-    return new PolicyViolationError(violations, message);
+  /** What the running test did so far (drains first); empty outside a test. */
+  currentTest(): TestRecord {
+    if (!this.worker || !this.testEvents) return { events: [], dropped: 0, stray: 0 };
+    this.route(this.worker.drain());
+    return { events: [...this.testEvents], dropped: this.testDropped, stray: this.stray };
   }
 
   /** Runs fn (sync or async) and returns what it and its children did. */
@@ -177,13 +144,4 @@ export class Session {
     this.worker?.unregister();
     this.worker = undefined;
   }
-}
-
-/** Throws when the kernel lost events of an observation or test. */
-export function assertNoDrops(dropped: number, what: string): void {
-  if (dropped > 0)
-    throw new EventsDroppedError(
-      dropped,
-      `vivarium: ${dropped} event(s) of ${what} were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)`,
-    );
 }

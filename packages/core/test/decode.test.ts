@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { EventFlag, KindCode } from '../src/abi.generated.js';
+import { BlindReason, EventFlag, KindCode, Syscall } from '../src/abi.generated.js';
 import { absoluteRequested, decodeEvent } from '../src/decode.js';
 import { DecodeError } from '../src/errors.js';
-import { asView, buildRecord } from './record-builder.js';
+import { asView, buildRecord } from './helpers/record-builder.js';
 
 const decode = (bytes: Uint8Array) => decodeEvent(asView(bytes), 0, bytes.length);
 
@@ -95,9 +95,20 @@ describe('absoluteRequested', () => {
 });
 
 describe('decodeEvent, other kinds', () => {
-  test('rename: old = REQUESTED + BASE, new = EXTRA + PATH', () => {
-    const event = decode(buildRecord({ kind: KindCode.RENAME, result: 0, fields: ['/dst', 'a.txt', '/src', 'b.txt'] }));
-    expect(event).toMatchObject({ kind: 'rename', path: '/src/a.txt', to: '/dst/b.txt' });
+  test('rename: PATH = the old path and EXTRA = the new one, both walked by the kernel; REQUESTED as passed', () => {
+    const event = decode(buildRecord({ kind: KindCode.RENAME, result: 0, fields: ['/real/src/a.txt', 'link/a.txt', '', '/real/dst/b.txt'] }));
+    expect(event).toMatchObject({ kind: 'rename', path: '/real/src/a.txt', requested: 'link/a.txt', to: '/real/dst/b.txt', unresolved: false });
+  });
+
+  test('a path the kernel could not resolve is marked', () => {
+    const event = decode(buildRecord({ kind: KindCode.UNLINK, result: 0, flags: EventFlag.UNRESOLVED, fields: ['/tmp/x/y', 'x/y'] }));
+    expect(event).toMatchObject({ kind: 'unlink', path: '/tmp/x/y', requested: 'x/y', unresolved: true });
+  });
+
+  test('unobservable: the syscall and why, naming what would see it', () => {
+    const event = decode(buildRecord({ kind: KindCode.UNOBSERVABLE, result: 3, aux: BlindReason.IO_URING, mode: Syscall.io_uring_setup }));
+    expect(event).toMatchObject({ kind: 'unobservable', syscall: 'io_uring_setup' });
+    expect((event as { reason: string }).reason).toContain('--backend lsm');
   });
 
   test('exec: argv split on NULs', () => {

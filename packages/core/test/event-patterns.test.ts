@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { ConnectEvent, DnsEvent, ExecEvent } from '../src/events.js';
 import { compileEndpointPatterns } from '../src/policy/endpoint-patterns.js';
 import { compileHostPatterns } from '../src/policy/host-patterns.js';
 import { compileProgramPatterns } from '../src/policy/program-patterns.js';
+import { compileActPatterns, compileSubjectPatterns } from '../src/policy/subject-patterns.js';
 import { decodeSockaddr } from '../src/sockaddr.js';
 
 const tokens = { cwd: '/work', tmp: '/tmp', home: '/root', rootDir: '/work' };
@@ -33,7 +33,6 @@ function sockaddrUn(path: string, abstract = false): Uint8Array {
   return b;
 }
 
-const connect = (bytes: Uint8Array) => ({ kind: 'connect', endpoint: decodeSockaddr(bytes) }) as ConnectEvent;
 
 describe('decodeSockaddr', () => {
   test.each([
@@ -49,7 +48,7 @@ describe('decodeSockaddr', () => {
 });
 
 describe('endpoint patterns', () => {
-  const m = compileEndpointPatterns(['127.0.0.1:5432', '[::1]:*', '10.0.0.0/8:443', 'unix:/run/*.sock', 'unix:@bus'], 'test');
+  const m = compileEndpointPatterns(['127.0.0.1:5432', '[::1]:*', '10.0.0.0/8:443', 'unix:/run/*.sock', 'unix:@bus', 'unix:<tmp>/*.sock'], tokens, 'test');
   test.each([
     [sockaddrIn('127.0.0.1', 5432), ['127.0.0.1:5432']],
     [sockaddrIn('127.0.0.1', 5433), []],
@@ -59,29 +58,29 @@ describe('endpoint patterns', () => {
     [sockaddrIn('11.0.0.1', 443), []],
     [sockaddrUn('/run/x.sock'), ['unix:/run/*.sock']],
     [sockaddrUn('bus', true), ['unix:@bus']],
+    [sockaddrUn('/tmp/db.sock'), ['unix:<tmp>/*.sock']],
   ])('%#', (bytes, expected) => {
-    expect(m.matching(connect(bytes))).toEqual(expected);
+    expect(m.matching(decodeSockaddr(bytes))).toEqual(expected);
   });
 
   test('localhost means loopback of either family', () => {
-    const local = compileEndpointPatterns('localhost:*', 'test');
-    expect(local.matching(connect(sockaddrIn('127.0.0.53', 53)))).toEqual(['localhost:*']);
-    expect(local.matching(connect(sockaddrIn6([0, 0, 0, 0, 0, 0, 0, 1], 1)))).toEqual(['localhost:*']);
-    expect(local.matching(connect(sockaddrIn('192.168.1.1', 1)))).toEqual([]);
+    const local = compileEndpointPatterns('localhost:*', tokens, 'test');
+    expect(local.matching(decodeSockaddr(sockaddrIn('127.0.0.53', 53)))).toEqual(['localhost:*']);
+    expect(local.matching(decodeSockaddr(sockaddrIn6([0, 0, 0, 0, 0, 0, 0, 1], 1)))).toEqual(['localhost:*']);
+    expect(local.matching(decodeSockaddr(sockaddrIn('192.168.1.1', 1)))).toEqual([]);
   });
 
   test.each(['127.0.0.1', 'example.com:80', '1.2.3.4:99999', '10.0.0.0/40:1', 'unix:', ':80', '[::1:80'])(
     'bad endpoint %s is a TypeError naming it',
     (pattern) => {
-      expect(() => compileEndpointPatterns(pattern, 'test')).toThrow(TypeError);
-      expect(() => compileEndpointPatterns(pattern, 'test')).toThrow(`'${pattern}'`);
+      expect(() => compileEndpointPatterns(pattern, tokens, 'test')).toThrow(TypeError);
+      expect(() => compileEndpointPatterns(pattern, tokens, 'test')).toThrow(`'${pattern}'`);
     },
   );
 });
 
 describe('host patterns', () => {
-  const dnsEvent = (name: string) => ({ kind: 'dns', name }) as DnsEvent;
-  const m = compileHostPatterns(['example.com', '*.api.test', '**.corp.test'], 'test');
+  const m = compileHostPatterns(['example.com', '*.api.test', '**.corp.test'], tokens, 'test');
   test.each([
     ['example.com', ['example.com']],
     ['EXAMPLE.com.', ['example.com']],
@@ -91,23 +90,44 @@ describe('host patterns', () => {
     ['corp.test', ['**.corp.test']],
     ['x.y.corp.test', ['**.corp.test']],
   ])('%s', (name, expected) => {
-    expect(m.matching(dnsEvent(name))).toEqual(expected);
+    expect(m.matching(name)).toEqual(expected);
   });
 
   test.each(['exa mple.com', 'a..b', '/etc', 'x:1'])('bad host %s is a TypeError', (pattern) => {
-    expect(() => compileHostPatterns(pattern, 'test')).toThrow(TypeError);
+    expect(() => compileHostPatterns(pattern, tokens, 'test')).toThrow(TypeError);
   });
 });
 
 describe('program patterns', () => {
-  const exec = (path: string, requestedPath = path) => ({ kind: 'exec', path, requestedPath }) as ExecEvent;
+  const exec = (path: string, requested = path) => ({ path, requested });
   const m = compileProgramPatterns(['sh', 'python*', '/usr/bin/*', '<cwd>/bin/tool'], tokens, 'test');
   test.each([
     [exec('/usr/bin/dash', '/bin/sh'), ['sh', '/usr/bin/*']],
     [exec('/usr/local/bin/python3.11'), ['python*']],
     [exec('/work/bin/tool'), ['<cwd>/bin/tool']],
     [exec('/opt/x'), []],
-  ])('%#', (event, expected) => {
-    expect(m.matching(event)).toEqual(expected);
+  ])('%#', (program, expected) => {
+    expect(m.matching(program)).toEqual(expected);
+  });
+});
+
+describe('act patterns', () => {
+  test('privileged kinds by name', () => {
+    expect(compileActPatterns(['setuid', 'mount'], tokens, 'test').matching('mount')).toEqual(['mount']);
+    expect(compileActPatterns(['setuid'], tokens, 'test').matching('kill')).toEqual([]);
+  });
+
+  test.each(['chmod', 'file_open', 'root'])('%s is not a privileged kind: a TypeError listing them', (kind) => {
+    expect(() => compileActPatterns(kind, tokens, 'allow.privileged')).toThrow(
+      `vivarium: allow.privileged: '${kind}' is not a privileged event kind (one of setuid, setgid, ptrace, kill, mount, capset, setgroups, unshare, setns, chroot, pivot_root, bpf, module, process_vm, perf_event, kexec, reboot, pidfd_getfd)`,
+    );
+  });
+});
+
+describe('compileSubjectPatterns', () => {
+  test('matches subjects of its type only', () => {
+    const m = compileSubjectPatterns('path', '/etc/**', tokens, 'test');
+    expect(m.matching({ type: 'path', value: '/etc/hosts' })).toEqual(['/etc/**']);
+    expect(m.matching({ type: 'program', value: { path: '/etc/x', requested: '/etc/x' } })).toEqual([]);
   });
 });

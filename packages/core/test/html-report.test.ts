@@ -10,12 +10,17 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inCI } from '../../../test/helpers/kernel.js';
 import { escapeHtml, jsonForScriptTag, renderHtmlReport, summarizeTestForHtml, violationMatchesEvent } from '../src/report/html.js';
-import type { Report, ReportEvent, ReportTest } from '../src/report/types.js';
+import { type ReportEvent, toReportEvents } from '../src/event-lines.js';
+import type { VivariumEvent } from '../src/events.js';
+import type { Report, ReportTest } from '../src/report/types.js';
+import { byChild, connect, dns, event, exec, failed, inet, open, openToWrite, rename } from './helpers/events.js';
 
 const HOSTILE = '</script><script>alert(1)</script>';
 const HOSTILE_SUBJECT = '/tmp/<img src=x onerror="document.body.dataset.pwned=1">';
 
-const ev = (e: Partial<ReportEvent> & Pick<ReportEvent, 'kind' | 'subject'>): ReportEvent => ({ count: 1, ...e });
+/** Report lines of what a test did, as the verdict builds them. */
+const did = (...events: VivariumEvent[]) => toReportEvents(events);
+const times = (n: number, e: VivariumEvent) => Array.from({ length: n }, () => e);
 const t = (name: string, status: ReportTest['status'], events: ReportEvent[], more: Partial<ReportTest> = {}): ReportTest => ({
   name, status, events, dropped: 0, violations: [], ...more,
 });
@@ -25,43 +30,43 @@ function fixture(): Report {
     {
       file: 'src/cli.test.ts',
       tests: [
-        t('cli > runs git status', 'passed', [
-          ev({ kind: 'exec', subject: '/usr/bin/git', detail: 'git status --short', child: true, count: 2 }),
-          ev({ kind: 'exec', subject: '/usr/local/bin/git', errno: 'ENOENT', child: true }),
-          ev({ kind: 'file_open', subject: '/work/app/out/build.log', detail: 'write+create+truncate' }),
-          ev({ kind: 'rename', subject: '/work/app/out/tmp.json', detail: '/work/app/out/final.json' }),
-        ]),
-        t(HOSTILE, 'passed', [ev({ kind: 'file_open', subject: HOSTILE_SUBJECT, detail: 'read' })]),
+        t('cli > runs git status', 'passed', did(
+          ...times(2, exec('/usr/bin/git', ['git', 'status', '--short'], byChild)),
+          exec('/usr/local/bin/git', [], { ...failed('ENOENT'), ...byChild }),
+          openToWrite('/work/app/out/build.log'),
+          rename('rename', '/work/app/out/tmp.json', '/work/app/out/final.json'),
+        )),
+        t(HOSTILE, 'passed', did(open(HOSTILE_SUBJECT))),
         t('cli > skipped on CI', 'skipped', []),
       ],
     },
     {
       file: 'src/config.test.ts',
       tests: [
-        t('loadConfig > reads only its config', 'passed', [
-          ev({ kind: 'file_open', subject: '/work/app/config/app.json', detail: 'read', count: 3 }),
-          ev({ kind: 'file_open', subject: '/work/app/config/local.json', detail: 'read', errno: 'ENOENT' }),
-        ]),
-        t('telemetry > phones home', 'failed', [
-          ev({ kind: 'file_open', subject: '/work/app/config/app.json', detail: 'read' }),
-          ev({ kind: 'file_open', subject: '/root/.npmrc', detail: 'read' }),
-          ev({ kind: 'dns', subject: 'telemetry.example.com', detail: 'A via 127.0.0.53:53' }),
-          ev({ kind: 'connect', subject: '203.0.113.7:443', endpoint: { family: 'inet', address: '203.0.113.7', port: 443, text: '203.0.113.7:443' } }),
-          ev({ kind: 'setuid', subject: '0', errno: 'EPERM' }),
-        ], {
+        t('loadConfig > reads only its config', 'passed', did(
+          ...times(3, open('/work/app/config/app.json')),
+          open('/work/app/config/local.json', failed('ENOENT')),
+        )),
+        t('telemetry > phones home', 'failed', did(
+          open('/work/app/config/app.json'),
+          open('/root/.npmrc'),
+          dns('telemetry.example.com'),
+          connect(inet('203.0.113.7', 443)),
+          event('setuid', { ids: [0], ...failed('EPERM') }),
+        ), {
           violations: [
             { rule: 'read', kind: 'file_open', subject: '/root/.npmrc', message: 'open (read) /root/.npmrc: not in allow.read' },
             { rule: 'connect', kind: 'connect', subject: '203.0.113.7:443', message: 'connect 203.0.113.7:443: not in allow.connect' },
             { rule: 'resolve', kind: 'dns', subject: 'telemetry.example.com', message: 'dns telemetry.example.com: not in allow.resolve' },
           ],
         }),
-        t('watcher > survives a burst', 'passed', [ev({ kind: 'file_open', subject: '/work/app/config/app.json', detail: 'read', count: 40 })], { dropped: 12 }),
+        t('watcher > survives a burst', 'passed', did(...times(40, open('/work/app/config/app.json'))), { dropped: 12 }),
       ],
     },
   ];
   const tests = files.flatMap((f) => f.tests);
   return {
-    version: 1,
+    version: 2,
     generatedAt: '2025-06-01T12:34:56.000Z',
     runner: { name: 'vitest', version: '4.1.12' },
     vivarium: { version: '0.1.0', backend: 'ebpf-ringbuf' },
@@ -146,11 +151,13 @@ describe('renderHtmlReport (as text)', () => {
     expect(summarizeTestForHtml(git!)).toEqual({ counts: [0, 3, 1, 0, 0], violating: [] });
     expect(summarizeTestForHtml(config!)).toEqual({ counts: [2, 0, 0, 0, 0], violating: [] });
     expect(summarizeTestForHtml(phones!)).toEqual({ counts: [2, 0, 0, 1, 1], violating: [1, 2, 3] });
-    const setuid = ev({ kind: 'setuid', subject: '0' });
-    expect(violationMatchesEvent({ rule: 'privileged', kind: 'setuid', subject: 'setuid', message: '' }, setuid)).toBe(true);
-    const rename = ev({ kind: 'rename', subject: '/a', detail: '/etc/b' });
-    expect(violationMatchesEvent({ rule: 'write', kind: 'rename', subject: '/etc/b', message: '' }, rename)).toBe(true);
-    expect(violationMatchesEvent({ rule: 'write', kind: 'unlink', subject: '/a', message: '' }, rename)).toBe(false);
+    const [setuid] = did(event('setuid', { ids: [0] }));
+    expect(violationMatchesEvent({ rule: 'privileged', kind: 'setuid', subject: 'setuid', message: '' }, setuid!)).toBe(true);
+    const [moved] = did(rename('rename', '/a', '/etc/b'));
+    expect(violationMatchesEvent({ rule: 'write', kind: 'rename', subject: '/etc/b', message: '' }, moved!)).toBe(true);
+    expect(violationMatchesEvent({ rule: 'write', kind: 'unlink', subject: '/a', message: '' }, moved!)).toBe(false);
+    const [unparsed] = did(dns(''));
+    expect(violationMatchesEvent({ rule: 'resolve', kind: 'dns', subject: '(unparsed)', message: '' }, unparsed!)).toBe(true);
   });
 });
 

@@ -1,35 +1,48 @@
 import { describe, expect, test } from 'vitest';
-import { PolicyChecker, formatViolations, ruleOf } from '../src/policy/evaluate.js';
+import { type ReportEvent, toReportEvents } from '../src/event-lines.js';
+import type { VivariumEvent } from '../src/events.js';
+import { PolicyChecker, formatViolations } from '../src/policy/evaluate.js';
 import { learnPolicy } from '../src/policy/learn.js';
 import { validatePolicy } from '../src/policy/policy-file.js';
 import type { Policy } from '../src/policy/policy.js';
-import type { Report, ReportEvent } from '../src/report/types.js';
-import { decodeSockaddr } from '../src/sockaddr.js';
+import { SAMPLES, byChild, connect, dns, event, exec, failed, inet, open, openToWrite, rename, unix } from './helpers/events.js';
 
 const tokens = { cwd: '/work/app', tmp: '/tmp', home: '/root', rootDir: '/work/app' };
-const ev = (e: Partial<ReportEvent> & Pick<ReportEvent, 'kind' | 'subject'>): ReportEvent => ({ count: 1, ...e });
-const read = (path: string) => ev({ kind: 'file_open', subject: path, detail: 'read' });
-const write = (path: string) => ev({ kind: 'file_open', subject: path, detail: 'write+create+truncate' });
-const inet = (address: string, port: number) => {
-  const b = new Uint8Array(16);
-  new DataView(b.buffer).setUint16(0, 2, true);
-  new DataView(b.buffer).setUint16(2, port, false);
-  b.set(address.split('.').map(Number), 4);
-  return decodeSockaddr(b);
-};
+/** Report lines, as the verdict builds them from what a test did. */
+const lines = (...events: VivariumEvent[]): ReportEvent[] => toReportEvents(events);
+const one = (e: VivariumEvent) => lines(e)[0]!;
+const read = (path: string) => one(open(path));
+const write = (path: string) => one(openToWrite(path));
 
-describe('ruleOf', () => {
-  test.each([
-    [read('/a'), 'read'],
-    [write('/a'), 'write'],
-    [ev({ kind: 'rename', subject: '/a', detail: '/b' }), 'write'],
-    [ev({ kind: 'exec', subject: '/usr/bin/ls' }), 'exec'],
-    [ev({ kind: 'exec', subject: '/nope/ls', errno: 'ENOENT' }), undefined],
-    [ev({ kind: 'dns', subject: 'example.com' }), 'resolve'],
-    [ev({ kind: 'kill', subject: 'pid 1' }), 'privileged'],
-    [ev({ kind: 'fork', subject: 'pid 1' }), undefined],
-  ])('%j → %s', (event, rule) => {
-    expect(ruleOf(event)).toBe(rule);
+describe('report lines', () => {
+  test('carry the rule and typed subjects from the kind table, and the words of the line', () => {
+    expect(lines(rename('rename', '/tmp/a', '/etc/a', byChild), exec('/usr/local/bin/ls', [], failed('ENOENT')))).toEqual([
+      {
+        kind: 'rename',
+        rule: 'write',
+        subjects: [
+          { type: 'path', value: '/tmp/a' },
+          { type: 'path', value: '/etc/a' },
+        ],
+        subject: '/tmp/a',
+        detail: '→ /etc/a',
+        child: true,
+        count: 1,
+      },
+      { kind: 'exec', subjects: [{ type: 'program', value: { path: '/usr/local/bin/ls', requested: '/usr/local/bin/ls' } }], subject: '/usr/local/bin/ls', errno: 'ENOENT', count: 1 },
+    ]);
+  });
+
+  test('identical events fold into one line with a count, in first-seen order', () => {
+    expect(lines(open('/a'), open('/b'), open('/a'), open('/a', byChild)).map((l) => [l.subject, l.child ?? false, l.count])).toEqual([
+      ['/a', false, 2],
+      ['/b', false, 1],
+      ['/a', true, 1],
+    ]);
+  });
+
+  test('a DNS query whose name could not be read is its own line', () => {
+    expect(lines(dns(''), dns('(unparsed)')).map((l) => l.subjects.length)).toEqual([0, 1]);
   });
 });
 
@@ -53,15 +66,17 @@ describe('PolicyChecker', () => {
   });
 
   test('each violation names the rule and the subject', () => {
-    const events = [
-      read('/etc/passwd'),
-      write('/work/app/out.txt'),
-      ev({ kind: 'rename', subject: '/tmp/a', detail: '/etc/a' }),
-      ev({ kind: 'exec', subject: '/usr/bin/curl' }),
-      ev({ kind: 'connect', subject: '10.1.1.1:443', endpoint: inet('10.1.1.1', 443) }),
-      ev({ kind: 'dns', subject: 'tracker.example.com' }),
-      ev({ kind: 'setuid', subject: '0' }),
-    ];
+    const events = lines(
+      open('/etc/passwd'),
+      openToWrite('/work/app/out.txt'),
+      rename('rename', '/tmp/a', '/etc/a'),
+      exec('/usr/bin/curl', ['curl', 'x'], byChild),
+      exec('/usr/local/bin/node', [], failed('ENOENT')),
+      connect(inet('10.1.1.1', 443)),
+      dns('tracker.example.com'),
+      dns(''),
+      event('setuid', { ids: [0] }),
+    );
     const found = checker.forFile('test/a.test.ts').check(events);
     expect(found.map((v) => `${v.rule} ${v.subject}`)).toEqual([
       'read /etc/passwd',
@@ -70,15 +85,25 @@ describe('PolicyChecker', () => {
       'exec /usr/bin/curl',
       'connect 10.1.1.1:443',
       'resolve tracker.example.com',
+      'resolve (unparsed)',
       'privileged setuid',
     ]);
-    expect(found[0]!.message).toBe('open (read) /etc/passwd: not in allow.read');
+    expect(found.map((v) => v.message)).toEqual([
+      'open (read) /etc/passwd: not in allow.read',
+      'open (write+create+truncate) /work/app/out.txt: not in allow.write',
+      'rename /etc/a: not in allow.write',
+      'exec /usr/bin/curl  [child]: not in allow.exec',
+      'connect 10.1.1.1:443: not in allow.connect',
+      'dns tracker.example.com: not in allow.resolve',
+      'dns (unparsed): not in allow.resolve',
+      'setuid 0: not in allow.privileged',
+    ]);
   });
 
   test('overrides add to the allow-lists of matching files only', () => {
-    const connect = [ev({ kind: 'connect', subject: '10.1.1.1:443', endpoint: inet('10.1.1.1', 443) })];
-    expect(checker.forFile('/work/app/test/net/api.test.ts').check(connect)).toEqual([]);
-    expect(checker.forFile('test/other.test.ts').check(connect)).toHaveLength(1);
+    const outbound = lines(connect(inet('10.1.1.1', 443)));
+    expect(checker.forFile('/work/app/test/net/api.test.ts').check(outbound)).toEqual([]);
+    expect(checker.forFile('test/other.test.ts').check(outbound)).toHaveLength(1);
   });
 
   test('categories the policy does not list are not restricted', () => {
@@ -114,46 +139,44 @@ describe('validatePolicy', () => {
 });
 
 describe('learnPolicy', () => {
-  const report = (events: ReportEvent[]): Report => ({
-    version: 1,
-    generatedAt: '',
-    runner: { name: 'vitest', version: '4' },
-    vivarium: { version: '0', backend: 'syscalls' },
-    rootDir: '/work/app',
-    tokens,
-    files: [{ file: 't.test.ts', tests: [{ name: 't', status: 'passed', events, dropped: 0, violations: [] }] }],
-    totals: { tests: 1, events: events.length, violations: 0, dropped: 0 },
-  });
-
   test('exactly what was seen, with tokens; temp dirs and loopback ports generalised; noise left out', () => {
     const learned = learnPolicy(
-      report([
-        read('/work/app/fixtures/a.json'),
-        read('/etc/passwd'),
-        read('/usr/lib/libc.so.6'),
-        write('/tmp/vivarium-xyz/out.txt'),
-        ev({ kind: 'exec', subject: '/usr/bin/git' }),
-        ev({ kind: 'connect', subject: '127.0.0.1:40123', endpoint: inet('127.0.0.1', 40123) }),
-        ev({ kind: 'dns', subject: 'registry.internal.test' }),
-      ]),
+      lines(
+        open('/work/app/fixtures/a.json'),
+        open('/etc/passwd'),
+        open('/usr/lib/libc.so.6'),
+        openToWrite('/tmp/vivarium-xyz/out.txt'),
+        rename('rename', '/work/app/out/tmp.json', '/work/app/out/final.json'),
+        exec('/usr/bin/git', ['git', 'status']),
+        exec('/usr/local/bin/git', [], failed('ENOENT')),
+        connect(inet('127.0.0.1', 40123)),
+        connect(inet('::1', 8080)),
+        connect(unix('/tmp/x/db.sock')),
+        connect(inet('203.0.113.7', 443)),
+        dns('registry.internal.test'),
+        dns(''),
+        SAMPLES.kill,
+        SAMPLES.fork,
+      ),
+      tokens,
     );
     expect(learned).toEqual({
       mode: 'enforce',
       noise: true,
       allow: {
         read: ['/etc/passwd', '<rootDir>/fixtures/a.json'],
-        write: ['<tmp>/**'],
+        write: ['<rootDir>/out/final.json', '<rootDir>/out/tmp.json', '<tmp>/**'],
         exec: ['/usr/bin/git'],
-        connect: ['127.0.0.1:*'],
+        connect: ['127.0.0.1:*', '203.0.113.7:443', '[::1]:*', 'unix:<tmp>/**'],
         resolve: ['registry.internal.test'],
-        privileged: [],
+        privileged: ['kill'],
       },
     });
   });
 
   test('a learned policy passes the run it came from', () => {
-    const events = [read('/work/app/a'), write('/tmp/x/y'), ev({ kind: 'exec', subject: '/usr/bin/ls' })];
-    const learned = learnPolicy(report(events));
+    const events = [read('/work/app/a'), write('/tmp/x/y'), one(exec('/usr/bin/ls', ['ls']))];
+    const learned = learnPolicy(events, tokens);
     expect(new PolicyChecker(learned, 'learned', tokens).forFile('t.test.ts').check(events)).toEqual([]);
     expect(new PolicyChecker(learned, 'learned', tokens).forFile('t.test.ts').check([read('/etc/shadow')])).toHaveLength(1);
   });

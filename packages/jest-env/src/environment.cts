@@ -11,9 +11,10 @@
 //                    this works with injectGlobals: false too.
 //   test_fn_start    beginTest(): what ran before (beforeEach hooks, the
 //                    previous test's afterEach) belongs to no test.
-//   test_fn_success  completeTest(): checks the run's policy, records the
-//   test_fn_failure  test for a reporter, and returns the error the test must
-//                    fail with (lost events; violations in enforce mode).
+//   test_fn_success  verdicts.complete(): ends the test's window, checks the
+//   test_fn_failure  run's policy, records the test for a reporter, and
+//                    returns the error the test must fail with (lost events;
+//                    violations in enforce mode).
 //                    That error goes onto the test's circus `errors` list, as
 //                    jest-circus itself does with a test function's failure
 //                    (an event handler cannot throw into the test): a test
@@ -25,7 +26,7 @@
 // with a native dynamic import() (require(esm) would need Node >= 20.19);
 // the test files' side of this package (realm.cts) never loads core at all.
 import NodeEnvironment from 'jest-environment-node';
-import type { Session } from '@vivarium/core';
+import type { Session, TestVerdicts } from '@vivarium/core';
 import { VivariumConfigError, type VivariumJestOptions, readOptions } from './options.cjs';
 
 type Core = typeof import('@vivarium/core');
@@ -69,6 +70,7 @@ export class VivariumEnvironment extends NodeEnvironment {
   private readonly options: VivariumJestOptions;
   private core: Core | undefined;
   private session: Session | undefined;
+  private verdicts: TestVerdicts | undefined;
   /** The test whose function is running, between test_fn_start and its end. */
   private running: CircusTestLike | undefined;
 
@@ -86,8 +88,8 @@ export class VivariumEnvironment extends NodeEnvironment {
     await super.setup();
     const core = await import('@vivarium/core');
     // The first test file of a worker registers it; later files get the same session.
-    const session = core.Session.get({ rootDir: this.rootDir, ...(this.options.pinDir ? { pinDir: this.options.pinDir } : {}) });
-    session.policy ??= core.loadRunPolicy(session.rootDir, this.options.policy);
+    const session = core.Session.get(this.options.pinDir ? { pinDir: this.options.pinDir } : {});
+    this.verdicts = core.TestVerdicts.forRun(this.rootDir, this.options.policy);
     // observe() and Session.get() in the test realm find this session. An
     // accessor, not a value: Jest 30 cleans up (soft- or hard-deletes the
     // properties of) values assigned to a test file's global at teardown, and
@@ -103,12 +105,12 @@ export class VivariumEnvironment extends NodeEnvironment {
   }
 
   handleTestEvent(event: CircusEventLike): void {
-    const { core, session } = this;
-    if (!core || !session) return;
+    const { core, session, verdicts } = this;
+    if (!core || !session || !verdicts) return;
     switch (event.name) {
       case 'setup': {
         const expect = event.runtimeGlobals?.expect ?? (this.global as { expect?: ExpectLike }).expect;
-        expect?.extend(core.matchers);
+        expect?.extend(core.createMatchers(core.matcherContext(session, this.rootDir)));
         break;
       }
       case 'test_fn_start':
@@ -120,15 +122,15 @@ export class VivariumEnvironment extends NodeEnvironment {
         break;
       case 'test_fn_success':
       case 'test_fn_failure':
-        if (event.test && event.test === this.running) this.complete(event.test, session);
+        if (event.test && event.test === this.running) this.complete(event.test, session, verdicts);
         break;
     }
   }
 
-  private complete(test: CircusTestLike, session: Session): void {
+  private complete(test: CircusTestLike, session: Session, verdicts: TestVerdicts): void {
     this.running = undefined;
     try {
-      const error = session.completeTest(this.testPath, fullName(test));
+      const error = verdicts.complete(session, this.testPath, fullName(test));
       if (error) test.errors.push(error);
     } catch (error) {
       // Never break jest-circus's dispatch: whatever went wrong is this test's failure.

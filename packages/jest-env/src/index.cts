@@ -15,9 +15,9 @@ import type { VivariumMatchers } from '@vivarium/core';
 // Brings `expect` (the package behind @jest/globals' expect) into the program, to augment it below.
 import type {} from 'expect';
 
-export { observe } from './realm.cjs';
+export { currentTest, observe } from './realm.cjs';
 export type { VivariumJestOptions } from './options.cjs';
-export type { FileOpenEvent, Observation, VivariumEvent, VivariumMatchers } from '@vivarium/core';
+export type { FileOpenEvent, Observation, TestRecord, VivariumEvent, VivariumMatchers } from '@vivarium/core';
 
 /** The Vivarium test environment: jest-environment-node that registers the worker and drains per test. */
 export declare const TestEnvironment: typeof EnvironmentModule.VivariumEnvironment;

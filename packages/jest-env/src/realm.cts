@@ -4,7 +4,7 @@
 // never loads @vivarium/core at run time: the environment stores its session
 // on the realm's global under the Symbol.for key Session.get() uses (symbols
 // from Symbol.for are shared by all realms of a process).
-import type { Observation, Session } from '@vivarium/core';
+import type { Observation, Session, TestRecord } from '@vivarium/core';
 
 const SESSION_KEY = Symbol.for('vivarium.session');
 
@@ -22,4 +22,9 @@ export function currentSession(): Session {
 /** Runs fn (sync or async) and returns what it and its children did. */
 export function observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T> {
   return currentSession().observe(fn);
+}
+
+/** What the running test did so far, as the policy and the report will judge it. */
+export function currentTest(): TestRecord {
+  return currentSession().currentTest();
 }

@@ -22,39 +22,42 @@ function circusTest(name: string, ...describes: string[]): CircusTestLike {
   return { name, parent, errors: [] };
 }
 
-/** An environment without jest-environment-node's constructor, wired to a stub session. */
-function environmentWith(session: Partial<Record<'beginTest' | 'completeTest', (...args: never[]) => unknown>>) {
+/** An environment without jest-environment-node's constructor, wired to a stub session and verdicts. */
+function environmentWith({ beginTest = vi.fn(), complete = vi.fn() }: { beginTest?: () => void; complete?: (...args: never[]) => unknown } = {}) {
   const env = Object.create(VivariumEnvironment.prototype) as VivariumEnvironment;
   const matchers = { toOpenFiles() {} };
-  Object.assign(env, { core: { matchers }, session, testPath: '/project/app.test.js', global: {} });
-  return { env, matchers };
+  const session = { beginTest };
+  const core = { createMatchers: vi.fn(() => matchers), matcherContext: (s: unknown, rootDir: string) => ({ s, rootDir }) };
+  Object.assign(env, { core, session, verdicts: { complete }, rootDir: '/project', testPath: '/project/app.test.js', global: {} });
+  return { env, matchers, session, core };
 }
 
 describe('handleTestEvent', () => {
-  test('setup extends the expect jest-circus hands over in runtimeGlobals', () => {
-    const { env, matchers } = environmentWith({});
+  test('setup extends the expect jest-circus hands over in runtimeGlobals, with matchers bound to the session and rootDir', () => {
+    const { env, matchers, session, core } = environmentWith();
     const extend = vi.fn();
     env.handleTestEvent({ name: 'setup', runtimeGlobals: { expect: { extend } } });
     expect(extend).toHaveBeenCalledWith(matchers);
+    expect(core.createMatchers).toHaveBeenCalledWith({ s: session, rootDir: '/project' });
   });
 
   test('the window is the test function: begun at test_fn_start, completed at its end', () => {
     const beginTest = vi.fn();
-    const completeTest = vi.fn(() => undefined);
-    const { env } = environmentWith({ beginTest, completeTest });
+    const complete = vi.fn(() => undefined);
+    const { env, session } = environmentWith({ beginTest, complete });
     const test = circusTest('reads', 'loadConfig', 'files');
     env.handleTestEvent({ name: 'hook_start' });
     expect(beginTest).not.toHaveBeenCalled();
     env.handleTestEvent({ name: 'test_fn_start', test });
     expect(beginTest).toHaveBeenCalledTimes(1);
     env.handleTestEvent({ name: 'test_fn_success', test });
-    expect(completeTest).toHaveBeenCalledWith('/project/app.test.js', 'loadConfig > files > reads');
+    expect(complete).toHaveBeenCalledWith(session, '/project/app.test.js', 'loadConfig > files > reads');
     expect(test.errors).toEqual([]);
   });
 
   test.each(['test_fn_success', 'test_fn_failure'])('lost events found at %s become an error of the test', (name) => {
     const lost = new Error('vivarium: 3 event(s) of this test were lost');
-    const { env } = environmentWith({ beginTest: vi.fn(), completeTest: () => lost });
+    const { env } = environmentWith({ complete: () => lost });
     const test = circusTest('t');
     env.handleTestEvent({ name: 'test_fn_start', test });
     // jest-circus's own handler runs first and records a failing function's error.
@@ -64,11 +67,10 @@ describe('handleTestEvent', () => {
     expect(test.errors).toEqual(name === 'test_fn_failure' ? [own, lost] : [lost]);
   });
 
-  test('a failure inside completeTest fails the test instead of jest-circus', () => {
+  test('a failure inside the verdict fails the test instead of jest-circus', () => {
     const broken = new Error('spool not writable');
     const { env } = environmentWith({
-      beginTest: vi.fn(),
-      completeTest: () => {
+      complete: () => {
         throw broken;
       },
     });
@@ -80,14 +82,14 @@ describe('handleTestEvent', () => {
 
   test('a test whose beforeEach failed (its function never runs) opens no window', () => {
     const beginTest = vi.fn();
-    const completeTest = vi.fn();
-    const { env } = environmentWith({ beginTest, completeTest });
+    const complete = vi.fn();
+    const { env } = environmentWith({ beginTest, complete });
     const test = circusTest('t');
     test.errors.push(new Error('beforeEach failed'));
     env.handleTestEvent({ name: 'test_fn_start', test });
     env.handleTestEvent({ name: 'test_fn_failure', test });
     expect(beginTest).not.toHaveBeenCalled();
-    expect(completeTest).not.toHaveBeenCalled();
+    expect(complete).not.toHaveBeenCalled();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { VivariumMatchers } from '@vivarium/core';
 
-export { observe, Session } from '@vivarium/core';
-export type { Observation, VivariumEvent, FileOpenEvent, VivariumMatchers } from '@vivarium/core';
+export { currentTest, observe, Session } from '@vivarium/core';
+export type { Observation, TestRecord, VivariumEvent, FileOpenEvent, VivariumMatchers } from '@vivarium/core';
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any

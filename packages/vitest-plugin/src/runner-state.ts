@@ -1,5 +1,5 @@
-// What this Vitest worker knows about its run. Vitest keeps its serialized
-// config on a global; read defensively, since it is not a public API.
+// What this Vitest worker knows about its run and its tests. Vitest keeps its
+// serialized config on a global; read defensively, since it is not a public API.
 import { isMainThread } from 'node:worker_threads';
 
 interface WorkerConfig {
@@ -17,12 +17,27 @@ export function vitestRoot(): string {
 }
 
 /** Null when test files of this worker run in a process of their own. */
-export function unsupportedPoolReason(): string | null {
+export function unsupportedPoolReason(mainThread = isMainThread): string | null {
   const pool = workerConfig().pool;
-  if (!isMainThread || pool === 'threads' || pool === 'vmThreads')
+  if (!mainThread || pool === 'threads' || pool === 'vmThreads')
     return (
       `vivarium: Vitest's ${pool ?? 'threads'} pool runs test files as threads of one process, which the kernel cannot ` +
       `tell apart (set test.pool to 'forks' in vitest.config, or run with --pool=forks)`
     );
   return null;
+}
+
+/** The slice of a Vitest task the adapter reads. */
+export interface TaskLike {
+  name: string;
+  suite?: TaskLike;
+  filepath?: string;
+  file?: { filepath: string };
+}
+
+/** 'describe > test', as Vitest's reporters name it: the names up to (not including) the file. */
+export function fullName(task: TaskLike): string {
+  const names: string[] = [];
+  for (let t: TaskLike | undefined = task; t && t.filepath === undefined; t = t.suite) names.unshift(t.name);
+  return names.join(' > ');
 }

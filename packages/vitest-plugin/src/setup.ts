@@ -4,29 +4,16 @@
 // also a sandbox check. Registration failures (daemon not running, ...) do
 // not fail tests that use no matcher; matchers rethrow them.
 import { afterEach, beforeEach, expect } from 'vitest';
-import { Session, VivariumError, loadRunPolicy, matchers } from '@vivarium/core';
-import { unsupportedPoolReason, vitestRoot } from './runner-state.js';
+import { Session, TestVerdicts, VivariumError, createMatchers, matcherContext } from '@vivarium/core';
+import { type TaskLike, fullName, unsupportedPoolReason, vitestRoot } from './runner-state.js';
 
 const poolProblem = unsupportedPoolReason();
 if (poolProblem) throw new VivariumError(poolProblem);
 
-const session = Session.get({ rootDir: vitestRoot() });
-session.policy ??= loadRunPolicy(session.rootDir);
-expect.extend(matchers);
-
-interface TaskLike {
-  name: string;
-  suite?: TaskLike;
-  filepath?: string;
-  file?: { filepath: string };
-}
-
-/** 'describe > test', as Vitest's reporters name it. */
-function fullName(task: TaskLike): string {
-  const names: string[] = [];
-  for (let t: TaskLike | undefined = task; t && t.filepath === undefined; t = t.suite) names.unshift(t.name);
-  return names.join(' > ');
-}
+const rootDir = vitestRoot();
+const session = Session.get();
+const verdicts = TestVerdicts.forRun(rootDir);
+expect.extend(createMatchers(matcherContext(session, rootDir)));
 
 beforeEach(() => {
   session.beginTest();
@@ -34,7 +21,7 @@ beforeEach(() => {
 
 afterEach((context) => {
   const task = context.task as unknown as TaskLike;
-  const error = session.completeTest(task.file?.filepath ?? '', fullName(task));
+  const error = verdicts.complete(session, task.file?.filepath ?? '', fullName(task));
   if (error) throw error;
 });
 

@@ -1,10 +1,63 @@
-// Events of one test never show up in the next.
+// What one test did never shows up in the next test's record: the record the
+// policy and the report judge, which each test reads here with currentTest().
+//
+// The first test reads marker files in its body, outside any expect: itself,
+// through a child, once more after its last look (so only the end of the test
+// drains it), and in an afterEach hook (no test's under Jest, the test's own
+// under Vitest). It leaves a child behind that reads one more marker while the
+// second test runs. The second test's record must hold none of the markers.
+// Positive controls keep it from passing on an empty record: the first test
+// sees its own reads, and the second sees the late read arrive and be set
+// aside as another test's (stray), and sees its own read.
 const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync, spawn } = require('node:child_process');
+const { currentTest } = require('./lib/adapter.cjs');
+const { freshDir } = require('./lib/tmp.cjs');
 
-test('opens a file in the test body, outside any expect', () => {
-  fs.readFileSync('/etc/passwd');
-});
+const dir = freshDir('isolation');
+const marker = (name) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, name);
+  return file;
+};
+const body = marker('body');
+const child = marker('child');
+const tail = marker('tail');
+const hook = marker('hook');
+const late = marker('late');
+const own = marker('own');
+const lateDone = path.join(dir, 'late.done');
+const markers = [body, child, tail, hook, late];
 
-test('the next observation starts empty', () => {
-  expect(() => {}).not.toOpenOutside('/nothing-at-all');
+/** The markers among the files a record shows opened. */
+const openedIn = (record, files) => files.filter((file) => record.events.some((e) => e.kind === 'file_open' && e.path === file));
+const until = async (done) => {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+};
+
+describe('one test, then the next', () => {
+  let first = true;
+  afterEach(() => {
+    if (first) fs.readFileSync(hook);
+    first = false;
+  });
+
+  test('reads markers in its body, outside any expect, and leaves a child behind', () => {
+    spawn('sh', ['-c', `sleep 0.3; cat '${late}' > /dev/null; : > '${lateDone}'`], { stdio: 'ignore' }).unref();
+    fs.readFileSync(body);
+    execFileSync('cat', [child]);
+    expect(openedIn(currentTest(), markers)).toEqual([body, child]);
+    fs.readFileSync(tail);
+  });
+
+  test("the next test's record holds none of it", async () => {
+    expect(openedIn(currentTest(), markers)).toEqual([]);
+    await until(() => fs.existsSync(lateDone));
+    expect(fs.existsSync(lateDone)).toBe(true);
+    fs.readFileSync(own);
+    const record = currentTest();
+    expect(openedIn(record, [...markers, own])).toEqual([own]);
+    expect(record.stray).toBeGreaterThan(0);
+  });
 });

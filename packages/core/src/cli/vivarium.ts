@@ -26,7 +26,12 @@ function readReport(path: string): Report {
   } catch (cause) {
     throw new UsageError(`vivarium: cannot read report ${path}: ${(cause as Error).message}`);
   }
-  if (report.version !== REPORT_VERSION || !Array.isArray(report.files))
+  const version = (report as { version?: unknown }).version;
+  if (version === 1)
+    throw new UsageError(
+      `vivarium: ${path} is a version 1 report, which records events as text only (re-run the tests with this Vivarium to write a version ${REPORT_VERSION} report)`,
+    );
+  if (version !== REPORT_VERSION || !Array.isArray(report.files))
     throw new UsageError(`vivarium: ${path} is not a vivarium-report.json of version ${REPORT_VERSION}`);
   return report;
 }
@@ -83,7 +88,9 @@ export function main(argv: string[], out = (l: string) => console.log(l)): numbe
         return check(readReport(files[0]!), values.policy, out);
       case 'learn': {
         if (files.length !== 1) throw new UsageError('vivarium learn: give one report');
-        const text = `${JSON.stringify(learnPolicy(readReport(files[0]!)), null, 2)}\n`;
+        const report = readReport(files[0]!);
+        const events = report.files.flatMap((f) => f.tests.flatMap((t) => t.events));
+        const text = `${JSON.stringify(learnPolicy(events, report.tokens), null, 2)}\n`;
         if (values.output) writeFileSync(values.output, text);
         else process.stdout.write(text);
         return 0;

@@ -1,3 +1,4 @@
+import type { MatcherContext } from './context.js';
 import { toConnectOutside } from './toConnectOutside.js';
 import { toConnectTo } from './toConnectTo.js';
 import { toDeleteFiles } from './toDeleteFiles.js';
@@ -10,30 +11,17 @@ import { toResolve } from './toResolve.js';
 import { toResolveOutside } from './toResolveOutside.js';
 import { toTouchOutside } from './toTouchOutside.js';
 import { toTrigger } from './toTrigger.js';
+import type { MatcherFactory, MatcherFunction } from './types.js';
 import { toWriteFiles } from './toWriteFiles.js';
 import { toWriteOutside } from './toWriteOutside.js';
+import type { VivariumMatchers } from './typings.js';
 
-export type { MatcherResult, MatcherReturn, MatcherState, MatcherUtils } from './types.js';
+export type { MatcherFactory, MatcherFunction, MatcherResult, MatcherReturn, MatcherState, MatcherUtils } from './types.js';
 export type { VivariumMatchers } from './typings.js';
-export {
-  toConnectOutside,
-  toConnectTo,
-  toDeleteFiles,
-  toExec,
-  toExecOutside,
-  toOpenFiles,
-  toOpenOutside,
-  toReadFiles,
-  toResolve,
-  toResolveOutside,
-  toTouchOutside,
-  toTrigger,
-  toWriteFiles,
-  toWriteOutside,
-};
+export { type MatcherContext, matcherContext } from './context.js';
 
-/** Every Vivarium matcher, for expect.extend(). */
-export const matchers = {
+/** Every Vivarium matcher, as a factory taking its context. */
+export const MATCHER_FACTORIES = {
   toOpenFiles,
   toOpenOutside,
   toReadFiles,
@@ -48,4 +36,13 @@ export const matchers = {
   toResolveOutside,
   toTouchOutside,
   toTrigger,
-};
+} satisfies Record<keyof VivariumMatchers, MatcherFactory>;
+
+export type VivariumMatcherFunctions = Record<keyof VivariumMatchers, MatcherFunction>;
+
+/** Every Vivarium matcher, bound to a context, for expect.extend(). */
+export function createMatchers(context: MatcherContext): VivariumMatcherFunctions {
+  const matchers = {} as VivariumMatcherFunctions;
+  for (const [name, factory] of Object.entries(MATCHER_FACTORIES)) matchers[name as keyof VivariumMatchers] = factory(context);
+  return matchers;
+}

@@ -1,17 +1,18 @@
 // Turns what was passed to expect() into an observation: a function is run
 // under observation (awaited if it returns a promise); an observation from
 // observe() is used as is.
-import { describe } from '../policy/path-patterns.js';
+import { assertNoDrops } from '../errors.js';
 import { type Observation, isObservation } from '../observation.js';
-import { Session, assertNoDrops } from '../session.js';
+import { describe } from '../policy/path-patterns.js';
+import type { MatcherContext } from './context.js';
 import type { MatcherResult, MatcherReturn } from './types.js';
 
 export function withObservation(
+  context: MatcherContext,
   received: unknown,
   matcherName: string,
   evaluate: (observation: Observation) => MatcherResult,
 ): MatcherReturn {
-  const session = Session.get();
   const judge = (observation: Observation) => {
     assertNoDrops(observation.dropped, `expect(fn).${matcherName}()`);
     return evaluate(observation);
@@ -21,6 +22,6 @@ export function withObservation(
     throw new TypeError(
       `vivarium: expect(received).${matcherName}() needs a function to run or an observation from observe(), got ${describe(received)}`,
     );
-  const observed = session.observe(received as () => unknown);
+  const observed = context.observe(received as () => unknown);
   return observed instanceof Promise ? observed.then(judge) : judge(observed);
 }

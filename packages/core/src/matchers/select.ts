@@ -1,39 +1,25 @@
-// Which events each matcher looks at.
-import {
-  type ConnectEvent,
-  type DnsEvent,
-  type ExecEvent,
-  type FileOpenEvent,
-  type PathEvent,
-  type VivariumEvent,
-  eventPaths,
-  succeeded,
-} from '../events.js';
+// Which events each matcher looks at, by kind or by the rule the kind table
+// gives them, and which of their values its patterns judge.
+import { type EventOf, type PolicyRule, rulesOf, subjectsOf } from '../event-kinds.js';
+import type { EventKind, FileOpenEvent, VivariumEvent } from '../events.js';
+import { type SubjectType, type SubjectValues, valuesOf } from '../subjects.js';
 
-export const opens = (events: VivariumEvent[]) => events.filter((e): e is FileOpenEvent => e.kind === 'file_open');
-export const successfulOpens = (events: VivariumEvent[]) => opens(events).filter((e) => e.result >= 0);
-export const failedOpens = (events: VivariumEvent[]) => opens(events).filter((e) => e.result < 0);
+export const ofKinds =
+  <K extends EventKind>(...kinds: K[]) =>
+  (events: readonly VivariumEvent[]) =>
+    events.filter((e): e is EventOf<K> => (kinds as EventKind[]).includes(e.kind));
 
-export const writesIntent = (e: FileOpenEvent) => e.access !== 'read' || e.create || e.truncate;
+/** Attempts a rule governs, as the policy judges them (the writes of
+ * toWriteOutside are exactly the policy's; a send is a connect). */
+export const underRule = (rule: PolicyRule) => (events: readonly VivariumEvent[]) => events.filter((e) => rulesOf(e).includes(rule));
 
-export const execs = (events: VivariumEvent[]) => events.filter((e): e is ExecEvent => e.kind === 'exec');
-/** A failed PATH lookup (ENOENT, ENOTDIR) ran nothing: not an attempt to run a program. */
-export const execAttempts = (events: VivariumEvent[]) => execs(events).filter((e) => e.errno !== 'ENOENT' && e.errno !== 'ENOTDIR');
+/** An event's subjects of one type, as its patterns see them. */
+export const subjectValues =
+  <T extends SubjectType>(type: T) =>
+  (event: VivariumEvent): Array<SubjectValues[T]> =>
+    valuesOf(subjectsOf(event), type);
 
-export const connects = (events: VivariumEvent[]) =>
-  events.filter((e): e is ConnectEvent => e.kind === 'connect' && e.endpoint.family !== 'unspec');
+export const opens = ofKinds('file_open');
 
-export const lookups = (events: VivariumEvent[]) => events.filter((e): e is DnsEvent => e.kind === 'dns');
-
-export const deletions = (events: VivariumEvent[]) =>
-  events.filter((e): e is PathEvent => (e.kind === 'unlink' || e.kind === 'rmdir') && e.result >= 0);
-
-/** Everything that changes the file system, attempted. */
-const MUTATING = new Set(['unlink', 'rmdir', 'mkdir', 'rename', 'link', 'symlink', 'chmod', 'chown']);
-export const writeAttempts = (events: VivariumEvent[]) =>
-  events.filter((e) => (e.kind === 'file_open' && writesIntent(e)) || MUTATING.has(e.kind));
-
-/** Every event that carries a path. */
-export const pathEvents = (events: VivariumEvent[]) => events.filter((e) => eventPaths(e).length > 0);
-
-export { succeeded };
+/** Opens judged by the file opened or by the path as requested (so a symlink's name counts). */
+export const openedPaths = { attempts: opens, subject: 'path', values: (e: FileOpenEvent) => [e.path, e.requestedPath] } as const;

@@ -1,15 +1,11 @@
 // expect(fn).not.toConnectOutside(allowed): every connect attempt, failed or
 // not, went to an allowed endpoint.
-import { formatEvent } from '../format.js';
-import { compileEndpointPatterns } from '../policy/endpoint-patterns.js';
 import { expectOutside } from './families.js';
-import { connects } from './select.js';
+import { underRule } from './select.js';
 
 export const toConnectOutside = expectOutside({
-  name: 'toConnectOutside',
-  argument: 'allowed',
+  signature: 'toConnectOutside(allowed)',
   noun: 'connect attempt(s)',
-  select: connects,
-  compile: (value, tokens, what) => compileEndpointPatterns(value, what, tokens),
-  format: formatEvent,
+  attempts: underRule('connect'),
+  subject: 'endpoint',
 });

@@ -1,16 +1,12 @@
 // expect(fn).not.toExecOutside(allowed): every program fn and its children
 // tried to run is allowed (by name or path). Failed PATH lookups (ENOENT)
-// ran nothing and are not attempts.
-import { formatEvent } from '../format.js';
-import { compileProgramPatterns } from '../policy/program-patterns.js';
+// ran nothing and are not attempts: the kind table gives them no rule.
 import { expectOutside } from './families.js';
-import { execAttempts } from './select.js';
+import { underRule } from './select.js';
 
 export const toExecOutside = expectOutside({
-  name: 'toExecOutside',
-  argument: 'allowed',
+  signature: 'toExecOutside(allowed)',
   noun: 'program(s) run',
-  select: execAttempts,
-  compile: compileProgramPatterns,
-  format: formatEvent,
+  attempts: underRule('exec'),
+  subject: 'program',
 });

@@ -2,16 +2,12 @@
 // children, failed ones included, was inside the globs. An attempt is judged
 // by the file the kernel resolved (a symlink inside pointing outside is
 // outside); a failed attempt by the path as requested, made absolute.
-import { formatOpen } from '../format.js';
-import { eventPathPatterns } from '../policy/event-paths.js';
 import { expectOutside } from './families.js';
 import { opens } from './select.js';
 
 export const toOpenOutside = expectOutside({
-  name: 'toOpenOutside',
-  argument: 'globs',
+  signature: 'toOpenOutside(globs)',
   noun: 'open attempt(s)',
-  select: opens,
-  compile: eventPathPatterns((e) => [e.path]),
-  format: formatOpen,
+  attempts: opens,
+  subject: 'path',
 });

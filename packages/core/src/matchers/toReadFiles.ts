@@ -1,18 +1,12 @@
-// expect(fn).toReadFiles(paths): every listed path was opened for reading.
-import { formatOpen } from '../format.js';
-import { eventPathPatterns } from '../policy/event-paths.js';
+// expect(fn).toReadFiles(paths): every listed path was opened for reading
+// (read-only or read-write), by the file opened or the path as requested.
+import { succeeded } from '../event-kinds.js';
 import { expectAllSeen } from './families.js';
-import { failedOpens, successfulOpens } from './select.js';
+import { openedPaths } from './select.js';
 
 export const toReadFiles = expectAllSeen({
-  name: 'toReadFiles',
-  argument: 'paths',
-  verb: 'Expected to read',
-  missing: 'Never opened for reading',
-  seen: 'Read',
-  noun: 'successful open(s) for reading',
-  select: (events) => successfulOpens(events).filter((e) => e.access !== 'write'),
-  failed: failedOpens,
-  compile: eventPathPatterns((e) => [e.path, e.requestedPath]),
-  format: formatOpen,
+  signature: 'toReadFiles(paths)',
+  words: ['Expected to read', 'Never opened for reading', 'Read', 'successful open(s) for reading'],
+  ...openedPaths,
+  done: (e) => succeeded(e) && e.access !== 'write',
 });

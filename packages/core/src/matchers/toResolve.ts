@@ -1,17 +1,12 @@
-// expect(fn).toResolve(hosts): every listed host name was looked up over DNS.
-import { formatEvent } from '../format.js';
-import { compileHostPatterns } from '../policy/host-patterns.js';
+// expect(fn).toResolve(hosts): every listed host name was asked for in a DNS
+// query (every query sent counts, whatever its result).
 import { expectAllSeen } from './families.js';
-import { lookups } from './select.js';
+import { underRule } from './select.js';
 
 export const toResolve = expectAllSeen({
-  name: 'toResolve',
-  argument: 'hosts',
-  verb: 'Expected to resolve',
-  missing: 'Never resolved',
-  seen: 'Resolved',
-  noun: 'DNS quer(ies)',
-  select: lookups,
-  compile: (value, _tokens, what) => compileHostPatterns(value, what),
-  format: formatEvent,
+  signature: 'toResolve(hosts)',
+  words: ['Expected to resolve', 'Never resolved', 'Resolved', 'DNS quer(ies)'],
+  attempts: underRule('resolve'),
+  subject: 'host',
+  done: () => true,
 });

@@ -1,15 +1,12 @@
 // expect(fn).not.toResolveOutside(hostGlobs): every DNS query asked only for
-// allowed names.
-import { formatEvent } from '../format.js';
-import { compileHostPatterns } from '../policy/host-patterns.js';
+// allowed names. A query whose name could not be read allows no judgement:
+// it is outside.
 import { expectOutside } from './families.js';
-import { lookups } from './select.js';
+import { underRule } from './select.js';
 
 export const toResolveOutside = expectOutside({
-  name: 'toResolveOutside',
-  argument: 'hostGlobs',
+  signature: 'toResolveOutside(hostGlobs)',
   noun: 'DNS quer(ies)',
-  select: lookups,
-  compile: (value, _tokens, what) => compileHostPatterns(value, what),
-  format: formatEvent,
+  attempts: underRule('resolve'),
+  subject: 'host',
 });

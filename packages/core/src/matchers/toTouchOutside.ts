@@ -1,16 +1,17 @@
 // expect(fn).not.toTouchOutside(globs): every event that carries a path
-// (opens, execs, deletions, renames, ...) stayed inside the globs.
-import { formatEvent } from '../format.js';
-import { eventPaths } from '../events.js';
-import { eventPathPatterns } from '../policy/event-paths.js';
+// (opens, execs, deletions, both paths of renames, mount points, ...) stayed
+// inside the globs.
+import { subjectsOf } from '../event-kinds.js';
+import type { VivariumEvent } from '../events.js';
+import { subjectPaths } from '../subjects.js';
 import { expectOutside } from './families.js';
-import { pathEvents } from './select.js';
+
+const pathsOf = (event: VivariumEvent) => subjectPaths(subjectsOf(event));
 
 export const toTouchOutside = expectOutside({
-  name: 'toTouchOutside',
-  argument: 'globs',
+  signature: 'toTouchOutside(globs)',
   noun: 'path event(s)',
-  select: pathEvents,
-  compile: eventPathPatterns(eventPaths),
-  format: formatEvent,
+  attempts: (events) => events.filter((e) => pathsOf(e).length > 0),
+  subject: 'path',
+  values: pathsOf,
 });

@@ -1,19 +1,13 @@
 // expect(fn).toWriteFiles(paths): every listed path was opened to write,
-// create or truncate.
-import { formatOpen } from '../format.js';
-import { eventPathPatterns } from '../policy/event-paths.js';
+// create or truncate — an open the kind table files under the `write` rule —,
+// by the file opened or the path as requested.
+import { ruleOf, succeeded } from '../event-kinds.js';
 import { expectAllSeen } from './families.js';
-import { failedOpens, successfulOpens, writesIntent } from './select.js';
+import { openedPaths } from './select.js';
 
 export const toWriteFiles = expectAllSeen({
-  name: 'toWriteFiles',
-  argument: 'paths',
-  verb: 'Expected to write',
-  missing: 'Never opened for writing',
-  seen: 'Written',
-  noun: 'successful open(s) for writing',
-  select: (events) => successfulOpens(events).filter(writesIntent),
-  failed: failedOpens,
-  compile: eventPathPatterns((e) => [e.path, e.requestedPath]),
-  format: formatOpen,
+  signature: 'toWriteFiles(paths)',
+  words: ['Expected to write', 'Never opened for writing', 'Written', 'successful open(s) for writing'],
+  ...openedPaths,
+  done: (e) => succeeded(e) && ruleOf(e) === 'write',
 });

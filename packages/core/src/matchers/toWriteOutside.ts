@@ -1,17 +1,13 @@
 // expect(fn).not.toWriteOutside(globs): every attempt to change the file
-// system (open to write, create or truncate; unlink, rmdir, mkdir, rename,
-// link, symlink, chmod, chown) touched only paths inside the globs.
-import { formatEvent } from '../format.js';
-import { eventPaths } from '../events.js';
-import { eventPathPatterns } from '../policy/event-paths.js';
+// system — every event the kind table files under the `write` rule: opens to
+// write, create or truncate; unlink, rmdir, mkdir, rename and link (both
+// paths), symlink, chmod, chown — touched only paths inside the globs.
 import { expectOutside } from './families.js';
-import { writeAttempts } from './select.js';
+import { underRule } from './select.js';
 
 export const toWriteOutside = expectOutside({
-  name: 'toWriteOutside',
-  argument: 'globs',
+  signature: 'toWriteOutside(globs)',
   noun: 'write attempt(s)',
-  select: writeAttempts,
-  compile: eventPathPatterns(eventPaths),
-  format: formatEvent,
+  attempts: underRule('write'),
+  subject: 'path',
 });

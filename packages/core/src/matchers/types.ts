@@ -1,5 +1,7 @@
 // The slice of Jest's and Vitest's matcher context the matchers use, so one
 // implementation serves both runners.
+import type { MatcherContext } from './context.js';
+
 export interface MatcherUtils {
   matcherHint(matcherName: string, received?: string, expected?: string, options?: { isNot?: boolean; promise?: string }): string;
   EXPECTED_COLOR(text: string): string;
@@ -20,3 +22,9 @@ export interface MatcherResult {
 }
 
 export type MatcherReturn = MatcherResult | Promise<MatcherResult>;
+
+/** A matcher as expect.extend() takes it. */
+export type MatcherFunction = (this: MatcherState, received: unknown, ...args: unknown[]) => MatcherReturn;
+
+/** A matcher, given its context (see context.ts). */
+export type MatcherFactory = (context: MatcherContext) => MatcherFunction;

@@ -4,10 +4,8 @@
 //   'unix:/run/x.sock' 'unix:/run/*.sock' (globs)  'unix:@abstract-name'
 import { BlockList, isIP } from 'node:net';
 import picomatch from 'picomatch';
-import type { ConnectEvent } from '../events.js';
 import type { Endpoint } from '../sockaddr.js';
-import { patternList } from './path-patterns.js';
-import type { EventPatterns } from './program-patterns.js';
+import { type SubjectPatterns, patternList } from './path-patterns.js';
 import { type TokenValues, expandTokens } from './tokens.js';
 
 type EndpointTest = (endpoint: Endpoint) => boolean;
@@ -50,9 +48,9 @@ function hostTest(pattern: string, host: string): EndpointTest {
   };
 }
 
-function compileOne(pattern: string, tokens?: TokenValues): EndpointTest {
+function compileOne(pattern: string, tokens: TokenValues): EndpointTest {
   if (pattern.startsWith('unix:')) {
-    const path = tokens ? expandTokens(pattern.slice(5), tokens)[0]! : pattern.slice(5);
+    const path = expandTokens(pattern.slice(5), tokens)[0]!;
     if (path === '') throw bad(pattern, 'has an empty socket path');
     const test = picomatch.scan(path).isGlob ? picomatch(path, { dot: true }) : (p: string) => p === path;
     return (e) => e.family === 'unix' && test(e.address);
@@ -67,11 +65,11 @@ function compileOne(pattern: string, tokens?: TokenValues): EndpointTest {
 }
 
 /** `tokens` expands <tmp> etc. in unix socket paths ('unix:<tmp>/**'). */
-export function compileEndpointPatterns(value: unknown, what: string, tokens?: TokenValues): EventPatterns<ConnectEvent> {
+export function compileEndpointPatterns(value: unknown, tokens: TokenValues, what: string): SubjectPatterns<Endpoint> {
   const patterns = patternList(value, what);
   const tests = patterns.map((pattern) => ({ pattern, test: compileOne(pattern, tokens) }));
   return {
     patterns,
-    matching: (event) => tests.filter((t) => t.test(event.endpoint)).map((t) => t.pattern),
+    matching: (endpoint) => tests.filter((t) => t.test(endpoint)).map((t) => t.pattern),
   };
 }

@@ -1,69 +1,38 @@
-// Checking report lines against a policy: which rule each event falls
-// under, and whether its allow-list covers it.
+// Checking report lines against a policy. Each line carries its rule and
+// typed subjects (from the kind table, event-kinds.ts): the rule's allow-list
+// must cover every subject of the type that rule judges.
 import { relative } from 'node:path';
 import picomatch from 'picomatch';
-import type { ConnectEvent, DnsEvent, ExecEvent } from '../events.js';
-import type { ReportEvent } from '../report/types.js';
-import { compileEndpointPatterns } from './endpoint-patterns.js';
-import { compileHostPatterns } from './host-patterns.js';
+import { type PolicyRule, RULE_SUBJECT } from '../event-kinds.js';
+import { type ReportEvent, type Violation, judgedSubjects, rulesOfLine } from '../event-lines.js';
+import { formatSubjectLine } from '../format.js';
+import { type Subject, subjectText } from '../subjects.js';
 import { defaultNoise } from './noise.js';
-import { compilePathPatterns } from './path-patterns.js';
-import type { Policy, PolicyAllow, PolicyMode, PolicyRule, Violation } from './policy.js';
-import { compileProgramPatterns } from './program-patterns.js';
+import type { Policy, PolicyAllow, PolicyMode } from './policy.js';
+import { compileSubjectPatterns } from './subject-patterns.js';
 import type { TokenValues } from './tokens.js';
 
-const WRITE_KINDS = new Set(['unlink', 'rmdir', 'mkdir', 'rename', 'link', 'symlink', 'chmod', 'chown']);
-const PRIVILEGED_KINDS = new Set(['setuid', 'setgid', 'ptrace', 'kill', 'mount']);
+/** For one rule: the subjects of a line its patterns do not allow. A line with
+ * nothing to judge (a DNS query whose name could not be read) is not allowed:
+ * `undefined` stands for it. */
+type Uncovered = (event: ReportEvent) => Array<Subject | undefined>;
 
-/** The rule an event falls under, or undefined for events no rule governs. */
-export function ruleOf(event: ReportEvent): PolicyRule | undefined {
-  switch (event.kind) {
-    case 'file_open':
-      return /write|create|truncate/.test(event.detail ?? '') ? 'write' : 'read';
-    case 'exec':
-      return event.errno === 'ENOENT' || event.errno === 'ENOTDIR' ? undefined : 'exec';
-    case 'connect':
-      return event.endpoint && event.endpoint.family !== 'unspec' ? 'connect' : undefined;
-    case 'dns':
-      return event.subject ? 'resolve' : undefined;
-    default:
-      if (WRITE_KINDS.has(event.kind)) return 'write';
-      return PRIVILEGED_KINDS.has(event.kind) ? 'privileged' : undefined;
-  }
+function compileUncovered(rule: PolicyRule, patterns: string[], tokens: TokenValues, what: string): Uncovered {
+  const allowed = patterns.length ? compileSubjectPatterns(RULE_SUBJECT[rule], patterns, tokens, what) : undefined;
+  return (event) => {
+    const judged = judgedSubjects(event, rule);
+    // Its own rule with nothing to judge: an unreadable DNS name, a path the
+    // kernel could not resolve, something the backend could not see.
+    if (judged.length === 0) return event.rule === rule || event.blind ? [undefined] : [];
+    return allowed ? judged.filter((s) => allowed.matching(s).length === 0) : judged;
+  };
 }
 
-/** The subjects of an event a rule must cover (two paths for rename and link). */
-function subjects(event: ReportEvent, rule: PolicyRule): string[] {
-  if (rule === 'write' && (event.kind === 'rename' || event.kind === 'link') && event.detail) return [event.subject, event.detail];
-  if (rule === 'privileged') return [event.kind];
-  return [event.subject];
-}
-
-type Covers = (event: ReportEvent) => string[];
-
-/** For one rule: the subjects of `event` its patterns do not allow. */
-function compileCovers(rule: PolicyRule, patterns: string[], tokens: TokenValues, what: string): Covers {
-  switch (rule) {
-    case 'read':
-    case 'write': {
-      const m = compilePathPatterns(patterns, tokens, what);
-      return (e) => subjects(e, rule).filter((s) => m.match(s) === undefined);
-    }
-    case 'exec': {
-      const m = compileProgramPatterns(patterns, tokens, what);
-      return (e) => (m.matching({ path: e.subject, requestedPath: e.requested ?? e.subject } as ExecEvent).length ? [] : [e.subject]);
-    }
-    case 'connect': {
-      const m = compileEndpointPatterns(patterns, what, tokens);
-      return (e) => (m.matching({ endpoint: e.endpoint } as ConnectEvent).length ? [] : [e.subject]);
-    }
-    case 'resolve': {
-      const m = compileHostPatterns(patterns, what);
-      return (e) => (m.matching({ name: e.subject } as DnsEvent).length ? [] : [e.subject]);
-    }
-    case 'privileged':
-      return (e) => (patterns.includes(e.kind) ? [] : [e.kind]);
-  }
+function violation(event: ReportEvent, rule: PolicyRule, subject: Subject | undefined): Violation {
+  // A privileged act is allowed by its kind, but told by what it did: `setuid 0`, `kill pid 12`.
+  const told = subject && subject.type !== 'act' ? subjectText(subject) : event.subject;
+  const line = formatSubjectLine(event.kind, event, told, { errno: event.errno, child: event.child });
+  return { rule, kind: event.kind, subject: subject ? subjectText(subject) : event.subject, message: `${line}: not in allow.${rule}` };
 }
 
 function mergeAllow(...lists: Array<PolicyAllow | undefined>): PolicyAllow {
@@ -105,28 +74,21 @@ export class PolicyChecker {
     const restricted = mergeAllow(this.policy.allow, ...overrides.map((o) => o.allow));
     const noise = this.policy.noise === false ? {} : defaultNoise();
     const mode = overrides.reduce<PolicyMode>((m, o) => o.mode ?? m, this.policy.mode ?? 'enforce');
-    const rules = new Map<PolicyRule, Covers>();
-    for (const [rule, patterns] of Object.entries(restricted) as Array<[PolicyRule, string[]]>) {
+    const rules = new Map<PolicyRule, Uncovered>();
+    for (const [rule, patterns] of Object.entries(restricted) as Array<[PolicyRule, string[]]>)
       // Only categories the policy lists are restricted; noise widens those.
-      const all = [...patterns, ...(noise[rule] ?? [])];
-      rules.set(rule, all.length ? compileCovers(rule, all, this.tokens, `${this.source}: allow.${rule}`) : (e) => subjects(e, rule));
-    }
+      rules.set(rule, compileUncovered(rule, [...patterns, ...(noise[rule] ?? [])], this.tokens, `${this.source}: allow.${rule}`));
     return {
       mode,
       check: (events) => {
         const violations: Violation[] = [];
-        for (const event of events) {
-          const rule = ruleOf(event);
-          const covers = rule && rules.get(rule);
-          if (!rule || !covers) continue;
-          for (const subject of covers(event))
-            violations.push({
-              rule,
-              kind: event.kind,
-              subject,
-              message: `${event.kind === 'file_open' ? `open (${event.detail})` : event.kind} ${subject}${event.errno ? ` ${event.errno}` : ''}${event.child ? ' [child]' : ''}: not in allow.${rule}`,
-            });
-        }
+        for (const event of events)
+          for (const rule of rulesOfLine(event)) {
+            const uncovered = rules.get(rule);
+            if (uncovered) for (const subject of uncovered(event)) violations.push(violation(event, rule, subject));
+            // One violation says a blind event fails the policy.
+            if (event.blind && violations.length && violations[violations.length - 1]!.kind === event.kind) break;
+          }
         return violations;
       },
     };

@@ -1,8 +1,7 @@
 // Host name patterns for DNS matchers: 'example.com', '*.example.com' (one
 // label), '**.example.com' (any number of labels, or none), case-insensitive.
-import type { DnsEvent } from '../events.js';
-import { patternList } from './path-patterns.js';
-import type { EventPatterns } from './program-patterns.js';
+import { type SubjectPatterns, patternList } from './path-patterns.js';
+import type { TokenValues } from './tokens.js';
 
 function compileOne(pattern: string): RegExp {
   const host = pattern.toLowerCase().replace(/\.$/, '');
@@ -15,13 +14,14 @@ function compileOne(pattern: string): RegExp {
   return new RegExp(`^${source.replace(/\\\.$/, '')}$`);
 }
 
-export function compileHostPatterns(value: unknown, what: string): EventPatterns<DnsEvent> {
+/** `_tokens`: host names have none; taken for the one argument order of every pattern compiler. */
+export function compileHostPatterns(value: unknown, _tokens: TokenValues, what: string): SubjectPatterns<string> {
   const patterns = patternList(value, what);
   const tests = patterns.map((pattern) => ({ pattern, re: compileOne(pattern) }));
   return {
     patterns,
-    matching: (event) => {
-      const name = event.name.toLowerCase().replace(/\.$/, '');
+    matching: (host) => {
+      const name = host.toLowerCase().replace(/\.$/, '');
       return tests.filter((t) => t.re.test(name)).map((t) => t.pattern);
     },
   };

@@ -5,9 +5,11 @@
 // machine. It never widens to a system directory on its own. Stable order,
 // so it diffs well in a pull request.
 import { relative } from 'node:path';
-import type { Report, ReportEvent } from '../report/types.js';
-import { PolicyChecker, ruleOf } from './evaluate.js';
-import type { Policy, PolicyRule } from './policy.js';
+import { POLICY_RULES, type PolicyRule } from '../event-kinds.js';
+import { type ReportEvent, judgedSubjects, rulesOfLine } from '../event-lines.js';
+import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
+import { PolicyChecker } from './evaluate.js';
+import type { Policy } from './policy.js';
 import type { TokenValues } from './tokens.js';
 
 function under(path: string, dir: string): string | undefined {
@@ -27,45 +29,34 @@ function tokenised(path: string, tokens: TokenValues): string {
   return path;
 }
 
-function patternsFor(rule: PolicyRule, event: ReportEvent, tokens: TokenValues): string[] {
-  switch (rule) {
-    case 'read':
-    case 'write':
-    case 'exec': {
-      const paths = rule === 'write' && (event.kind === 'rename' || event.kind === 'link') && event.detail ? [event.subject, event.detail] : [event.subject];
-      return paths.map((p) => tokenised(p, tokens));
-    }
-    case 'connect': {
-      const e = event.endpoint;
-      if (!e) return [];
-      if (e.family === 'unix') return [`unix:${tokenised(e.address, tokens)}`];
-      if (e.family === 'inet' && e.address.startsWith('127.')) return [`${e.address}:*`];
-      if (e.family === 'inet6' && e.address === '::1') return ['[::1]:*'];
-      return [event.subject];
-    }
-    case 'resolve':
-      return [event.subject];
-    case 'privileged':
-      return [event.kind];
-  }
-}
+/** The pattern that allows exactly a subject (or, where safe, its kind: temp files, loopback ports). */
+const PATTERN_OF: { readonly [T in SubjectType]: (value: SubjectValues[T], tokens: TokenValues) => string } = {
+  path: tokenised,
+  program: (program, tokens) => tokenised(program.path, tokens),
+  endpoint: (e, tokens) => {
+    if (e.family === 'unix') return `unix:${tokenised(e.address, tokens)}`;
+    if (e.family === 'inet' && e.address.startsWith('127.')) return `${e.address}:*`;
+    if (e.family === 'inet6' && e.address === '::1') return '[::1]:*';
+    return e.text;
+  },
+  host: (name) => name,
+  act: (kind) => kind,
+};
 
-export function learnPolicy(report: Report): Policy {
+const patternOf = (subject: Subject, tokens: TokenValues) =>
+  (PATTERN_OF[subject.type] as (value: Subject['value'], tokens: TokenValues) => string)(subject.value, tokens);
+
+/** A policy allowing exactly what the events (from a report of a clean run) did. */
+export function learnPolicy(events: Iterable<ReportEvent>, tokens: TokenValues): Policy {
   // Events the default noise list already allows are left out.
-  const noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', report.tokens).forFile('');
-  const seen = new Map<PolicyRule, Set<string>>();
-  for (const file of report.files)
-    for (const test of file.tests)
-      for (const event of test.events) {
-        const rule = ruleOf(event);
-        if (!rule) continue;
-        if ((rule === 'read' || rule === 'write') && noise.check([event]).length === 0) continue;
-        const set = seen.get(rule) ?? new Set<string>();
-        for (const pattern of patternsFor(rule, event, report.tokens)) set.add(pattern);
-        seen.set(rule, set);
-      }
+  const noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens).forFile('');
+  const seen = new Map<PolicyRule, Set<string>>(POLICY_RULES.map((rule) => [rule, new Set()]));
+  for (const event of events)
+    for (const rule of event.blind ? [] : rulesOfLine(event)) {
+      if ((rule === 'read' || rule === 'write') && noise.check([event]).length === 0) continue;
+      for (const subject of judgedSubjects(event, rule)) seen.get(rule)!.add(patternOf(subject, tokens));
+    }
   const allow: Policy['allow'] = {};
-  for (const rule of ['read', 'write', 'exec', 'connect', 'resolve', 'privileged'] as const)
-    allow[rule] = [...(seen.get(rule) ?? [])].sort();
+  for (const rule of POLICY_RULES) allow[rule] = [...seen.get(rule)!].sort();
   return { mode: 'enforce', noise: true, allow };
 }

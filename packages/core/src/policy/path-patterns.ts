@@ -6,13 +6,20 @@ import { type TokenValues, expandTokens } from './tokens.js';
 
 export type PathPatterns = string | readonly string[];
 
-export interface PathMatcher {
+/** Compiled patterns of one subject type (see subjects.ts): which of them a value matches. */
+export interface SubjectPatterns<V> {
   /** The patterns as the user wrote them. */
   readonly patterns: readonly string[];
+  /** Every pattern matching `value`. */
+  matching(value: V): string[];
+}
+
+/** Every pattern compiler takes the patterns, the token values and what to call them in errors. */
+export type PatternCompiler<V> = (value: unknown, tokens: TokenValues, what: string) => SubjectPatterns<V>;
+
+export interface PathMatcher extends SubjectPatterns<string> {
   /** The first pattern matching `path`, or undefined. */
   match(path: string): string | undefined;
-  /** Every pattern matching `path`. */
-  matchAll(path: string): string[];
 }
 
 /** Normalises the argument to a non-empty list of strings, or throws a TypeError naming it. */
@@ -45,7 +52,7 @@ export function compilePathPatterns(value: unknown, tokens: TokenValues, what = 
   return {
     patterns,
     match: (path) => tests.find((t) => t.test(path))?.pattern,
-    matchAll: (path) => [...new Set(tests.filter((t) => t.test(path)).map((t) => t.pattern))],
+    matching: (path) => [...new Set(tests.filter((t) => t.test(path)).map((t) => t.pattern))],
   };
 }
 

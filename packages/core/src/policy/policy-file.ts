@@ -2,15 +2,13 @@
 // typo fails the run at start, naming the rule), and finding it.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { compileEndpointPatterns } from './endpoint-patterns.js';
-import { compileHostPatterns } from './host-patterns.js';
-import { compilePathPatterns, describe } from './path-patterns.js';
-import { POLICY_RULES, type Policy, type PolicyAllow, type PolicyRule } from './policy.js';
-import { compileProgramPatterns } from './program-patterns.js';
+import { POLICY_RULES, type PolicyRule, RULE_SUBJECT } from '../event-kinds.js';
+import { describe } from './path-patterns.js';
+import type { Policy, PolicyAllow } from './policy.js';
+import { compileSubjectPatterns } from './subject-patterns.js';
 import type { TokenValues } from './tokens.js';
 
 export const POLICY_FILE = 'vivarium.policy.json';
-const PRIVILEGED_KINDS = ['setuid', 'setgid', 'ptrace', 'kill', 'mount'];
 
 function fail(source: string, what: string): never {
   throw new TypeError(`vivarium: ${source}: ${what}`);
@@ -23,25 +21,7 @@ function checkKeys(value: object, allowed: readonly string[], where: string, sou
 
 /** Compiles every pattern of the rule so bad ones are reported up front. */
 export function compileRule(rule: PolicyRule, patterns: string[], tokens: TokenValues, what: string): void {
-  switch (rule) {
-    case 'read':
-    case 'write':
-      compilePathPatterns(patterns, tokens, what);
-      return;
-    case 'exec':
-      compileProgramPatterns(patterns, tokens, what);
-      return;
-    case 'connect':
-      compileEndpointPatterns(patterns, what, tokens);
-      return;
-    case 'resolve':
-      compileHostPatterns(patterns, what);
-      return;
-    case 'privileged':
-      for (const kind of patterns)
-        if (!PRIVILEGED_KINDS.includes(kind))
-          throw new TypeError(`vivarium: ${what}: '${kind}' is not a privileged event kind (one of ${PRIVILEGED_KINDS.join(', ')})`);
-  }
+  compileSubjectPatterns(RULE_SUBJECT[rule], patterns, tokens, what);
 }
 
 function validateAllow(value: unknown, where: string, source: string, tokens: TokenValues): PolicyAllow {

@@ -1,9 +1,8 @@
 // Run-wide sandbox policy: allow-lists per category, checked against every
 // test's events. See policy/policy-file.ts for the file format and loading.
-import type { EventKind } from '../events.js';
-
-export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged'] as const;
-export type PolicyRule = (typeof POLICY_RULES)[number];
+// The rules themselves (read, write, exec, ...) and which events fall under
+// each are the kind table's (event-kinds.ts).
+import type { PolicyRule } from '../event-kinds.js';
 
 export type PolicyMode = 'enforce' | 'audit';
 
@@ -24,14 +23,4 @@ export interface Policy {
   noise?: boolean;
   allow: PolicyAllow;
   overrides?: PolicyOverride[];
-}
-
-/** An event a policy does not allow. */
-export interface Violation {
-  rule: PolicyRule;
-  kind: EventKind;
-  /** The path, program, endpoint or host that was not allowed. */
-  subject: string;
-  /** One line: what happened and which rule refused it. */
-  message: string;
 }

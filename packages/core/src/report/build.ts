@@ -13,7 +13,8 @@ export interface RunnerTest {
 
 export interface BuildOptions {
   runner: Report['runner'];
-  vivarium: Report['vivarium'];
+  /** The Vivarium version (the backend is what the workers recorded). */
+  version: string;
   rootDir: string;
   tokens: Report['tokens'];
   policy?: Report['policy'];
@@ -31,6 +32,12 @@ function totals(files: ReportFile[]): Report['totals'] {
     violations: tests.reduce((n, t) => n + t.violations.length, 0),
     dropped: tests.reduce((n, t) => n + t.dropped, 0),
   };
+}
+
+/** The backends the workers ran under: one name, several joined with '+', or 'unknown' when no worker recorded a test. */
+export function joinBackends(names: Iterable<string>): string {
+  const distinct = [...new Set([...names].flatMap((name) => name.split('+')))].filter((name) => name && name !== 'unknown').sort();
+  return distinct.length ? distinct.join('+') : 'unknown';
 }
 
 function sortFiles(files: Map<string, ReportTest[]>): ReportFile[] {
@@ -62,7 +69,7 @@ export function buildReport(options: BuildOptions): Report {
     version: REPORT_VERSION,
     generatedAt: new Date().toISOString(),
     runner: options.runner,
-    vivarium: options.vivarium,
+    vivarium: { version: options.version, backend: joinBackends(options.spooled.map((s) => s.backend)) },
     rootDir: options.rootDir,
     tokens: options.tokens,
     ...(options.policy ? { policy: options.policy } : {}),
@@ -83,6 +90,7 @@ export function mergeReports(reports: Report[]): Report {
     ...first,
     generatedAt: new Date().toISOString(),
     runner: reports.every((r) => r.runner.name === first.runner.name) ? first.runner : { name: 'merged', version: '' },
+    vivarium: { ...first.vivarium, backend: joinBackends(reports.map((r) => r.vivarium.backend)) },
     files: sorted,
     totals: totals(sorted),
   };

@@ -4,11 +4,12 @@
 // with DOM APIs only (no innerHTML). A CSP allows nothing but this file's own
 // style and script, so the page loads no resource and runs no injected code.
 import { createHash } from 'node:crypto';
+import type { PolicyRule } from '../event-kinds.js';
+import { type ReportEvent, type Violation, judgedSubjects } from '../event-lines.js';
 import { EVENT_KINDS } from '../events.js';
-import { ruleOf } from '../policy/evaluate.js';
-import type { PolicyRule, Violation } from '../policy/policy.js';
+import { subjectText } from '../subjects.js';
 import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from './html-assets.js';
-import type { Report, ReportEvent, ReportTest } from './types.js';
+import type { Report, ReportTest } from './types.js';
 
 /** The per-test count columns, in order: distinct subjects per policy rule. */
 export const HTML_REPORT_CATEGORIES = ['read', 'write', 'exec', 'connect', 'resolve'] as const satisfies readonly PolicyRule[];
@@ -34,24 +35,23 @@ export function jsonForScriptTag(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Whether a violation is about this event (same kind and subject; privileged rules name the kind). */
+/** The texts of the subjects a line's rule judges (both paths of a rename for `write`). */
+const judgedTexts = (event: ReportEvent) => (event.rule ? judgedSubjects(event, event.rule).map(subjectText) : []);
+
+/** Whether a violation is about this event: same kind and rule, and one of the subjects that rule judges. */
 export function violationMatchesEvent(violation: Violation, event: ReportEvent): boolean {
-  if (violation.kind !== event.kind) return false;
-  if (violation.rule === 'privileged') return true;
-  if (violation.subject === event.subject) return true;
-  return (event.kind === 'rename' || event.kind === 'link') && violation.subject === event.detail;
+  if (violation.kind !== event.kind || violation.rule !== event.rule) return false;
+  const texts = judgedTexts(event);
+  // A line with nothing to judge (an unparsed DNS name) is named by its description.
+  return texts.length ? texts.includes(violation.subject) : violation.subject === event.subject;
 }
 
 export function summarizeTestForHtml(test: ReportTest): HtmlTestSummary {
   const subjects = HTML_REPORT_CATEGORIES.map(() => new Set<string>());
   const violating: number[] = [];
   test.events.forEach((event, i) => {
-    const rule = ruleOf(event);
-    const set = rule && subjects[(HTML_REPORT_CATEGORIES as readonly string[]).indexOf(rule)];
-    if (set) {
-      set.add(event.subject);
-      if (rule === 'write' && (event.kind === 'rename' || event.kind === 'link') && event.detail) set.add(event.detail);
-    }
+    const set = event.rule && subjects[(HTML_REPORT_CATEGORIES as readonly string[]).indexOf(event.rule)];
+    if (set) for (const text of judgedTexts(event)) set.add(text);
     if (test.violations.some((v) => violationMatchesEvent(v, event))) violating.push(i);
   });
   return { counts: subjects.map((s) => s.size), violating };

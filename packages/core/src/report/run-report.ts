@@ -1,13 +1,13 @@
 // What both runners' reporters do: export the spool dir (and an inline
 // policy) to the workers before they start, and at the end of the run merge
 // the runner's statuses with what the workers recorded into
-// vivarium-report.json and its HTML twin.
+// vivarium-report.json and its HTML twin. Everything about the kernel side
+// (the backend included) comes from what the workers recorded.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadRunPolicy, POLICY_JSON_ENV } from '../policy/run-policy.js';
 import { currentTokens } from '../policy/tokens.js';
-
 import { type RunnerTest, buildReport, writeReportFile } from './build.js';
 import { renderHtmlReport } from './html.js';
 import { REPORT_DIR_ENV, readSpool } from './spool.js';
@@ -44,7 +44,7 @@ export class RunReport {
     const policy = loadRunPolicy(this.rootDir, this.options.policy);
     const report = buildReport({
       runner,
-      vivarium: { version: VERSION, backend: 'unknown' },
+      version: VERSION,
       rootDir: this.rootDir,
       tokens: currentTokens(this.rootDir),
       ...(policy ? { policy: { source: policy.source, mode: policy.policy.mode ?? 'enforce' } } : {}),

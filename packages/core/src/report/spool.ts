@@ -4,8 +4,7 @@
 // workers start, so they inherit it.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Violation } from '../policy/policy.js';
-import type { ReportEvent } from './types.js';
+import type { ReportEvent, Violation } from '../event-lines.js';
 
 export const REPORT_DIR_ENV = 'VIVARIUM_REPORT_DIR';
 
@@ -14,6 +13,8 @@ export interface SpooledTest {
   file: string;
   /** Full name, describe blocks and title joined with ' > '. */
   name: string;
+  /** The backend of the daemon the worker registered with ('syscalls', 'lsm'). */
+  backend: string;
   events: ReportEvent[];
   dropped: number;
   violations: Violation[];

@@ -1,5 +1,5 @@
 // Builds ring records from their parts through the generated codec, for decoder tests.
-import { EventHeaderCodec, KindCode } from '../src/abi.generated.js';
+import { EventHeaderCodec, KindCode } from '../../src/abi.generated.js';
 
 export interface RecordFields {
   kind?: number;

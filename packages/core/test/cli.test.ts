@@ -1,0 +1,86 @@
+// `vivarium check|learn` on reports written to disk: re-checked from each
+// line's recorded rule and subjects, never from its text.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { main } from '../src/cli/vivarium.js';
+import { toReportEvents } from '../src/event-lines.js';
+import { buildReport, writeReportFile } from '../src/report/build.js';
+import { connect, exec, inet, open, openToWrite } from './helpers/events.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vivarium-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tokens = { cwd: '/work/app', tmp: '/tmp', home: '/root', rootDir: '/work/app' };
+
+const reportPath = join(dir, 'vivarium-report.json');
+writeReportFile(
+  reportPath,
+  buildReport({
+    runner: { name: 'jest', version: '30' },
+    version: '0.1.0',
+    rootDir: '/work/app',
+    tokens,
+    tests: [{ file: '/work/app/a.test.js', name: 'builds', status: 'passed' }],
+    spooled: [
+      {
+        file: '/work/app/a.test.js',
+        name: 'builds',
+        backend: 'syscalls',
+        // The line's text says nothing of the rule: re-checking must not need it.
+        events: toReportEvents([open('/work/app/src/a.ts'), openToWrite('/work/app/dist/a.js'), exec('/usr/bin/git', ['git']), connect(inet('127.0.0.1', 4000))]).map(
+          (e) => ({ ...e, detail: 'text that means nothing' }),
+        ),
+        dropped: 0,
+        violations: [],
+      },
+    ],
+  }),
+);
+
+function run(...argv: string[]) {
+  const out: string[] = [];
+  const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
+  try {
+    return { code: main(argv, (line) => out.push(line)), out: out.join('\n') };
+  } finally {
+    err.mockRestore();
+  }
+}
+
+describe('vivarium check', () => {
+  test('re-checks every line against a policy file by its rule and subjects', () => {
+    const policy = join(dir, 'p.json');
+    writeFileSync(policy, JSON.stringify({ allow: { read: ['<rootDir>/src/**'], write: ['<rootDir>/out/**'], exec: [], connect: ['localhost:*'] } }));
+    const { code, out } = run('check', reportPath, '--policy', policy);
+    expect(code).toBe(1);
+    expect(out.replaceAll(dir, '<dir>')).toMatchInlineSnapshot(`
+      "vivarium check: 2 violation(s) in 1 of 1 tests (policy: <dir>/p.json)
+        a.test.js > builds
+          open (text that means nothing) /work/app/dist/a.js: not in allow.write
+          exec /usr/bin/git: not in allow.exec"
+    `);
+  });
+
+  test('a version 1 report is refused, saying why and what to do', () => {
+    const v1 = join(dir, 'v1.json');
+    writeFileSync(v1, JSON.stringify({ version: 1, files: [] }));
+    const { code, out } = run('check', v1);
+    expect(code).toBe(2);
+    expect(out).toBe(`vivarium: ${v1} is a version 1 report, which records events as text only (re-run the tests with this Vivarium to write a version 2 report)`);
+  });
+});
+
+test('vivarium learn: a policy the same report passes', () => {
+  const learned = join(dir, 'learned.json');
+  expect(run('learn', reportPath, '-o', learned).code).toBe(0);
+  expect(JSON.parse(readFileSync(learned, 'utf8')).allow).toEqual({
+    read: ['<rootDir>/src/a.ts'],
+    write: ['<rootDir>/dist/a.js'],
+    exec: ['/usr/bin/git'],
+    connect: ['127.0.0.1:*'],
+    resolve: [],
+    privileged: [],
+  });
+  expect(run('check', reportPath, '--policy', learned)).toEqual({ code: 0, out: expect.stringMatching(/^vivarium check: 1 tests, no violations/) });
+});

@@ -1,0 +1,48 @@
+// What every matcher does with what expect() received, before its own logic.
+import { describe, expect, test } from 'vitest';
+import { makeObservation } from '../../src/observation.js';
+import { open } from '../helpers/events.js';
+import { asyncFnThat, asyncMessageOf, fnThat, seen } from './harness.js';
+
+describe('expect(received)', () => {
+  test('a function is run under observation', () => {
+    expect(fnThat(open('/etc/hosts'))).toOpenFiles('/etc/hosts');
+    expect(fnThat(open('/etc/hosts'))).not.toOpenOutside('/etc/**');
+  });
+
+  test('an async function: the matcher returns a promise to await', async () => {
+    const pending = expect(asyncFnThat(open('/etc/hosts'))).toOpenFiles('/etc/hosts');
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    expect(await asyncMessageOf(() => expect(asyncFnThat(open('/etc/passwd'))).not.toOpenOutside('/work/**'))).toMatchInlineSnapshot(`
+      "expect(fn).not.toOpenOutside(globs)
+
+      Allowed:
+        /work/**
+      Received: 1 open attempt(s) outside (of 1):
+        open (read) /etc/passwd"
+    `);
+  });
+
+  test.each([[42], ['string'], [null], [{ events: [] }]])('expect(%j) is a TypeError naming what it got', (received) => {
+    expect(() => expect(received).toOpenFiles('/x')).toThrow(TypeError);
+    expect(() => expect(received).toOpenFiles('/x')).toThrow(/needs a function to run or an observation from observe\(\), got/);
+  });
+
+  test('a bad pattern throws before fn runs', () => {
+    let ran = false;
+    expect(() => expect(() => (ran = true)).toOpenFiles('relative')).toThrow(TypeError);
+    expect(ran).toBe(false);
+  });
+
+  test('an observation with lost events is refused, naming the fix', () => {
+    const lossy = makeObservation({ result: undefined, error: undefined, threw: false, events: [], dropped: 3 });
+    expect(() => expect(lossy).toOpenFiles('/x')).toThrow(
+      "vivarium: 3 event(s) of expect(fn).toOpenFiles() were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)",
+    );
+  });
+
+  test('an observation is judged as is', () => {
+    expect(seen()).not.toTrigger('file_open');
+  });
+});
