@@ -135,6 +135,26 @@ describe.skipIf(skip)('restarts and stop', () => {
     expect(status(PIN_DIR).slots.filter((s) => s.owner)).toEqual([]);
   });
 
+  // `ready:` is printed while the spare slots are still being made (each
+  // costs an RCU grace period); a slot being made is not held by anyone.
+  test('a daemon that says ready registers a worker at once, even with one slot', async () => {
+    await daemon.kill();
+    daemon = await startDaemon(PIN_DIR, ['--rings', '1', '--ring-size', String(1 << 20)]);
+    let worker: Worker | undefined;
+    const outcome = (() => {
+      try {
+        worker = Worker.register({ pinDir: PIN_DIR });
+        return 'registered';
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
+      }
+    })();
+    worker?.unregister();
+    await daemon.kill();
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    expect(outcome).toBe('registered');
+  });
+
   test('vivariumd stop removes everything it pinned and nothing else', async () => {
     // Someone else's pins in the same dir: a map, and a dir holding another.
     execFileSync('bpftool', ['map', 'create', `${PIN_DIR}/unrelated`, 'type', 'array', 'key', '4', 'value', '4', 'entries', '1', 'name', 'unrelated']);

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Abi, AbiMismatchError, DaemonNotRunningError, MetaCodec, U32Codec, VivariumError, Worker, encode } from '@vivarium/core';
 import { MapType, closeFd, loadLibbpf } from '@vivarium/core/kernel';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Daemon, pinDirFor, socketOf, startDaemon, vivariumd, wipe } from './lib/daemon.js';
+import { type Daemon, eventually, pinDirFor, socketOf, startDaemon, vivariumd, wipe } from './lib/daemon.js';
 import { FIXTURES } from './lib/worker.js';
 
 const PIN_DIR = pinDirFor('skew');
@@ -92,7 +92,9 @@ describe.skipIf(skip)('pins of another ABI', () => {
 
     expect(vivariumd(['stop', '--pin-dir', PIN_DIR]).code).toBe(0);
     const daemon = await startDaemon(PIN_DIR, ['--rings', '2', '--ring-size', '65536']);
-    const worker = Worker.register({ pinDir: PIN_DIR });
+    // (Retried: a registration right after `ready:` may meet slots still being
+    // made — restarts.test.ts proves that case on its own.)
+    const worker = await eventually(() => Worker.register({ pinDir: PIN_DIR }), 2000);
     expect(worker.slot).toBeGreaterThanOrEqual(0);
     worker.unregister();
     await daemon.kill();
