@@ -277,7 +277,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       await slotsDaemon?.kill();
     });
 
-    test('a full table is an error naming the holders; a holder killed frees its slot at once', async () => {
+    test('a full table is an error naming the holders; a holder killed (SIGKILL) frees its slot', async () => {
       const alice = await registered(SLOTS_DIR, ALICE);
       const bob = await registered(SLOTS_DIR, BOB);
       const third = await worker(SLOTS_DIR, ALICE);
