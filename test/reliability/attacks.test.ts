@@ -20,6 +20,7 @@ import { FIXTURES, type LineProcess, RawClient, WorkerProcess } from './lib/work
 const PIN_DIR = pinDirFor('attacks');
 const SOCKET = socketOf(PIN_DIR);
 const SLOTS_DIR = pinDirFor('attacks-slots');
+const TARGETS_DIR = pinDirFor('attacks-targets');
 const RING_SIZE = 1 << 20;
 const REGISTER = { op: 'register', abi: Abi.ABI_VERSION, followChildren: true };
 const skip = skipKernelTests();
@@ -89,6 +90,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
     accounts = createAccounts('vivatk-workers', [ALICE, BOB], [EVE]);
     await wipe(PIN_DIR);
     await wipe(SLOTS_DIR);
+    await wipe(TARGETS_DIR);
     daemon = await startDaemon(PIN_DIR, ['--rings', '4', '--ring-size', String(RING_SIZE), '--group', accounts.group]);
     dir = mkdtempSync(join(tmpdir(), 'vivarium-attacks-'));
     execFileSync('chmod', ['755', dir]);
@@ -96,6 +98,11 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
 
   afterAll(async () => {
     for (const pid of strays) {
+      try {
+        process.kill(-pid, 'SIGKILL'); // its process group: what it started, too
+      } catch {
+        // not a group leader
+      }
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -106,6 +113,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
     await daemon?.kill();
     await wipe(PIN_DIR);
     await wipe(SLOTS_DIR);
+    await wipe(TARGETS_DIR);
     accounts?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -310,6 +318,50 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       const outcomes: unknown[] = [];
       for (let round = 0; round < 5; round++) outcomes.push(await w.send({ cmd: 'cycle' }));
       expect(outcomes).toEqual(Array(5).fill(expect.objectContaining({ registered: true })));
+    });
+  });
+
+  // config_targets holds every observed process, workers and their
+  // descendants (--max-targets). A member can fill it with children of its
+  // own: it cannot then hide another worker's children, nor make a
+  // registration fail without saying why.
+  describe('filling config_targets', () => {
+    let targetsDaemon: Daemon;
+    const MAX_TARGETS = 16;
+
+    beforeAll(async () => {
+      targetsDaemon = await startDaemon(TARGETS_DIR, ['--rings', '4', '--ring-size', '65536', '--max-targets', String(MAX_TARGETS), '--group', accounts.group]);
+    });
+
+    afterAll(async () => {
+      for (const pid of strays) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      for (const f of fixtures) await f.kill();
+      await targetsDaemon?.kill();
+    });
+
+    test('another member’s child that could not be followed is counted; a registration refused names --max-targets', async () => {
+      const bob = await registered(TARGETS_DIR, BOB);
+      await bob.worker.drain();
+      const alice = await registered(TARGETS_DIR, ALICE);
+      const { pid } = await alice.worker.send<{ pid: number }>({ cmd: 'spawn', args: ['sh', '-c', `for i in $(seq ${MAX_TARGETS + 4}); do sleep 60 & done; wait`] });
+      strays.push(pid);
+      await eventually(() => status(TARGETS_DIR).targets.length >= MAX_TARGETS);
+      expect((await alice.worker.drain()).unfollowed).toBeGreaterThan(0);
+
+      await bob.worker.send({ cmd: 'spawn', args: ['true'] });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const drained = await bob.worker.drain();
+      expect(drained.unfollowed).toBe(1); // not followed, but not silently: the worker is told
+
+      const third = await worker(TARGETS_DIR, BOB);
+      expect(third.hello).toMatchObject({ registered: false });
+      expect(third.hello.message).toContain('--max-targets');
     });
   });
 });
