@@ -191,10 +191,11 @@ _Static_assert(sizeof(struct viv_control) == 8, "viv_control layout");
 /* counters[slot]: a one-entry array written by the programs only (frozen
  * for user space); the worker maps it read-only. */
 struct viv_counters {
-	__u64 emitted;	  /* records written to the slot's ring */
-	__u64 dropped;	  /* records lost: ring full or missing */
-	__u64 truncated;  /* records with a field cut to VIV_FIELD_MAX */
-	__u64 unfollowed; /* descendants not followed: config_targets full */
+	__u64 emitted;		/* records written to the slot's ring */
+	__u64 dropped;		/* records of the current window lost: ring full or missing */
+	__u64 dropped_leftover; /* records lost of processes started in an earlier window */
+	__u64 truncated;	/* records with a field cut to VIV_FIELD_MAX */
+	__u64 unfollowed;	/* descendants not followed: config_targets full */
 	/* The last integrity probe (kill(own pid, 0) by the worker): what its
 	 * config_targets entry said then. */
 	__u32 probe_epoch;
@@ -202,7 +203,7 @@ struct viv_counters {
 	__u32 probe_flags;
 	__u32 probes;
 };
-_Static_assert(sizeof(struct viv_counters) == 48, "viv_counters layout");
+_Static_assert(sizeof(struct viv_counters) == 56, "viv_counters layout");
 
 /* meta[0]: written by vivariumd before attaching, then frozen. */
 struct viv_meta {

@@ -47,8 +47,6 @@ static long walk_step(__u64 index, void *ctx)
 		return 0;
 	}
 	parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry)
-		return 1; /* detached */
 	name = BPF_CORE_READ(dentry, d_name);
 	len = name.len;
 	pos = w->pos;
@@ -58,6 +56,13 @@ static long walk_step(__u64 index, void *ctx)
 	}
 	pos -= len;
 	bpf_probe_read_kernel(&w->s->walk[pos & VIV_FIELD_MASK], len & VIV_NAME_MASK, name.name);
+	if (parent == dentry) {
+		/* Detached, on no path: a memfd, a pipe, an anonymous inode. Its
+		 * name alone ("memfd:payload"), with no leading slash: no path
+		 * pattern can match it. */
+		w->pos = pos;
+		return 1;
+	}
 	pos -= 1;
 	w->s->walk[pos & VIV_FIELD_MASK] = '/';
 	w->pos = pos;

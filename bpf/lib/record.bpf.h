@@ -117,7 +117,13 @@ static __always_inline void submit_event(struct viv_scratch *s, __u32 slot)
 	if (!st)
 		return;
 	if (err) {
-		__sync_fetch_and_add(&st->dropped, 1);
+		/* A leftover's drop storm is charged to it, not to the window. */
+		struct viv_control *control = get_control(slot);
+
+		if (control && control->epoch != e->epoch)
+			__sync_fetch_and_add(&st->dropped_leftover, 1);
+		else
+			__sync_fetch_and_add(&st->dropped, 1);
 		return;
 	}
 	__sync_fetch_and_add(&st->emitted, 1);

@@ -347,6 +347,7 @@ export const ControlCodec: Codec<Control> = {
 export interface Counters {
   emitted: bigint;
   dropped: bigint;
+  droppedLeftover: bigint;
   truncated: bigint;
   unfollowed: bigint;
   probeEpoch: number;
@@ -356,28 +357,30 @@ export interface Counters {
 }
 
 export const CountersCodec: Codec<Counters> = {
-  size: 48,
+  size: 56,
   decode(view, at = 0) {
     return {
       emitted: view.getBigUint64(at + 0, true),
       dropped: view.getBigUint64(at + 8, true),
-      truncated: view.getBigUint64(at + 16, true),
-      unfollowed: view.getBigUint64(at + 24, true),
-      probeEpoch: view.getUint32(at + 32, true),
-      probeSlot: view.getUint32(at + 36, true),
-      probeFlags: view.getUint32(at + 40, true),
-      probes: view.getUint32(at + 44, true),
+      droppedLeftover: view.getBigUint64(at + 16, true),
+      truncated: view.getBigUint64(at + 24, true),
+      unfollowed: view.getBigUint64(at + 32, true),
+      probeEpoch: view.getUint32(at + 40, true),
+      probeSlot: view.getUint32(at + 44, true),
+      probeFlags: view.getUint32(at + 48, true),
+      probes: view.getUint32(at + 52, true),
     };
   },
   encode(value, view, at = 0) {
     view.setBigUint64(at + 0, value.emitted, true);
     view.setBigUint64(at + 8, value.dropped, true);
-    view.setBigUint64(at + 16, value.truncated, true);
-    view.setBigUint64(at + 24, value.unfollowed, true);
-    view.setUint32(at + 32, value.probeEpoch, true);
-    view.setUint32(at + 36, value.probeSlot, true);
-    view.setUint32(at + 40, value.probeFlags, true);
-    view.setUint32(at + 44, value.probes, true);
+    view.setBigUint64(at + 16, value.droppedLeftover, true);
+    view.setBigUint64(at + 24, value.truncated, true);
+    view.setBigUint64(at + 32, value.unfollowed, true);
+    view.setUint32(at + 40, value.probeEpoch, true);
+    view.setUint32(at + 44, value.probeSlot, true);
+    view.setUint32(at + 48, value.probeFlags, true);
+    view.setUint32(at + 52, value.probes, true);
   },
 };
 
@@ -461,15 +464,16 @@ export const Layout = {
     reserved: { offset: 4, size: 4 },
   },
   viv_counters: {
-    size: 48,
+    size: 56,
     emitted: { offset: 0, size: 8 },
     dropped: { offset: 8, size: 8 },
-    truncated: { offset: 16, size: 8 },
-    unfollowed: { offset: 24, size: 8 },
-    probe_epoch: { offset: 32, size: 4 },
-    probe_slot: { offset: 36, size: 4 },
-    probe_flags: { offset: 40, size: 4 },
-    probes: { offset: 44, size: 4 },
+    dropped_leftover: { offset: 16, size: 8 },
+    truncated: { offset: 24, size: 8 },
+    unfollowed: { offset: 32, size: 8 },
+    probe_epoch: { offset: 40, size: 4 },
+    probe_slot: { offset: 44, size: 4 },
+    probe_flags: { offset: 48, size: 4 },
+    probes: { offset: 52, size: 4 },
   },
   viv_meta: {
     size: 32,

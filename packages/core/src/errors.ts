@@ -27,6 +27,9 @@ export class NoFreeSlotError extends named('NoFreeSlotError') {}
 /** The worker's registration was removed or changed while it was observed. */
 export class TamperedError extends named('TamperedError') {}
 
+/** Processes of an observed window that the kernel could not follow. */
+export class UnfollowedError extends named('UnfollowedError') {}
+
 /** The kernel lost events of this worker because its ring was full. */
 export class EventsDroppedError extends VivariumError {
   override name = 'EventsDroppedError';
@@ -38,14 +41,6 @@ export class EventsDroppedError extends VivariumError {
   }
 }
 
-/** Throws when the kernel lost events of an observation or test. */
-export function assertNoDrops(dropped: number, what: string): void {
-  if (dropped > 0)
-    throw new EventsDroppedError(
-      dropped,
-      `vivarium: ${dropped} event(s) of ${what} were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)`,
-    );
-}
 
 /** A ring record that cannot be decoded. */
 export class DecodeError extends VivariumError {

@@ -4,7 +4,7 @@
 // stores, what `vivarium check` and `vivarium learn` read back without
 // parsing any text. Shared by policy/ and report/, so neither imports the other.
 import { POLICY_RULES, type PolicyRule, describeEvent, isBlind, ruleOf, ruleOfSubject, subjectsOf } from './event-kinds.js';
-import type { EventKind, VivariumEvent } from './events.js';
+import type { EventKind, Leftover, VivariumEvent } from './events.js';
 import { failureOf } from './format.js';
 import type { Subject } from './subjects.js';
 
@@ -27,6 +27,8 @@ export interface ReportEvent {
   child?: boolean;
   /** What the backend could not observe: no allow-list covers it. */
   blind?: true;
+  /** Done by a process started in an earlier window: who, and where it started. */
+  leftover?: Leftover;
   count: number;
 }
 
@@ -66,7 +68,8 @@ export function toReportEvents(events: readonly VivariumEvent[]): ReportEvent[] 
     const subjects = subjectsOf(event);
     const errno = failureOf(event);
     // The description names every subject, but for an unparsed DNS name (no subject): hence the count.
-    const key = `${event.kind}\0${rule ?? ''}\0${subject}\0${detail ?? ''}\0${requested ?? ''}\0${errno ?? ''}\0${event.child ? 1 : 0}\0${subjects.length}`;
+    const leftover = event.leftover;
+    const key = `${event.kind}\0${rule ?? ''}\0${subject}\0${detail ?? ''}\0${requested ?? ''}\0${errno ?? ''}\0${event.child ? 1 : 0}\0${subjects.length}\0${leftover ? `${leftover.pid}\0${leftover.startedIn}` : ''}`;
     const seen = folded.get(key);
     if (seen) seen.count++;
     else
@@ -80,6 +83,7 @@ export function toReportEvents(events: readonly VivariumEvent[]): ReportEvent[] 
         ...(errno ? { errno } : {}),
         ...(event.child ? { child: true } : {}),
         ...(isBlind(event) ? { blind: true as const } : {}),
+        ...(leftover ? { leftover } : {}),
         count: 1,
       });
   }

@@ -28,6 +28,18 @@ interface EventBase {
   epoch: number;
   /** A field was cut (PATH_MAX, or the argv/DNS bounds). */
   truncated: boolean;
+  /** Set when a process started in an earlier window did it (a helper server
+   * from beforeAll, a child that outlived its test): who, and where it started. */
+  leftover?: Leftover;
+}
+
+/** A process started in an earlier window, acting in this one. */
+export interface Leftover {
+  pid: number;
+  /** Its program's name ('node', 'sh'), or '?' when it is gone. */
+  command: string;
+  /** The test whose window started it, or where it started outside any. */
+  startedIn: string;
 }
 
 /** Events about one file system path. */

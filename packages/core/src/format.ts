@@ -4,7 +4,7 @@
 //   open (read) /etc/hosts  ENOENT  (requested /etc/hosts-link)  [child 4242]
 //   exec /usr/bin/ls  ["ls","-l"]
 import { type Description, describeEvent, kindRow, succeeded } from './event-kinds.js';
-import type { EventKind, VivariumEvent } from './events.js';
+import type { EventKind, Leftover, VivariumEvent } from './events.js';
 
 export const LIST_LIMIT = 10;
 
@@ -14,6 +14,8 @@ export interface Outcome {
   errno?: string | undefined;
   /** Done by a child process: its pid, or true where the pid is not kept (reports). */
   child?: number | boolean | undefined;
+  /** Done by a process started in an earlier window. */
+  leftover?: Leftover | undefined;
 }
 
 /** The line of a described event. */
@@ -24,7 +26,8 @@ export function formatLine(kind: EventKind, description: Description, outcome: O
   const parts = row.detailFirst && detail ? [`${verb} (${detail}) ${subject}`] : [detail ? `${verb} ${subject}  ${detail}` : `${verb} ${subject}`];
   if (outcome.errno) parts.push(outcome.errno);
   if (requested) parts.push(`(requested ${requested})`);
-  if (outcome.child) parts.push(outcome.child === true ? '[child]' : `[child ${outcome.child}]`);
+  if (outcome.leftover) parts.push(`[pid ${outcome.leftover.pid} (${outcome.leftover.command}), started in ${outcome.leftover.startedIn}]`);
+  else if (outcome.child) parts.push(outcome.child === true ? '[child]' : `[child ${outcome.child}]`);
   return parts.join('  ');
 }
 
@@ -42,7 +45,7 @@ export function failureOf(event: VivariumEvent): string | undefined {
 
 /** One line per event: what was done, to what, and how it ended. */
 export function formatEvent(event: VivariumEvent): string {
-  return formatLine(event.kind, describeEvent(event), { errno: failureOf(event), child: event.child && event.pid });
+  return formatLine(event.kind, describeEvent(event), { errno: failureOf(event), child: event.child && event.pid, leftover: event.leftover });
 }
 
 /** Lines, de-duplicated with a count, cut after `limit` with a "… and N more". */

@@ -1,5 +1,6 @@
 // What one observed piece of code did: its result and the kernel events of
 // it and its children.
+import type { Gaps } from './completeness.js';
 import type { VivariumEvent } from './events.js';
 
 const BRAND = Symbol.for('vivarium.observation');
@@ -10,9 +11,12 @@ export interface Observation<T = unknown> {
   /** What fn threw or rejected with, if it did. */
   error: unknown;
   threw: boolean;
-  /** Every event of fn and its children, in ring order. */
+  /** Everything that happened while fn ran, in ring order: fn's own events and
+   * its children's, and those of processes started earlier (marked `leftover`). */
   events: VivariumEvent[];
-  /** Events the kernel lost while fn ran (ring full); matchers refuse to judge then. */
+  /** What could not be seen while fn ran; matchers refuse to judge then. */
+  gaps: Gaps;
+  /** Events the kernel lost while fn ran (ring full): gaps.dropped + gaps.leftoverDropped. */
   dropped: number;
   readonly [BRAND]: true;
 }

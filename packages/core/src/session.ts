@@ -4,33 +4,44 @@
 // One per process (kept on globalThis), so every test file and every copy of
 // this module in the process share it.
 //
-// Attribution works by epochs: each window bumps the worker's epoch in
-// config_targets; children inherit the epoch at fork, and every event
-// carries the epoch of the process that caused it. So a child that outlives
-// its test can never leak events into the next one.
+// Windows are epochs: each window bumps the worker's epoch (its control);
+// children take their parent's epoch at fork, and every event carries the
+// epoch of the process that caused it. An event belongs to the window during
+// which it happened (the drain at the window's end is the barrier). One
+// caused by a process started in an earlier window (a helper server from
+// beforeAll, a grandchild that outlived its test) is kept, never dropped,
+// and marked `leftover` with that process and the window that started it.
+import { readFileSync } from 'node:fs';
+import { type Gaps, NO_GAPS, addGaps } from './completeness.js';
 import { DaemonNotRunningError } from './errors.js';
-import type { VivariumEvent } from './events.js';
+import type { Leftover, VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
 import { type RegisterOptions, Worker } from './worker.js';
 
 export interface TestRecord {
+  /** Everything that happened during the window, in ring order; leftovers marked. */
   events: VivariumEvent[];
-  dropped: number;
-  /** Events of earlier windows' lingering children, dropped from this test. */
-  stray: number;
+  /** What the window could not see. */
+  gaps: Gaps;
 }
 
 export type SessionOptions = RegisterOptions;
 
 const KEY = Symbol.for('vivarium.session');
+const EMPTY: TestRecord = { events: [], gaps: NO_GAPS };
 
 export class Session {
   private worker: Worker | undefined;
   private registrationError: Error | undefined;
+  /** The open window: the epoch it started at, and what it gathered. */
   private testStartEpoch = 0;
-  private testEvents: VivariumEvent[] | undefined;
-  private testDropped = 0;
-  private stray = 0;
+  private test: TestRecord | undefined;
+  /** What happened outside every test (collection, beforeAll, between tests). */
+  private outside: TestRecord = { events: [], gaps: NO_GAPS };
+  /** What each window was, by the epoch it started at: a test's name. */
+  private readonly windows: Array<{ epoch: number; name: string }> = [];
+  /** The program each process runs, from the execs seen. */
+  private readonly commands = new Map<number, string>();
 
   private constructor(private readonly options: SessionOptions) {}
 
@@ -60,6 +71,11 @@ export class Session {
     return this.worker !== undefined;
   }
 
+  /** Why this process is not registered, if it is not. */
+  get registrationFailure(): Error | undefined {
+    return this.worker ? undefined : this.registrationError;
+  }
+
   /** The backend of the daemon this process registered with; undefined when not registered. */
   get backend(): string | undefined {
     return this.worker?.backend;
@@ -71,50 +87,60 @@ export class Session {
     throw this.registrationError ?? new DaemonNotRunningError('vivarium: not registered');
   }
 
-  /** Starts attributing events to a new test. */
-  beginTest(): void {
+  /** Starts attributing events to a new test, `name` ('describe > test'). */
+  beginTest(name = 'a test'): void {
     if (!this.worker) return;
     this.route(this.worker.drain());
     this.testStartEpoch = this.worker.nextEpoch();
-    this.testEvents = [];
-    this.testDropped = 0;
-    this.stray = 0;
+    this.windows.push({ epoch: this.testStartEpoch, name });
+    this.test = { events: [], gaps: NO_GAPS };
   }
 
-  /** Ends the current test and returns what it did. */
+  /** Ends the current test and returns what happened during it. */
   endTest(): TestRecord {
-    if (!this.worker || !this.testEvents) return { events: [], dropped: 0, stray: 0 };
+    if (!this.worker || !this.test) return EMPTY;
     this.route(this.worker.drain());
-    const record = { events: this.testEvents, dropped: this.testDropped, stray: this.stray };
-    this.testEvents = undefined;
-    this.worker.nextEpoch(); // work begun between tests belongs to no test
+    const record = this.test;
+    this.test = undefined;
+    const between = this.worker.nextEpoch(); // work begun between tests belongs to no test
+    this.windows.push({ epoch: between, name: `outside any test (after '${this.windows[this.windows.length - 1]!.name}')` });
     return record;
   }
 
   /** Whether a test window is open (beginTest ran, endTest not yet). */
   get inTest(): boolean {
-    return this.testEvents !== undefined;
+    return this.test !== undefined;
   }
 
   /** What the running test did so far (drains first); empty outside a test. */
   currentTest(): TestRecord {
-    if (!this.worker || !this.testEvents) return { events: [], dropped: 0, stray: 0 };
+    if (!this.worker || !this.test) return EMPTY;
     this.route(this.worker.drain());
-    return { events: [...this.testEvents], dropped: this.testDropped, stray: this.stray };
+    return { events: [...this.test.events], gaps: this.test.gaps };
   }
 
-  /** Runs fn (sync or async) and returns what it and its children did. */
+  /** What happened outside every test since the last call (drains first). */
+  takeOutside(): TestRecord {
+    if (this.worker && !this.test) this.route(this.worker.drain());
+    const record = this.outside;
+    this.outside = { events: [], gaps: NO_GAPS };
+    return record;
+  }
+
+  /** Runs fn (sync or async) and returns what happened while it ran: its own
+   * events and its children's, and those of leftover processes (marked). */
   observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T>;
   observe(fn: () => unknown): Observation | Promise<Observation> {
     const worker = this.requireWorker();
     this.route(worker.drain());
     const epoch = worker.nextEpoch();
+    this.windows.push({ epoch, name: this.test ? this.windows[this.windows.length - 1]!.name : 'observe() outside any test' });
     const finish = (result: unknown, error: unknown, threw: boolean): Observation => {
-      const { events, dropped } = worker.drain();
-      const mine = events.filter((e) => e.epoch === epoch);
-      this.route({ events, dropped });
+      const drained = worker.drain();
+      const events = this.route(drained, epoch);
       worker.nextEpoch(); // later work of the test is not fn's
-      return makeObservation({ result, error, threw, events: mine, dropped });
+      const { events: _all, ...gaps } = drained;
+      return makeObservation({ result, error, threw, events, gaps, dropped: gaps.dropped + gaps.leftoverDropped });
     };
     let value: unknown;
     try {
@@ -130,18 +156,38 @@ export class Session {
     return finish(value, undefined, false);
   }
 
-  /** Files drained events under the current test (or counts them as stray). */
-  private route({ events, dropped }: { events: VivariumEvent[]; dropped: number }): void {
-    if (!this.testEvents) return;
-    this.testDropped += dropped;
+  /** Files drained events under the open test (or outside any), marking
+   * those of processes started before `since` (default: the test's start). */
+  private route({ events, ...gaps }: { events: VivariumEvent[] } & Gaps, since = this.testStartEpoch): VivariumEvent[] {
+    const into = this.test ?? this.outside;
+    into.gaps = addGaps(into.gaps, gaps);
     for (const event of events) {
-      if (event.epoch >= this.testStartEpoch && event.epoch <= this.worker!.currentEpoch) this.testEvents.push(event);
-      else this.stray++;
+      if (event.kind === 'exec' && event.result >= 0) this.commands.set(event.pid, commandOf(event.argv[0] ?? event.path));
+      if (this.test && event.epoch < since) event.leftover = this.leftover(event);
+      into.events.push(event);
     }
+    return events;
+  }
+
+  private leftover(event: VivariumEvent): Leftover {
+    let startedIn = 'before the first test';
+    for (const window of this.windows) if (window.epoch <= event.epoch) startedIn = window.name;
+    return { pid: event.pid, command: this.commands.get(event.pid) ?? commandOfPid(event.pid), startedIn };
   }
 
   close(): void {
     this.worker?.unregister();
     this.worker = undefined;
+  }
+}
+
+const commandOf = (program: string) => program.slice(program.lastIndexOf('/') + 1) || program;
+
+/** A process's name from /proc, or '?' once it is gone. */
+function commandOfPid(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
   }
 }

@@ -3,7 +3,8 @@
 // did against the run's policy, records it for the reporter (the spool), and
 // returns the error the test must fail with — lost events, or violations in
 // enforce mode. Violations in audit mode are printed, not thrown.
-import { VivariumError, assertNoDrops } from './errors.js';
+import { assertComplete, leftoversOf } from './completeness.js';
+import { VivariumError } from './errors.js';
 import { type Violation, toReportEvents } from './event-lines.js';
 import { type PolicyChecker, formatViolations } from './policy/evaluate.js';
 import { loadRunPolicy } from './policy/run-policy.js';
@@ -22,7 +23,7 @@ export class PolicyViolationError extends VivariumError {
 }
 
 /** The slice of a Session a verdict needs. */
-export type TestWindow = Pick<Session, 'inTest' | 'endTest' | 'backend'>;
+export type TestWindow = Pick<Session, 'inTest' | 'endTest' | 'backend' | 'registrationFailure'>;
 
 export class TestVerdicts {
   /** The run's policy (inline, else $VIVARIUM_POLICY, else <rootDir>/vivarium.policy.json)
@@ -43,15 +44,21 @@ export class TestVerdicts {
   /** Ends the session's current test (`file` absolute, `name` 'describe > test'),
    * returns the error it must fail with. Nothing to do outside a test window. */
   complete(session: TestWindow, file: string, name: string): Error | undefined {
+    const unregistered = session.registrationFailure;
+    // A sandbox check that cannot see must fail, not pass.
+    if (unregistered && this.policy)
+      return new VivariumError(`vivarium: this test cannot be checked against ${this.policy.source}: ${unregistered.message}`, { cause: unregistered });
     if (!session.inTest) return undefined;
     const record = session.endTest();
     const filePolicy = this.policy?.forFile(file);
     // Report lines cost time per test: build them only for a policy or a reporter.
     const events = filePolicy || this.spool ? toReportEvents(record.events) : [];
     const violations = filePolicy?.check(events) ?? [];
-    if (this.spool) appendSpooled(this.spool, { file, name, backend: session.backend ?? 'unknown', events, dropped: record.dropped, violations });
+    const { gaps } = record;
+    if (this.spool)
+      appendSpooled(this.spool, { file, name, backend: session.backend ?? 'unknown', events, dropped: gaps.dropped + gaps.leftoverDropped, violations });
     try {
-      assertNoDrops(record.dropped, 'this test');
+      assertComplete(gaps, 'this test', leftoversOf(record.events));
     } catch (err) {
       return err as Error;
     }

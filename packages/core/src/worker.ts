@@ -17,6 +17,7 @@ import {
   VivariumError,
 } from './errors.js';
 import type { VivariumEvent } from './events.js';
+import type { Gaps } from './completeness.js';
 import { closeFd } from './native.js';
 import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
 import { RingReader } from './ring-reader.js';
@@ -24,14 +25,9 @@ import { type Mapping, PAGE_SIZE, mapShared } from './shared-memory.js';
 import { resolveSocket } from './socket-path.js';
 import { connectUnix, receiveWithFds, sendWithFds } from './unix-socket.js';
 
-export interface DrainResult {
+/** The events since the last drain, and what could not be seen of them. */
+export interface DrainResult extends Gaps {
   events: VivariumEvent[];
-  /** Events the kernel could not write to this worker's ring since the last drain. */
-  dropped: number;
-  /** Descendants the kernel could not follow (config_targets full) since the last drain. */
-  unfollowed: number;
-  /** Set when this worker's registration was removed or changed since the last drain. */
-  tampered: string | undefined;
 }
 
 export interface RegisterOptions {
@@ -138,9 +134,10 @@ export class Worker {
     const tampered = this.probe();
     const now = this.readCounters();
     const dropped = Number(now.dropped - this.seen.dropped) + undecodable;
+    const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
     const unfollowed = Number(now.unfollowed - this.seen.unfollowed);
     this.seen = now;
-    return { events, dropped, unfollowed, tampered };
+    return { events, dropped, leftoverDropped, unfollowed, tampered };
   }
 
   /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */

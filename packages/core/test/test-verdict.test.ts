@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { type Gaps, NO_GAPS } from '../src/completeness.js';
 import type { VivariumEvent } from '../src/events.js';
 import { PolicyChecker } from '../src/policy/evaluate.js';
 import type { Policy } from '../src/policy/policy.js';
@@ -14,16 +15,17 @@ import { open, openToWrite } from './helpers/events.js';
 const tokens = { cwd: '/work/app', tmp: '/tmp', home: '/root', rootDir: '/work/app' };
 const policy = (mode: Policy['mode']) => new PolicyChecker({ mode, allow: { read: ['<rootDir>/**'] } }, 'vivarium.policy.json', tokens);
 
-/** A test window that did `events` (and lost `dropped`). */
-function window(events: VivariumEvent[], dropped = 0): TestWindow & { ended: number } {
+/** A test window that did `events` (and lost `dropped`, or more: `gaps`). */
+function window(events: VivariumEvent[], dropped = 0, gaps: Partial<Gaps> = {}): TestWindow & { ended: number } {
   const w = {
     ended: 0,
     inTest: true,
     backend: 'syscalls',
+    registrationFailure: undefined as Error | undefined,
     endTest() {
       w.ended++;
       w.inTest = false;
-      return { events, dropped, stray: 0 };
+      return { events, gaps: { ...NO_GAPS, dropped, ...gaps } };
     },
   };
   return w;
@@ -89,5 +91,45 @@ describe('TestVerdicts.complete', () => {
   test('without policy or reporter, no report lines are built', () => {
     const verdicts = new TestVerdicts(undefined, undefined);
     expect(verdicts.complete(window([open('/etc/passwd')]), '/work/app/a.test.ts', 't')).toBeUndefined();
+  });
+});
+
+describe('windows that could not see everything', () => {
+  test('a tampered window fails the test naming what changed', () => {
+    const error = new TestVerdicts(undefined, undefined).complete(window([], 0, { tampered: "this worker's config_targets entry is gone" }), '/work/app/a.test.ts', 't');
+    expect(error?.message).toBe("vivarium: observation of this test was tampered with (this worker's config_targets entry is gone)");
+  });
+
+  test('processes that could not be followed fail the test naming --max-targets', () => {
+    const error = new TestVerdicts(undefined, undefined).complete(window([], 0, { unfollowed: 2 }), '/work/app/a.test.ts', 't');
+    expect(error?.message).toBe(
+      "vivarium: 2 process(es) of this test could not be followed: the kernel's table of observed processes is full (restart vivariumd with a larger --max-targets)",
+    );
+  });
+
+  test("a leftover's lost events are charged to it, by name", () => {
+    const helper = { ...open('/etc/passwd'), pid: 77, child: true, leftover: { pid: 77, command: 'node', startedIn: 'setup > starts a helper' } };
+    const error = new TestVerdicts(undefined, undefined).complete(window([helper], 0, { leftoverDropped: 5 }), '/work/app/a.test.ts', 't');
+    expect(error?.message).toBe(
+      "vivarium: 5 event(s) of pid 77 (node), started in setup > starts a helper were lost while this test ran, because the worker's ring was full (stop them before the test ends, or restart vivariumd with a larger --ring-size)",
+    );
+  });
+
+  test("a leftover's violation fails the test during which it happened, naming the process and where it started", () => {
+    const helper = { ...open('/etc/passwd'), pid: 77, child: true, leftover: { pid: 77, command: 'node', startedIn: 'setup > starts a helper' } };
+    const error = new TestVerdicts(policy('enforce'), undefined).complete(window([helper]), '/work/app/a.test.ts', 't');
+    expect(error).toBeInstanceOf(PolicyViolationError);
+    expect(error?.message).toContain('open (read) /etc/passwd  [pid 77 (node), started in setup > starts a helper]: not in allow.read');
+  });
+
+  test('an unregistered worker under a policy fails every test, naming the cause', () => {
+    const w = window([]);
+    w.registrationFailure = new Error('vivarium: all 2 slots are held by live workers: pid 1 (node), pid 2 (node) (stop some, or restart vivariumd with --rings 4)');
+    w.inTest = false;
+    const error = new TestVerdicts(policy('enforce'), undefined).complete(w, '/work/app/a.test.ts', 't');
+    expect(error?.message).toBe(
+      'vivarium: this test cannot be checked against vivarium.policy.json: vivarium: all 2 slots are held by live workers: pid 1 (node), pid 2 (node) (stop some, or restart vivariumd with --rings 4)',
+    );
+    expect(new TestVerdicts(undefined, undefined).complete(w, '/work/app/a.test.ts', 't')).toBeUndefined();
   });
 });

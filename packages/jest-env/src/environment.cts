@@ -116,7 +116,7 @@ export class VivariumEnvironment extends NodeEnvironment {
       case 'test_fn_start':
         // jest-circus skips the function when a beforeEach hook failed.
         if (event.test && event.test.errors.length === 0) {
-          session.beginTest();
+          session.beginTest(fullName(event.test));
           this.running = event.test;
         }
         break;

@@ -15,8 +15,8 @@ const session = Session.get();
 const verdicts = TestVerdicts.forRun(rootDir);
 expect.extend(createMatchers(matcherContext(session, rootDir)));
 
-beforeEach(() => {
-  session.beginTest();
+beforeEach((context) => {
+  session.beginTest(fullName(context.task as unknown as TaskLike));
 });
 
 afterEach((context) => {

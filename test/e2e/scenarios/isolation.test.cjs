@@ -1,14 +1,16 @@
-// What one test did never shows up in the next test's record: the record the
-// policy and the report judge, which each test reads here with currentTest().
+// What one test did never shows up in the next test's record as the next
+// test's own: the record the policy and the report judge, which each test
+// reads here with currentTest().
 //
 // The first test reads marker files in its body, outside any expect: itself,
 // through a child, once more after its last look (so only the end of the test
 // drains it), and in an afterEach hook (no test's under Jest, the test's own
 // under Vitest). It leaves a child behind that reads one more marker while the
-// second test runs. The second test's record must hold none of the markers.
-// Positive controls keep it from passing on an empty record: the first test
-// sees its own reads, and the second sees the late read arrive and be set
-// aside as another test's (stray), and sees its own read.
+// second test runs. The second test's record holds none of the first test's
+// reads, and holds the late read only as what it is: a leftover of the first
+// test, marked with the process and the test that started it. Positive
+// controls keep it from passing on an empty record: the first test sees its
+// own reads, and the second sees its own read.
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
@@ -51,13 +53,19 @@ describe('one test, then the next', () => {
     fs.readFileSync(tail);
   });
 
-  test("the next test's record holds none of it", async () => {
+  test("the next test's record holds none of it but the leftover's late read, marked", async () => {
     expect(openedIn(currentTest(), markers)).toEqual([]);
     await until(() => fs.existsSync(lateDone));
     expect(fs.existsSync(lateDone)).toBe(true);
     fs.readFileSync(own);
     const record = currentTest();
-    expect(openedIn(record, [...markers, own])).toEqual([own]);
-    expect(record.stray).toBeGreaterThan(0);
+    expect(openedIn(record, [...markers, own])).toEqual([late, own]);
+    const lateRead = record.events.find((e) => e.kind === 'file_open' && e.path === late);
+    expect(lateRead.leftover).toEqual({
+      pid: lateRead.pid,
+      command: 'cat',
+      startedIn: expect.stringContaining('reads markers in its body, outside any expect, and leaves a child behind'),
+    });
+    expect(record.events.find((e) => e.kind === 'file_open' && e.path === own).leftover).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // Turns what was passed to expect() into an observation: a function is run
 // under observation (awaited if it returns a promise); an observation from
 // observe() is used as is.
-import { assertNoDrops } from '../errors.js';
+import { assertComplete, leftoversOf } from '../completeness.js';
 import { type Observation, isObservation } from '../observation.js';
 import { describe } from '../policy/path-patterns.js';
 import type { MatcherContext } from './context.js';
@@ -14,7 +14,7 @@ export function withObservation(
   evaluate: (observation: Observation) => MatcherResult,
 ): MatcherReturn {
   const judge = (observation: Observation) => {
-    assertNoDrops(observation.dropped, `expect(fn).${matcherName}()`);
+    assertComplete(observation.gaps, `expect(fn).${matcherName}()`, leftoversOf(observation.events));
     return evaluate(observation);
   };
   if (isObservation(received)) return judge(received);

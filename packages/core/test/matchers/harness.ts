@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { VivariumEvent } from '../../src/events.js';
 import type { MatcherContext } from '../../src/matchers/context.js';
 import { createMatchers } from '../../src/matchers/index.js';
+import { NO_GAPS } from '../../src/completeness.js';
 import { type Observation, makeObservation } from '../../src/observation.js';
 
 export const TOKENS = { cwd: '/work/app', tmp: '/tmp', home: '/root', rootDir: '/work/app' };
@@ -13,7 +14,7 @@ const EVENTS = Symbol('events');
 type Doing = (() => unknown) & { [EVENTS]?: VivariumEvent[] };
 
 export const seen = (...events: VivariumEvent[]): Observation =>
-  makeObservation({ result: undefined, error: undefined, threw: false, events, dropped: 0 });
+  makeObservation({ result: undefined, error: undefined, threw: false, events, gaps: NO_GAPS, dropped: 0 });
 
 /** A function that, run under observation, does `events`. */
 export const fnThat = (...events: VivariumEvent[]): Doing => Object.assign(() => undefined, { [EVENTS]: events });

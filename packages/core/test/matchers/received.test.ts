@@ -1,5 +1,6 @@
 // What every matcher does with what expect() received, before its own logic.
 import { describe, expect, test } from 'vitest';
+import { NO_GAPS } from '../../src/completeness.js';
 import { makeObservation } from '../../src/observation.js';
 import { open } from '../helpers/events.js';
 import { asyncFnThat, asyncMessageOf, fnThat, seen } from './harness.js';
@@ -36,7 +37,7 @@ describe('expect(received)', () => {
   });
 
   test('an observation with lost events is refused, naming the fix', () => {
-    const lossy = makeObservation({ result: undefined, error: undefined, threw: false, events: [], dropped: 3 });
+    const lossy = makeObservation({ result: undefined, error: undefined, threw: false, events: [], gaps: { ...NO_GAPS, dropped: 3 }, dropped: 3 });
     expect(() => expect(lossy).toOpenFiles('/x')).toThrow(
       "vivarium: 3 event(s) of expect(fn).toOpenFiles() were lost because the worker's ring was full (restart vivariumd with a larger --ring-size)",
     );
