@@ -47,6 +47,11 @@ export interface CircusTestLike {
   errors: unknown[];
 }
 
+/** jest-circus's state, handed to every event handler (Jest 29 and 30). */
+export interface CircusStateLike {
+  includeTestLocationInResult: boolean;
+}
+
 interface CircusBlockLike {
   name: string;
   parent?: CircusBlockLike;
@@ -104,11 +109,15 @@ export class VivariumEnvironment extends NodeEnvironment {
     await super.teardown();
   }
 
-  handleTestEvent(event: CircusEventLike): void {
+  handleTestEvent(event: CircusEventLike, state?: CircusStateLike): void {
     const { core, session, verdicts } = this;
     if (!core || !session || !verdicts) return;
     switch (event.name) {
       case 'setup': {
+        // Each test's line and column in its result (Jest's testLocationInResults,
+        // for this file): the reporter puts them in the report for
+        // `vivarium check --format github`.
+        if (state) state.includeTestLocationInResult = true;
         const expect = event.runtimeGlobals?.expect ?? (this.global as { expect?: ExpectLike }).expect;
         expect?.extend(core.createMatchers(core.matcherContext(session, this.rootDir)));
         break;

@@ -12,6 +12,8 @@ interface AssertionLike {
   ancestorTitles: string[];
   title: string;
   status: string;
+  /** Set when testLocationInResults is on (the Vivarium environment turns it on for its files). */
+  location?: { line: number; column: number } | null;
 }
 interface AggregatedLike {
   testResults: Array<{ testFilePath: string; testResults: AssertionLike[] }>;
@@ -45,6 +47,7 @@ class VivariumJestReporter {
         file: file.testFilePath,
         name: [...t.ancestorTitles, t.title].join(' > '),
         status: STATUS[t.status] ?? 'unknown',
+        location: t.location,
       })),
     );
     let version = '';

@@ -2,13 +2,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { SpooledTest } from './spool.js';
-import { REPORT_VERSION, type Report, type ReportFile, type ReportTest, type TestStatus } from './types.js';
+import { REPORT_VERSION, type Report, type ReportFile, type ReportHost, type ReportShard, type ReportTest, type TestStatus } from './types.js';
 
 export interface RunnerTest {
   /** Absolute path of the test file. */
   file: string;
   name: string;
   status: TestStatus;
+  /** Where the runner says the test is declared (1-based). */
+  location?: { line: number; column?: number } | null;
 }
 
 export interface BuildOptions {
@@ -18,6 +20,8 @@ export interface BuildOptions {
   rootDir: string;
   tokens: Report['tokens'];
   policy?: Report['policy'];
+  /** The machine the run ran on. */
+  host?: ReportHost;
   /** Every test the runner ran, with its final status. */
   tests: RunnerTest[];
   /** What the workers recorded. */
@@ -61,7 +65,8 @@ export function buildReport(options: BuildOptions): Report {
     const rel = relative(options.rootDir, t.file);
     const r = recorded.get(key(t.file, t.name));
     const list = files.get(rel) ?? [];
-    list.push({ name: t.name, status: t.status, events: r?.events ?? [], dropped: r?.dropped ?? 0, violations: r?.violations ?? [] });
+    const at = t.location?.line ? { line: t.location.line, ...(t.location.column ? { column: t.location.column } : {}) } : {};
+    list.push({ name: t.name, status: t.status, events: r?.events ?? [], dropped: r?.dropped ?? 0, violations: r?.violations ?? [], ...at });
     files.set(rel, list);
   }
   const sorted = sortFiles(files);
@@ -70,6 +75,7 @@ export function buildReport(options: BuildOptions): Report {
     generatedAt: new Date().toISOString(),
     runner: options.runner,
     vivarium: { version: options.version, backend: joinBackends(options.spooled.map((s) => s.backend)) },
+    ...(options.host ? { host: options.host } : {}),
     rootDir: options.rootDir,
     tokens: options.tokens,
     ...(options.policy ? { policy: options.policy } : {}),
@@ -78,20 +84,50 @@ export function buildReport(options: BuildOptions): Report {
   };
 }
 
-/** One report from the reports of sharded runs (`--shard`). */
+/** A report as one shard of a merged report. */
+function shardOf(report: Report): ReportShard {
+  const { generatedAt, runner, vivarium, host, rootDir, tokens, policy } = report;
+  return { generatedAt, runner, vivarium, ...(host ? { host } : {}), rootDir, tokens, ...(policy ? { policy } : {}) };
+}
+
+/** Distinct values joined with '+', or the one value. */
+const joined = (values: string[]) => [...new Set(values.filter(Boolean))].join('+');
+
+/** One report from the reports of sharded runs (`--shard`), from one machine or
+ * several. Every run is kept in `shards` (its runner, Vivarium version and
+ * backend, host, rootDir and tokens) and each file says which run it came
+ * from, so `vivarium check --policy` judges it with that run's tokens (its
+ * <tmp>, <home>). Merged reports merge again: their shards are carried over. */
 export function mergeReports(reports: Report[]): Report {
   if (reports.length === 0) throw new TypeError('vivarium merge: no reports given');
-  const files = new Map<string, ReportTest[]>();
-  for (const report of reports)
-    for (const f of report.files) files.set(f.file, [...(files.get(f.file) ?? []), ...f.tests]);
-  const sorted = sortFiles(files);
+  const shards: ReportShard[] = [];
+  const files: ReportFile[] = [];
+  for (const report of reports) {
+    const base = shards.length;
+    shards.push(...(report.shards ?? [shardOf(report)]));
+    for (const f of report.files) files.push({ ...f, shard: base + (report.shards ? (f.shard ?? 0) : 0) });
+  }
+  // One entry per file and run: a file run twice keeps each run's tests with that run's tokens.
+  const byFile = new Map<string, ReportFile>();
+  for (const f of files) {
+    const key = `${f.file}\0${f.shard}`;
+    const seen = byFile.get(key);
+    byFile.set(key, seen ? { ...seen, tests: [...seen.tests, ...f.tests] } : f);
+  }
+  const sorted = [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file) || a.shard! - b.shard!);
   const first = reports[0]!;
+  const runnerNames = new Set(shards.map((s) => s.runner.name));
+  const { host: _host, ...rest } = first;
+  const hosts = new Set(shards.map((s) => (s.host ? `${s.host.hostname}\0${s.host.kernel}\0${s.host.node}` : '')));
   return {
-    ...first,
+    ...rest,
+    // One host for all: keep it; several: each shard says its own.
+    ...(hosts.size === 1 && first.host ? { host: first.host } : {}),
     generatedAt: new Date().toISOString(),
-    runner: reports.every((r) => r.runner.name === first.runner.name) ? first.runner : { name: 'merged', version: '' },
-    vivarium: { ...first.vivarium, backend: joinBackends(reports.map((r) => r.vivarium.backend)) },
+    runner: runnerNames.size === 1 ? { name: first.runner.name, version: joined(shards.map((s) => s.runner.version)) } : { name: 'merged', version: '' },
+    vivarium: { version: joined(shards.map((s) => s.vivarium.version)), backend: joinBackends(shards.map((s) => s.vivarium.backend)) },
     files: sorted,
+    shards,
     totals: totals(sorted),
   };
 }

@@ -4,7 +4,7 @@
 // vivarium-report.json and its HTML twin. Everything about the kernel side
 // (the backend included) comes from what the workers recorded.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadRunPolicy, POLICY_JSON_ENV } from '../policy/run-policy.js';
 import { currentTokens } from '../policy/tokens.js';
@@ -47,6 +47,7 @@ export class RunReport {
       version: VERSION,
       rootDir: this.rootDir,
       tokens: currentTokens(this.rootDir),
+      host: { hostname: hostname(), kernel: release(), node: process.versions.node },
       ...(policy ? { policy: { source: policy.source, mode: policy.policy.mode ?? 'enforce' } } : {}),
       tests,
       spooled: readSpool(this.spool),
