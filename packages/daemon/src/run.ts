@@ -8,6 +8,7 @@ import { MAP_SPECS, PIN, PinDir, PinnedMap, closeFd, mapInfo, openPin, specDiffe
 import { type Group, describeAccess, lockDownPins, resolveGroup } from './access.js';
 import { attach as attachObject } from './loader.js';
 import { lockHolder, lockPinDir } from './lock.js';
+import { notifyReady, notifyStopping } from './notify.js';
 import { inactiveLsmReason } from './lsm-active.js';
 import { checkObjectOption, objectFor } from './objects.js';
 import type { Options } from './options.js';
@@ -144,9 +145,11 @@ export async function run(options: Options, log: (line: string) => void): Promis
   log(describeAccess(options.socket, group));
   log(`hooks: ${hooks.join(', ')}`);
   log(`ready: backend ${backend}, pins in ${options.pinDir}, workers register on ${options.socket}, pid ${process.pid} (stop with Ctrl-C or vivariumd stop)`);
+  notifyReady(backend, options, log);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
+      notifyStopping(log);
       clearInterval(sweeper);
       server.close();
       rmSync(options.socket, { force: true });
