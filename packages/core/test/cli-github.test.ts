@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { annotation, annotationPath } from '../src/cli/github-annotations.js';
-import { main } from '../src/cli/vivarium.js';
 import { toReportEvents } from '../src/event-lines.js';
 import { PolicyChecker } from '../src/policy/evaluate.js';
 import { buildReport, writeReportFile } from '../src/report/build.js';
 import { exec, open, openToWrite } from './helpers/events.js';
+import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vivarium-gh-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,15 +41,7 @@ const report = buildReport({
 const reportPath = join(dir, 'vivarium-report.json');
 writeReportFile(reportPath, report);
 
-function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
-  try {
-    return { code: main(argv, (line) => out.push(line)), out: out.join('\n') };
-  } finally {
-    err.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('vivarium check --format github', () => {
   test('an error annotation per failing test at its file and line, then the verdict', () => {

@@ -3,11 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../src/cli/vivarium.js';
+import { afterAll, describe, expect, test } from 'vitest';
 import { toReportEvents } from '../src/event-lines.js';
 import { buildReport, writeReportFile } from '../src/report/build.js';
 import { connect, exec, inet, open, openToWrite } from './helpers/events.js';
+import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vivarium-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,15 +38,7 @@ writeReportFile(
   }),
 );
 
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
-  try {
-    return { code: main(argv, (line) => out.push(line)), out: out.join('\n') };
-  } finally {
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('vivarium check', () => {
   test('re-checks every line against a policy file by its rule and subjects', () => {

@@ -4,12 +4,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../src/cli/vivarium.js';
+import { afterAll, describe, expect, test } from 'vitest';
 import { toReportEvents } from '../src/event-lines.js';
 import { buildReport, mergeReports, writeReportFile } from '../src/report/build.js';
 import type { Report } from '../src/report/types.js';
 import { exec, openToWrite } from './helpers/events.js';
+import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vivarium-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,15 +41,7 @@ function shard(n: number, backend: string, runnerVersion: string, kernel: string
 const one = shard(1, 'syscalls', '4.1.0', '6.18.0');
 const two = shard(2, 'lsm', '3.2.4', '6.1.0-28-amd64');
 
-function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
-  try {
-    return { code: main(argv, (line) => out.push(line)), out: out.join('\n') };
-  } finally {
-    err.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('mergeReports across machines', () => {
   const merged = mergeReports([one, two]);
