@@ -40,6 +40,8 @@ describe.skipIf(skip)('from the packed tarballs, in a fresh project without buil
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...OLDEST, ...tarballs], { cwd: project, env: env(), stdio: 'pipe', timeout: 280_000 });
     cpSync(join(REPO, 'test/e2e/scenarios'), join(project, 'scenarios'), { recursive: true });
     cpSync(join(REPO, 'test/e2e/fixtures/annotate-project'), join(project, 'annotate'), { recursive: true });
+    // A user's configs: the setup file (or environment) and the reporter.
+    for (const config of ['vitest.config.mjs', 'jest.config.cjs']) cpSync(join(REPO, 'test/e2e/fixtures/policy-project', config), join(project, 'annotate', config));
     // The daemon, as the README says to start it, from the project's own packages.
     npx(['vivariumd', 'stop', '--pin-dir', PIN_DIR]);
     daemon = spawn('npx', ['vivariumd', '--pin-dir', PIN_DIR, '--rings', '16', '--ring-size', String(1 << 22)], { cwd: project, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });

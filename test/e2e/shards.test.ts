@@ -33,7 +33,7 @@ describe.skipIf(skip)('sharded runs from two daemons and two environments, merge
   beforeAll(async () => {
     cpSync(join(REPO, 'test/e2e/fixtures/shard-project'), project, { recursive: true });
     // A user's configs: the setup file (or environment) and the reporter.
-    for (const config of ['vitest.config.mjs', 'jest.config.cjs']) copyFileSync(join(REPO, 'test/e2e/fixtures/annotate-project', config), join(project, config));
+    for (const config of ['vitest.config.mjs', 'jest.config.cjs']) copyFileSync(join(REPO, 'test/e2e/fixtures/policy-project', config), join(project, config));
     symlinkSync(join(REPO, 'node_modules'), join(project, 'node_modules'));
     for (const m of machines) {
       mkdirSync(m.tmp, { recursive: true });
