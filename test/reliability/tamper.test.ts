@@ -5,6 +5,7 @@
 // the worker's counters) and reports what changed; meta and the counters
 // are frozen, so not even root can rewrite the ABI, the DNS ports or the
 // loss accounting.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { ControlCodec, CountersCodec, MetaCodec, U32Codec, encode } from '@vivar
 import { PinDir, PinnedMap, WORKER_MAP_SPECS, loadLibbpf } from '@vivarium/core/kernel';
 import { skipKernelTests } from '../helpers/kernel.js';
 import { type Daemon, pinDirFor, startDaemon, status, wipe } from './lib/daemon.js';
-import { WorkerProcess } from './lib/worker.js';
+import { FIXTURES, WorkerProcess } from './lib/worker.js';
 
 const PIN_DIR = pinDirFor('tamper');
 const skip = skipKernelTests();
@@ -89,6 +90,11 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
     await worker.send({ cmd: 'exit' });
   });
 
+  test('through the adapters’ path, such a test fails: “observation of this test was tampered with”', () => {
+    const out = execFileSync(process.execPath, [`${FIXTURES}tampered-test.mjs`, PIN_DIR, marker], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ name: 'TamperedError', message: `vivarium: observation of this test was tampered with (${GONE})` });
+  });
+
   test('a worker that deletes its entry and puts it back before draining: the window is still reported', async () => {
     const { worker, hello } = await start();
     const { entry } = await worker.send<{ entry: object }>({ cmd: 'entry', op: 'get' });
@@ -137,8 +143,8 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
     expect(writeOutcome(pins.maps.meta, encode(MetaCodec, { ...pins.meta, backend: 1, dnsPorts: [5353, 0, 0, 0], reserved: 0 }))).toBe('EPERM');
     const counters = innerMap(pins.counters.get(hello.slot!)!, WORKER_MAP_SPECS.counters, `counters of slot ${hello.slot}`);
     try {
-      const zero = { emitted: 0n, dropped: 0n, truncated: 0n, unfollowed: 0n, probeEpoch: 0, probeSlot: 0, probeFlags: 0, probes: 0 };
-      expect(writeOutcome(counters, encode(CountersCodec, zero))).toBe('EPERM');
+      // Zero every counter: the drops, the probe's answers.
+      expect(writeOutcome(counters, new Uint8Array(CountersCodec.size))).toBe('EPERM');
     } finally {
       counters.close();
     }
