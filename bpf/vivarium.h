@@ -123,6 +123,7 @@ enum viv_event_flags {
 	VIV_EF_TRUNCATED_EXTRA = 1 << 3,
 	VIV_EF_CHILD = 1 << 4,	     /* emitted by a followed descendant */
 	VIV_EF_UNRESOLVED = 1 << 5, /* PATH could not be resolved: judge it as unobservable */
+	VIV_EF_OWN_MAPS = 1 << 6,   /* a bpf() call writing one of Vivarium's own maps */
 };
 
 enum viv_target_flags {

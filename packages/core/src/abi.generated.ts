@@ -68,6 +68,7 @@ export const EventFlag = {
   TRUNCATED_EXTRA: 8,
   CHILD: 16,
   UNRESOLVED: 32,
+  OWN_MAPS: 64,
 } as const;
 
 /** enum viv_target_flags */

@@ -184,7 +184,10 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
     case 'kexec':
     case 'reboot':
     case 'pidfd_getfd':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, syscall: syscallName(mode), args: [aux | 0, openFlags | 0], path: at1 > at0 ? text(at0, at1) : '' };
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        syscall: syscallName(mode), args: [aux | 0, openFlags | 0], path: at1 > at0 ? text(at0, at1) : '', tampers: (flags & EventFlag.OWN_MAPS) !== 0,
+      };
   }
 }
 

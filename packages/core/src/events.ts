@@ -185,6 +185,9 @@ export interface PrivilegedEvent extends EventBase {
   args: number[];
   /** The path it names, if any (the new root of chroot, the file of finit_module). */
   path: string;
+  /** A bpf() call that wrote Vivarium's own maps (who is observed, where
+   * events go): the window's observation was tampered with. */
+  tampers: boolean;
 }
 
 export interface CredentialEvent extends EventBase {

@@ -149,7 +149,6 @@ export async function run(options: Options, log: (line: string) => void): Promis
     const shutdown = (signal: string) => {
       clearInterval(sweeper);
       server.close();
-      rmSync(options.socket, { force: true });
       registry.close();
       pins.close();
       removePins(options.pinDir);
