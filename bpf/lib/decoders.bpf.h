@@ -407,8 +407,8 @@ static __always_inline bool writes_own_maps(int cmd, const void *attr)
 
 /* Privileged acts: mode = the syscall, aux and open_flags = its first two
  * arguments; chroot and pivot_root: PATH = the new root, resolved;
- * finit_module: PATH = the module file; bpf() writing Vivarium's own maps is
- * flagged. */
+ * finit_module: PATH = the module file; delete_module: PATH = the module's
+ * name; bpf() writing Vivarium's own maps is flagged. */
 DECODER(privileged)
 {
 	struct viv_event *e = event_of(s);
@@ -423,6 +423,8 @@ DECODER(privileged)
 		put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);
 	} else if (nr == VIV_NR_finit_module) {
 		put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+	} else if (nr == VIV_NR_delete_module) {
+		put_str(s, VIV_FIELD_PATH, ARG_STR(0), VIV_USER);
 	}
 	return kind;
 }

@@ -6,7 +6,7 @@
 // are frozen, so not even root can rewrite the ABI, the DNS ports or the
 // loss accounting.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -77,7 +77,7 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
 
   test('a worker that deletes its own config_targets entry: the drain says so, and nothing it did afterwards is seen', async () => {
     const { worker, hello } = await start();
-    expect(await worker.send({ cmd: 'entry', op: 'get' })).toEqual({ entry: { slot: hello.slot, flags: 1, epoch: 1, reserved: 0 } });
+    expect(await worker.send({ cmd: 'entry', op: 'get' })).toEqual({ entry: { slot: hello.slot, flags: 1, epoch: 1, mntnsInum: statSync('/proc/self/ns/mnt').ino } });
     expect(await worker.send({ cmd: 'entry', op: 'delete' })).toEqual({ deleted: true });
     await worker.send({ cmd: 'open', path: marker, times: 3 });
     const drained = await worker.drain();
@@ -110,7 +110,7 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
   test('a rewrite of the entry’s slot sends its events elsewhere: detected (its probe answers in the other slot)', async () => {
     const { worker, hello } = await start();
     const other = (hello.slot! + 1) % 4;
-    expect(await worker.send({ cmd: 'entry', op: 'set', value: { slot: other, flags: 1, epoch: 1, reserved: 0 } })).toEqual({ set: true });
+    expect(await worker.send({ cmd: 'entry', op: 'set', value: { slot: other, flags: 1, epoch: 1, mntnsInum: statSync('/proc/self/ns/mnt').ino } })).toEqual({ set: true });
     await worker.send({ cmd: 'open', path: marker });
     const drained = await worker.drain();
     expect(markerOpens(drained.events)).toBe(0);
@@ -120,7 +120,7 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
 
   test('a rewrite of the entry’s flags (children no longer followed): detected', async () => {
     const { worker, hello } = await start();
-    expect(await worker.send({ cmd: 'entry', op: 'set', value: { slot: hello.slot, flags: 0, epoch: 1, reserved: 0 } })).toEqual({ set: true });
+    expect(await worker.send({ cmd: 'entry', op: 'set', value: { slot: hello.slot, flags: 0, epoch: 1, mntnsInum: statSync('/proc/self/ns/mnt').ino } })).toEqual({ set: true });
     // The bpf() call that rewrote it is named too: it ran while the entry still observed the worker.
     expect((await worker.drain()).tampered).toMatch(/^this worker's config_targets flags changed from 1 to 0; pid \d+ wrote Vivarium's own maps with bpf\(\)$/);
     await worker.send({ cmd: 'exit' });

@@ -19,6 +19,7 @@ import {
 } from './errors.js';
 import type { VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
+import { MountView } from './mount-view.js';
 import { closeFd } from './native.js';
 import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
 import { RingReader } from './ring-reader.js';
@@ -55,6 +56,7 @@ export class Worker {
   private readonly targetFlags: number;
   private seen: Counters;
   private closed = false;
+  private readonly mounts = new MountView();
 
   private constructor(
     private readonly socketFd: number,
@@ -126,7 +128,9 @@ export class Worker {
     let undecodable = 0;
     this.ring.consume((view, offset, length) => {
       try {
-        events.push(decodeEvent(view, offset, length));
+        const event = decodeEvent(view, offset, length);
+        if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
+        events.push(event);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         undecodable++; // counted as lost, never silently skipped

@@ -20,11 +20,12 @@ import {
   U32Codec,
   VivariumError,
   encode,
+  errnoName,
   syscallError,
 } from '@vivarium/core';
 import { BPF_NOEXIST, MapFlag, MapType, type Mapping, PAGE_SIZE, type PinDir, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
 import { type Peer, assertPeerAlive } from './peer.js';
-import { commandOf, isAlive, targetKeyOf } from './proc.js';
+import { commandOf, isAlive, mountNamespaceOf, targetKeyOf } from './proc.js';
 
 export interface Registration {
   slot: number;
@@ -89,7 +90,7 @@ export class Registry {
       slot.state = 'owned';
       slot.connected = true;
       const targetFlags = followChildren ? TargetFlag.FOLLOW_CHILDREN : 0;
-      this.setTarget(owner, { slot: slot.index, flags: targetFlags, epoch: FIRST_EPOCH, reserved: 0 });
+      this.setTarget(owner, { slot: slot.index, flags: targetFlags, epoch: FIRST_EPOCH, mntnsInum: mountNamespaceOf(peer.pid) });
       return { slot: slot.index, owner, targetFlags, fds: [slot.ring, slot.control, slot.counters] };
     } catch (err) {
       void this.release(slot.index);
@@ -324,5 +325,5 @@ function resetRing(fd: number): void {
 }
 
 function checked(ret: number, what: string): void {
-  if (ret < 0) throw new VivariumError(`vivariumd: ${what} failed`, { cause: syscallError(what, ret) });
+  if (ret < 0) throw new VivariumError(`vivariumd: ${what} failed: ${errnoName(ret)}`, { cause: syscallError(what, ret) });
 }

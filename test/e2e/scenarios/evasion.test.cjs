@@ -134,3 +134,37 @@ if (backend === 'syscalls')
       expect(() => run('io_uring')).not.toOpenOutside(['/**']);
     });
   });
+
+describe('mounts and namespaces: a file is judged where it is, as the worker sees it', () => {
+  const hostname = '/etc/hostname';
+  const inProjectOnly = [`${project}/**`, '/usr/**', '/lib/**', '/lib64/**', '/etc/ld.so.cache', '/proc/**', '/dev/null', '/etc/locale.alias'];
+
+  test('FAILS[/etc/hostname;[child]: read through a bind of /etc made by a child in its own user and mount namespace', () => {
+    const x = path.join(project, 'x');
+    fs.mkdirSync(x);
+    expect(() =>
+      execFileSync('unshare', ['-Urm', 'sh', '-c', `mount --bind /etc '${x}' && cat '${x}/hostname' > /dev/null`]),
+    ).not.toOpenOutside(inProjectOnly);
+  });
+
+  test('FAILS[/etc/hostname]: read through a bind of /etc in the worker\'s own namespace', () => {
+    const y = path.join(project, 'y');
+    fs.mkdirSync(y);
+    execFileSync('mount', ['--bind', '/etc', y]);
+    try {
+      expect(() => fs.readFileSync(path.join(y, 'hostname'))).not.toOpenOutside([`${project}/**`]);
+    } finally {
+      execFileSync('umount', [y]);
+    }
+  });
+
+  test('FAILS[Expected no unshare event]: a new namespace is a privileged act', () => {
+    expect(() => execFileSync('unshare', ['-Urm', 'true'])).not.toTrigger('unshare');
+  });
+
+  test('the project, seen from another mount namespace, is still the project', () => {
+    const file = path.join(project, 'seen-from-afar.txt');
+    fs.writeFileSync(file, 'x');
+    expect(() => execFileSync('unshare', ['-Urm', 'cat', file])).toReadFiles(file);
+  });
+});
