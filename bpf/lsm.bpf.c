@@ -57,6 +57,14 @@ struct lsm_call {
 	long nr;
 };
 
+/* A syscall the companion pairs with hooks or reports: the table's rows but
+ * the syscalls backend's blind spots (io_uring: its operations reach the
+ * hooks themselves). */
+static __always_inline bool lsm_listed(long nr)
+{
+	return viv_syscall_listed(nr) && viv_syscall_hook(nr) != VIV_HOOK_BLIND;
+}
+
 /* Whether the current task is observed, and where this hook's record goes
  * (its syscall's pending record, or scratch for io_uring when now_ok);
  * starts the record there. */
@@ -71,7 +79,7 @@ static __always_inline int lsm_begin(struct lsm_call *c, __u16 kind, bool now_ok
 	c->nr = VIV_REGS_NR(c->regs);
 	c->s = 0;
 	c->p = 0;
-	if (viv_syscall_listed(c->nr)) {
+	if (lsm_listed(c->nr)) {
 		c->p = bpf_task_storage_get(&lsm_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		/* No storage: the companion reports the syscall alone. Already
 		 * armed for this syscall: the first hook wins (overlayfs opens
@@ -515,7 +523,7 @@ int BPF_PROG(viv_lsm_sys_exit, struct pt_regs *raw_regs, long ret)
 	struct viv_event *e;
 	bool armed;
 
-	if (!viv_syscall_listed(nr))
+	if (!lsm_listed(nr))
 		return 0;
 	task = bpf_get_current_task_btf();
 	/* Disarm first, observed or not: a record must never outlive its syscall

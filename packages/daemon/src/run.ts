@@ -75,8 +75,8 @@ function adoptExisting(options: Options, log: (line: string) => void): BackendNa
 
 function attachBackend(options: Options, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
   makePinDir(options.pinDir);
-  const attach = (backend: BackendName) =>
-    attachObject({
+  const attach = (backend: BackendName) => {
+    const attached = attachObject({
       backend,
       objectPath: objectFor(backend, options.objectPath),
       pinDir: options.pinDir,
@@ -85,6 +85,9 @@ function attachBackend(options: Options, log: (line: string) => void): { backend
       maxTargets: options.maxTargets,
       dnsPorts: options.dnsPorts,
     });
+    if (attached.missing.length) log(`LSM hooks this kernel does not have, left out: ${attached.missing.join(', ')}`);
+    return attached;
+  };
   const inactive = inactiveLsmReason();
   if (options.backend === 'lsm' && inactive) throw new VivariumError(`vivariumd: the lsm backend cannot run: ${inactive} (use --backend syscalls or auto)`);
   if (options.backend !== 'auto') return attach(options.backend);
@@ -152,7 +155,6 @@ export async function run(options: Options, log: (line: string) => void): Promis
       notifyStopping(log);
       clearInterval(sweeper);
       server.close();
-      rmSync(options.socket, { force: true });
       registry.close();
       pins.close();
       removePins(options.pinDir);
