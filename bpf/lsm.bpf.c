@@ -131,25 +131,6 @@ static __always_inline int lsm_args_only(__u16 kind, enum viv_hook_family family
 	return 0;
 }
 
-/* PATH: the file opened. bpf_d_path is allowed on file_open (6.1 and
- * 6.12); an unlinked file (O_TMPFILE) gets the walk instead, since d_path
- * would append " (deleted)" where the syscalls backend does not. */
-static __always_inline void put_file_path(struct viv_scratch *s, struct file *file)
-{
-	struct viv_event *e = event_of(s);
-	struct dentry *dentry = file->f_path.dentry;
-	long n;
-
-	if (BPF_CORE_READ(dentry, d_hash.pprev) || BPF_CORE_READ(dentry, d_parent) == dentry) {
-		n = bpf_d_path((struct path *)&file->f_path, (char *)&s->event[sizeof(struct viv_event)], VIV_FIELD_MAX + 1);
-		if (n > 0) {
-			e->len[VIV_FIELD_PATH] = (n - 1) & VIV_FIELD_MASK;
-			return;
-		}
-	}
-	put_path(s, VIV_FIELD_PATH, (struct path *)&file->f_path);
-}
-
 SEC("lsm/file_open")
 int BPF_PROG(viv_lsm_file_open, struct file *file)
 {
@@ -159,7 +140,7 @@ int BPF_PROG(viv_lsm_file_open, struct file *file)
 
 	if (mode == LSM_SKIP || (mode == LSM_PAIRED && viv_syscall_hook(c.nr) != VIV_HOOK_OPEN))
 		return 0; /* execve's binary and interpreter: the exec event covers them */
-	put_file_path(c.s, file);
+	put_path(c.s, VIV_FIELD_PATH, (struct path *)&file->f_path);
 	e = event_of(c.s);
 	if (mode == LSM_NOW)
 		e->open_flags = file->f_flags;

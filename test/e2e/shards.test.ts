@@ -9,7 +9,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Report } from '@vivarium/core';
+import { RUNNER_FILE, type Report } from '@vivarium/core';
 import { type Daemon, startDaemon } from '../helpers/daemon.js';
 import { REPO, skipKernelTests } from '../helpers/kernel.js';
 
@@ -61,10 +61,13 @@ describe.skipIf(skip)('sharded runs from two daemons and two environments, merge
 
   test.each(Object.keys(RUNNERS))('%s: each shard ran one file against its own daemon, with its own HOME and TMPDIR', (runner) => {
     const reports = machines.map((m) => read(join(root, `${runner}-${m.i}.json`)));
-    expect(reports.map((r) => [r.tokens.home, r.tokens.tmp, r.vivarium.backend, r.files.length])).toEqual(machines.map((m) => [m.home, m.tmp, 'syscalls', 1]));
+    const testFiles = (r: Report) => r.files.filter((f) => f.file !== RUNNER_FILE);
+    expect(reports.map((r) => [r.tokens.home, r.tokens.tmp, r.vivarium.backend, testFiles(r).length])).toEqual(machines.map((m) => [m.home, m.tmp, 'syscalls', 1]));
     // The events are the daemons': the temp file each test wrote, under its own shard's TMPDIR.
-    for (const [n, r] of reports.entries())
-      expect(r.files[0]!.tests[0]!.events.map((e) => e.subject)).toContain(join(machines[n]!.tmp, `out-${r.files[0]!.file[0]}.txt`));
+    for (const [n, r] of reports.entries()) {
+      const file = testFiles(r)[0]!;
+      expect(file.tests[0]!.events.map((e) => e.subject)).toContain(join(machines[n]!.tmp, `out-${file.file[0]}.txt`));
+    }
   });
 
   test.each(Object.keys(RUNNERS))('%s: vivarium merge keeps each run; check judges each file with its run’s tokens', (runner) => {
@@ -74,11 +77,14 @@ describe.skipIf(skip)('sharded runs from two daemons and two environments, merge
     const report = read(merged);
     const own = shards.map(read);
     expect(report.shards!.map((s) => [s.runner, s.vivarium, s.tokens, s.host])).toEqual(own.map((r) => [r.runner, r.vivarium, r.tokens, r.host]));
-    expect(report.files.map((f) => [f.file, f.shard, f.tests.map((t) => [t.status, t.line])])).toEqual([
-      ['a.test.cjs', report.files[0]!.shard, [['passed', 7]]],
-      ['b.test.cjs', report.files[1]!.shard, [['passed', 7]]],
+    const files = report.files.filter((f) => f.file !== RUNNER_FILE);
+    expect(files.map((f) => [f.file, f.shard, f.tests.filter((t) => !t.scope).map((t) => [t.status, t.line])])).toEqual([
+      ['a.test.cjs', files[0]!.shard, [['passed', 7]]],
+      ['b.test.cjs', files[1]!.shard, [['passed', 7]]],
     ]);
-    expect(new Set(report.files.map((f) => f.shard))).toEqual(new Set([0, 1]));
+    expect(new Set(files.map((f) => f.shard))).toEqual(new Set([0, 1]));
+    // Each run's own runner record, with its run.
+    expect(report.files.filter((f) => f.file === RUNNER_FILE).map((f) => f.shard).sort()).toEqual([0, 1]);
     const check = vivarium(['check', merged, '--policy', 'shards.policy.json'], project);
     expect(check.stdout.trim(), check.stderr).toBe('vivarium check: 2 tests, no violations (policy: shards.policy.json)');
     expect(check.status).toBe(0);

@@ -194,16 +194,17 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   }
 }
 
-/** Which of a privileged call's first two arguments are addresses in the
- * caller's memory: meaningless to a reader and different each run, so left out. */
-const POINTER_ARGS: Record<string, readonly number[]> = {
-  capset: [0, 1], setgroups: [1], chroot: [0], pivot_root: [0, 1], bpf: [1], init_module: [0],
-  finit_module: [1], delete_module: [0], process_vm_readv: [1], process_vm_writev: [1], perf_event_open: [0],
+/** Which of a privileged call's first two arguments are values (flags, a
+ * pid, a length), by syscall. Addresses in the caller's memory, fds and
+ * registers a one-argument call leaves unused differ each run: left out. */
+const VALUE_ARGS: Record<string, readonly number[]> = {
+  capset: [], setgroups: [0], unshare: [0], setns: [1], chroot: [], pivot_root: [], bpf: [0],
+  init_module: [1], finit_module: [], delete_module: [1], process_vm_readv: [0], process_vm_writev: [0],
+  perf_event_open: [1], kexec_load: [1], kexec_file_load: [], reboot: [0, 1], pidfd_getfd: [1],
 };
 
 function valueArgs(syscall: string, args: number[]): number[] {
-  const pointers = POINTER_ARGS[syscall] ?? [];
-  return args.filter((_, i) => !pointers.includes(i));
+  return (VALUE_ARGS[syscall] ?? [0, 1]).map((i) => args[i]!);
 }
 
 const FS_RELATIVE_SHIFT = Math.log2(EventFlag.FS_RELATIVE_PATH);

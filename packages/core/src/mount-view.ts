@@ -6,7 +6,7 @@
 // shortest root) wins: /etc/hostname read through a bind of /etc under the
 // project is /etc/hostname. A filesystem the worker does not see at all
 // cannot be placed: the event then fails closed (unresolved).
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { FsView, VivariumEvent } from './events.js';
 
 interface Mount {
@@ -34,10 +34,29 @@ export function parseMountinfo(text: string): Mount[] {
 
 const within = (path: string, dir: string) => dir === '/' || path === dir || path.startsWith(`${dir}/`);
 
+/** Reads /proc/self/mountinfo through an fd opened now: rereading it later
+ * (pread from 0 regenerates it) opens nothing, so placing a test's events is
+ * not itself an event of that test. */
+export function mountinfoReader(): { read: () => string; close: () => void } {
+  const fd = openSync('/proc/self/mountinfo', 'r');
+  const read = () => {
+    const chunks: Buffer[] = [];
+    for (let position = 0; ; ) {
+      const chunk = Buffer.allocUnsafe(65536);
+      const n = readSync(fd, chunk, 0, chunk.length, position);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      position += n;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  return { read, close: () => closeSync(fd) };
+}
+
 export class MountView {
   private mounts: Mount[] | undefined;
 
-  constructor(private readonly read: () => string = () => readFileSync('/proc/self/mountinfo', 'utf8')) {}
+  constructor(private readonly read: () => string) {}
 
   /** The path in this process's view of `fsPath` on filesystem `dev`, or undefined. */
   place(dev: number, fsPath: string): string | undefined {
@@ -62,7 +81,12 @@ export class MountView {
       if (placed === undefined) e.unresolved = true;
       return placed ?? `(filesystem ${view.dev >>> 20}:${view.dev & 0xfffff})${fsPath}`;
     };
-    if (view.path && e.path !== undefined) e.path = place(e.path);
+    if (view.path && e.path !== undefined) {
+      const within = e.path;
+      e.path = place(within);
+      // A relative path argument is told by where it led (decode.ts): the same place.
+      if (e.requestedPath === within) e.requestedPath = e.path;
+    }
     if (view.to && e.to !== undefined) e.to = place(e.to);
     if (view.base && e.requestedPath !== undefined && !e.requested?.startsWith('/')) e.requestedPath = place(e.requestedPath);
   }

@@ -19,7 +19,7 @@ import {
 } from './errors.js';
 import type { VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
-import { MountView } from './mount-view.js';
+import { MountView, mountinfoReader } from './mount-view.js';
 import { closeFd } from './native.js';
 import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
 import { RingReader } from './ring-reader.js';
@@ -56,7 +56,7 @@ export class Worker {
   private readonly targetFlags: number;
   private seen: Counters;
   private closed = false;
-  private readonly mounts = new MountView();
+  private readonly mounts: MountView;
 
   private constructor(
     private readonly socketFd: number,
@@ -64,7 +64,9 @@ export class Worker {
     private readonly ring: RingReader,
     private readonly control: Mapping,
     private readonly counters: Mapping,
+    private readonly mountinfo: ReturnType<typeof mountinfoReader>,
   ) {
+    this.mounts = new MountView(mountinfo.read);
     this.slot = reply.slot;
     this.backend = reply.backend;
     this.epoch = reply.epoch;
@@ -75,7 +77,15 @@ export class Worker {
   /** Registers this process with the daemon; throws a VivariumError naming the fix. */
   static register(options: RegisterOptions = {}): Worker {
     const path = resolveSocket(options);
-    const socketFd = connect(path);
+    // Opened before registering: opening it is not an event of this worker.
+    const mountinfo = mountinfoReader();
+    let socketFd: number;
+    try {
+      socketFd = connect(path);
+    } catch (err) {
+      mountinfo.close();
+      throw err;
+    }
     const fds: number[] = [];
     try {
       sendWithFds(socketFd, encodeLine({ op: 'register', abi: Abi.ABI_VERSION, followChildren: options.followChildren !== false }));
@@ -91,7 +101,7 @@ export class Worker {
         ring = RingReader.map(ringFd, reply.ringSize);
         control = mapShared(controlFd, PAGE_SIZE, 0, true, 'the worker control');
         const counters = mapShared(countersFd, PAGE_SIZE, 0, false, 'the worker counters');
-        return new Worker(socketFd, reply, ring, control, counters);
+        return new Worker(socketFd, reply, ring, control, counters, mountinfo);
       } catch (err) {
         ring?.close();
         control?.unmap();
@@ -99,6 +109,7 @@ export class Worker {
       }
     } catch (err) {
       closeFd(socketFd);
+      mountinfo.close();
       throw err;
     } finally {
       // The mappings hold the maps now.
@@ -152,6 +163,7 @@ export class Worker {
     this.ring.close();
     this.control.unmap();
     this.counters.unmap();
+    this.mountinfo.close();
     closeFd(this.socketFd);
   }
 

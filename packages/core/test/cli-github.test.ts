@@ -28,14 +28,14 @@ const report = buildReport({
   tokens,
   policy: { source: 'vivarium.policy.json', mode: 'enforce' },
   tests: [
-    { file: '/work/app/test/build.test.ts', name: 'clean', status: 'passed', location: { line: 4, column: 3 } },
-    { file: '/work/app/test/build.test.ts', name: 'build > writes 100% outside', status: 'failed', location: { line: 12, column: 5 } },
-    { file: '/work/app/test/lossy.test.ts', name: 'floods', status: 'failed', location: { line: 7, column: 1 } },
+    { scope: 'test', file: '/work/app/test/build.test.ts', name: 'clean', status: 'passed', location: { line: 4, column: 3 } },
+    { scope: 'test', file: '/work/app/test/build.test.ts', name: 'build > writes 100% outside', status: 'failed', location: { line: 12, column: 5 } },
+    { scope: 'test', file: '/work/app/test/lossy.test.ts', name: 'floods', status: 'failed', location: { line: 7, column: 1 } },
   ],
   spooled: [
-    { file: '/work/app/test/build.test.ts', name: 'clean', backend: 'syscalls', events: events.clean, dropped: 0, violations: [] },
-    { file: '/work/app/test/build.test.ts', name: 'build > writes 100% outside', backend: 'syscalls', events: events.leaky, dropped: 0, violations: checker.check(events.leaky) },
-    { file: '/work/app/test/lossy.test.ts', name: 'floods', backend: 'syscalls', events: [], dropped: 3, violations: [] },
+    { scope: 'test', file: '/work/app/test/build.test.ts', name: 'clean', backend: 'syscalls', events: events.clean, dropped: 0, violations: [] },
+    { scope: 'test', file: '/work/app/test/build.test.ts', name: 'build > writes 100% outside', backend: 'syscalls', events: events.leaky, dropped: 0, violations: checker.check(events.leaky) },
+    { scope: 'test', file: '/work/app/test/lossy.test.ts', name: 'floods', backend: 'syscalls', events: [], dropped: 3, violations: [] },
   ],
 });
 const reportPath = join(dir, 'vivarium-report.json');

@@ -38,13 +38,13 @@ function report(extra: { tokens?: typeof tokens; host?: string; backend?: string
     host: { hostname: extra.host ?? 'ci-1', kernel: '6.18.0', node: '20.20.2' },
     policy: { source: 'vivarium.policy.json', mode: 'enforce' },
     tests: [
-      { file: `${t.rootDir}/test/build.test.js`, name: 'build > writes | reads', status: 'failed', location: { line: 9, column: 3 } },
-      { file: `${t.rootDir}/test/lint.test.js`, name: 'lint', status: 'passed', location: { line: 2, column: 1 } },
-      { file: `${t.rootDir}/test/lint.test.js`, name: 'later', status: 'skipped' },
+      { scope: 'test', file: `${t.rootDir}/test/build.test.js`, name: 'build > writes | reads', status: 'failed', location: { line: 9, column: 3 } },
+      { scope: 'test', file: `${t.rootDir}/test/lint.test.js`, name: 'lint', status: 'passed', location: { line: 2, column: 1 } },
+      { scope: 'test', file: `${t.rootDir}/test/lint.test.js`, name: 'later', status: 'skipped' },
     ],
     spooled: [
-      { file: `${t.rootDir}/test/build.test.js`, name: 'build > writes | reads', backend: extra.backend ?? 'syscalls', events: lines.build, dropped: 0, violations: checker.check(lines.build) },
-      { file: `${t.rootDir}/test/lint.test.js`, name: 'lint', backend: extra.backend ?? 'syscalls', events: lines.lint, dropped: 2, violations: [] },
+      { scope: 'test', file: `${t.rootDir}/test/build.test.js`, name: 'build > writes | reads', backend: extra.backend ?? 'syscalls', events: lines.build, dropped: 0, violations: checker.check(lines.build) },
+      { scope: 'test', file: `${t.rootDir}/test/lint.test.js`, name: 'lint', backend: extra.backend ?? 'syscalls', events: lines.lint, dropped: 2, violations: [] },
     ],
   });
 }

@@ -1,6 +1,6 @@
 // Placing a path within its filesystem in this process's view (no kernel).
 import { describe, expect, test } from 'vitest';
-import { MountView, parseMountinfo } from '../src/mount-view.js';
+import { MountView, mountinfoReader, parseMountinfo } from '../src/mount-view.js';
 import { open } from './helpers/events.js';
 
 const MOUNTINFO = [
@@ -47,5 +47,22 @@ describe('MountView', () => {
     const lost = { ...open('/secret'), fsView: { dev: dev(0, 99), path: true, base: false, to: false } };
     view().placeEvent(lost);
     expect(lost).toMatchObject({ path: '(filesystem 0:99)/secret', unresolved: true });
+  });
+
+  test('a relative path argument, told by where it led, is placed with it', () => {
+    const viaBind = { ...open('/hostname'), requested: 'hostname', requestedPath: '/etc/hostname', fsView: { dev: dev(8, 17), path: true, base: false, to: false } };
+    viaBind.path = viaBind.requestedPath = '/home/ci/proj/a';
+    view().placeEvent(viaBind);
+    expect(viaBind).toMatchObject({ path: '/work/a', requestedPath: '/work/a' });
+  });
+
+  test('mountinfoReader: an fd opened once, read again from the start each time', () => {
+    const reader = mountinfoReader();
+    try {
+      expect(reader.read()).toMatch(/^\d+ \d+ \d+:\d+ /);
+      expect(reader.read()).toBe(reader.read());
+    } finally {
+      reader.close();
+    }
   });
 });

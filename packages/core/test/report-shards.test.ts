@@ -27,6 +27,7 @@ function shard(n: number, backend: string, runnerVersion: string, kernel: string
     tests: [{ file, name: `writes ${n}`, status: 'passed', location: { line: 3 + n, column: 1 } }],
     spooled: [
       {
+        scope: 'test',
         file,
         name: `writes ${n}`,
         backend,

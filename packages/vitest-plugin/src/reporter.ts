@@ -35,6 +35,11 @@ export default class VivariumReporter {
     const tests = testModules.flatMap((m) =>
       [...m.children.allTests()].map((t) => ({ file: m.moduleId, name: t.fullName, status: STATUS[t.result().state] ?? 'unknown', location: t.location })),
     );
-    this.run?.finish({ name: 'vitest', version: this.version }, tests);
+    const failure = this.run?.finish({ name: 'vitest', version: this.version }, tests).runnerFailure;
+    if (failure) {
+      // Not any test's failure: the run's.
+      process.stderr.write(`\n${failure}\n`);
+      process.exitCode = 1;
+    }
   }
 }

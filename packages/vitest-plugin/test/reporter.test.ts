@@ -29,7 +29,7 @@ test('maps Vitest states to report statuses and takes the backend from what the 
   expect(spool).toBeTruthy();
   dirs.push(spool);
   const file = join(root, 'a.test.ts');
-  appendSpooled(spool, { file, name: 'suite > passes', backend: 'lsm', events: [], dropped: 0, violations: [] });
+  appendSpooled(spool, { scope: 'test', file, name: 'suite > passes', backend: 'lsm', events: [], dropped: 0, violations: [] });
 
   reporter.onTestRunEnd([
     {

@@ -1,11 +1,12 @@
 // `vivarium check REPORT [--policy FILE] [--format text|github]`: the CI
-// gate. Exit 1 when a test violated the policy (the one recorded in the
-// report, or FILE re-checked with each run's tokens) or lost events. Text for
+// gate. Exit 1 when a test (or a file outside its tests, or the runner's own
+// process) violated the policy (the one recorded in the report, or FILE
+// re-checked with each run's tokens) or lost events. Text for
 // a log, or GitHub annotations on each failing test's file and line.
 import type { Violation } from '../event-lines.js';
 import type { PolicyMode } from '../policy/policy.js';
 import { policyCheckerFor } from '../report/shards.js';
-import type { Report, ReportFile, ReportTest } from '../report/types.js';
+import { RUNNER_FILE, type Report, type ReportFile, type ReportTest } from '../report/types.js';
 import { annotation, annotationPath } from './github-annotations.js';
 
 export const CHECK_FORMATS = ['text', 'github'] as const;
@@ -27,10 +28,13 @@ export function check(report: Report, policyPath: string | undefined, format: Ch
   const findings: Finding[] = [];
   for (const file of report.files)
     for (const test of file.tests) {
-      const filePolicy = checkerOf?.(file).forFile(file.file);
+      const checker = checkerOf?.(file);
+      // The runner's own process answers to the policy without its overrides; what runners and module loading do on their own is allowed outside tests.
+      const filePolicy = test.scope === 'run' ? checker?.forRun() : test.scope === 'file' ? checker?.forFileOutsideTests(file.file) : checker?.forFile(file.file);
       const violations = filePolicy ? filePolicy.check(test.events) : test.violations;
-      // The report's own violations are enforced: it does not record which files an override put in audit mode.
-      const mode = filePolicy?.mode ?? 'enforce';
+      // The report's own violations are enforced (it does not record which files an override put in audit
+      // mode), but the runner's, which the report says how it judged.
+      const mode = filePolicy?.mode ?? (test.scope === 'run' ? (report.policy?.runner ?? 'audit') : 'enforce');
       if (violations.length || test.dropped) findings.push({ file, test, violations, mode });
     }
   const enforced = findings.filter((f) => f.mode === 'enforce' && f.violations.length);
@@ -41,7 +45,7 @@ export function check(report: Report, policyPath: string | undefined, format: Ch
   const headline =
     violations === 0 && dropped === 0
       ? `vivarium check: ${tests} tests, no violations (policy: ${source})${audited ? `; ${audited} audited violation(s) not enforced` : ''}`
-      : `vivarium check: ${violations} violation(s) in ${enforced.length} of ${tests} tests (policy: ${source})${dropped ? `; ${dropped} event(s) lost` : ''}`;
+      : `vivarium check: ${violations} violation(s) in ${where(enforced, tests)} (policy: ${source})${dropped ? `; ${dropped} event(s) lost` : ''}`;
   if (format === 'github') for (const line of annotations(report, findings, source)) out(line);
   out(headline);
   if (format === 'text')
@@ -55,10 +59,17 @@ export function check(report: Report, policyPath: string | undefined, format: Ch
   return violations === 0 && dropped === 0 ? 0 : 1;
 }
 
+/** '2 of 10 tests', '1 of 10 tests and the runner's own process'. */
+function where(findings: Finding[], tests: number): string {
+  const inTests = findings.filter((f) => !f.test.scope).length;
+  const outside = findings.filter((f) => f.test.scope).map((f) => (f.test.scope === 'run' ? "the runner's own process" : `${f.file.file} outside its tests`));
+  return [...(inTests || !outside.length ? [`${inTests} of ${tests} tests`] : []), ...outside].join(' and ');
+}
+
 /** One annotation per test and problem, at the test's declaration. */
 function annotations(report: Report, findings: Finding[], source: string): string[] {
   return findings.flatMap(({ file, test, violations, mode }) => {
-    const at = { file: annotationPath(report, file), line: test.line, col: test.column };
+    const at = { file: file.file === RUNNER_FILE ? undefined : annotationPath(report, file), line: test.line, col: test.column };
     const lines: string[] = [];
     if (test.dropped)
       lines.push(annotation('error', { ...at, title: `vivarium: events lost in ${test.name}` }, `${test.dropped} event(s) of this test were lost (${RING_FULL})`));

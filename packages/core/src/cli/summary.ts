@@ -64,18 +64,20 @@ function top(map: Map<string, Tally>, n: number): Array<[string, Tally]> {
 function touched(report: Report): { paths: Map<string, Tally>; programs: Map<string, Tally> } {
   const paths = new Map<string, Tally>();
   const programs = new Map<string, Tally>();
-  const noiseOf = new Map<TokenValues, ReturnType<PolicyChecker['forFile']>>();
-  const isNoise = (event: ReportEvent, tokens: TokenValues) => {
+  const noiseOf = new Map<TokenValues, PolicyChecker>();
+  // Outside its tests a file also loads its modules: noise there too.
+  const isNoise = (event: ReportEvent, tokens: TokenValues, test: ReportTest) => {
     let noise = noiseOf.get(tokens);
-    if (!noise) noiseOf.set(tokens, (noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens).forFile('')));
-    return noise.check([event]).length === 0;
+    if (!noise) noiseOf.set(tokens, (noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens)));
+    return (test.scope === 'file' ? noise.forFileOutsideTests('') : noise.forFile('')).check([event]).length === 0;
   };
   for (const file of report.files) {
     const tokens = tokensOf(report, file);
-    for (const test of file.tests)
+    // The runner's own record is its installation and caches, not what the tests touched.
+    for (const test of file.tests.filter((t) => t.scope !== 'run'))
       for (const event of test.events) {
         if (event.rule === 'exec') for (const s of judgedSubjects(event, 'exec')) tally(programs, withToken(subjectText(s), tokens), test, event.count);
-        if ((event.rule === 'read' || event.rule === 'write') && !isNoise(event, tokens))
+        if ((event.rule === 'read' || event.rule === 'write') && !isNoise(event, tokens, test))
           for (const s of judgedSubjects(event, event.rule)) tally(paths, withToken(subjectText(s), tokens), test, event.count);
       }
   }
@@ -86,16 +88,20 @@ const testLabel = (file: ReportFile, test: ReportTest) => `${code(`${file.file}$
 
 export function summaryMarkdown(report: Report, options: SummaryOptions = {}): string {
   const { top: n = 10, maxViolations = 50 } = options;
+  // Every record: the tests, each file's record outside its tests, the runner's.
   const tests = report.files.flatMap((file) => file.tests.map((test) => ({ file, test })));
   const { totals } = report;
-  const status = (s: string) => tests.filter((t) => t.test.status === s).length;
-  const failingTests = tests.filter((t) => t.test.violations.length).length;
+  const status = (s: string) => tests.filter((t) => !t.test.scope && t.test.status === s).length;
+  // The runner's record fails nothing unless the policy enforces it.
+  const counted = tests.filter(({ test }) => test.scope !== 'run' || report.policy?.runner === 'enforce');
+  const failingTests = counted.filter((t) => t.test.violations.length).length;
+  const violationCount = counted.reduce((n, t) => n + t.test.violations.length, 0);
   const audited = report.policy?.mode === 'audit';
   const verdict =
-    audited && totals.violations && !totals.dropped
-      ? `⚠️ ${number(totals.violations)} violation(s) in ${number(failingTests)} of ${number(totals.tests)} tests, audited (not enforced)`
-      : totals.violations || totals.dropped
-      ? `❌ ${number(totals.violations)} violation(s) in ${number(failingTests)} of ${number(totals.tests)} tests${totals.dropped ? `, ${number(totals.dropped)} event(s) lost` : ''}`
+    audited && violationCount && !totals.dropped
+      ? `⚠️ ${number(violationCount)} violation(s) in ${number(failingTests)} of ${number(totals.tests)} tests, audited (not enforced)`
+      : violationCount || totals.dropped
+      ? `❌ ${number(violationCount)} violation(s) in ${number(failingTests)} of ${number(totals.tests)} tests${totals.dropped ? `, ${number(totals.dropped)} event(s) lost` : ''}`
       : `✅ ${number(totals.tests)} tests, no violations`;
   const out = [`## Vivarium: ${verdict}`, ''];
   const policy = report.policy ? `policy ${report.policy.mode} (${code(report.policy.source)})` : 'no policy';
@@ -109,7 +115,7 @@ export function summaryMarkdown(report: Report, options: SummaryOptions = {}): s
     '',
   );
   if (report.shards && report.shards.length > 1) {
-    const count = (i: number) => report.files.filter((f) => f.shard === i).reduce((m, f) => m + f.tests.length, 0);
+    const count = (i: number) => report.files.filter((f) => f.shard === i).reduce((m, f) => m + f.tests.filter((t) => !t.scope).length, 0);
     out.push(
       `### Runs merged (${report.shards.length})`,
       '',

@@ -1,8 +1,8 @@
 // Assembling, merging and writing vivarium-report.json (and its HTML twin).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import type { SpooledTest } from './spool.js';
-import { REPORT_VERSION, type Report, type ReportFile, type ReportHost, type ReportShard, type ReportTest, type TestStatus } from './types.js';
+import type { SpooledRecord } from './spool.js';
+import { REPORT_VERSION, RUNNER_FILE, type Report, type ReportFile, type ReportHost, type ReportShard, type ReportTest, type TestStatus } from './types.js';
 
 export interface RunnerTest {
   /** Absolute path of the test file. */
@@ -25,13 +25,18 @@ export interface BuildOptions {
   /** Every test the runner ran, with its final status. */
   tests: RunnerTest[];
   /** What the workers recorded. */
-  spooled: SpooledTest[];
+  spooled: SpooledRecord[];
+  /** What the runner's own process did, when it was observed. */
+  run?: ReportTest;
 }
+
+/** The name of a file's record of what it did outside its tests. */
+export const OUTSIDE_TESTS = 'outside its tests';
 
 function totals(files: ReportFile[]): Report['totals'] {
   const tests = files.flatMap((f) => f.tests);
   return {
-    tests: tests.length,
+    tests: tests.filter((t) => !t.scope).length,
     events: tests.reduce((n, t) => n + t.events.reduce((m, e) => m + e.count, 0), 0),
     violations: tests.reduce((n, t) => n + t.violations.length, 0),
     dropped: tests.reduce((n, t) => n + t.dropped, 0),
@@ -44,31 +49,44 @@ export function joinBackends(names: Iterable<string>): string {
   return distinct.length ? distinct.join('+') : 'unknown';
 }
 
+/** The runner's own record. */
+export function runnerRecord(r: Pick<ReportTest, 'events' | 'dropped' | 'violations'>): ReportTest {
+  return scopedRecord("the runner's own process", 'run', r);
+}
+
 function sortFiles(files: Map<string, ReportTest[]>): ReportFile[] {
   return [...files]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, tests]) => ({ file, tests }));
 }
 
-/** Every test of the run, with what it did; tests the workers never saw get no events. */
+/** A record outside tests: failed when the policy refused something or events were lost. */
+function scopedRecord(name: string, scope: ReportTest['scope'], r: Pick<ReportTest, 'events' | 'dropped' | 'violations'>): ReportTest {
+  return { name, scope, status: r.violations.length || r.dropped ? 'failed' : 'passed', events: r.events, dropped: r.dropped, violations: r.violations };
+}
+
+/** Every test of the run, with what it did (tests the workers never saw get
+ * no events), each file's record outside its tests, and the runner's own. */
 export function buildReport(options: BuildOptions): Report {
-  const key = (file: string, name: string) => `${file}\0${name}`;
-  const recorded = new Map<string, SpooledTest>();
+  const key = (file: string, name: string, scope: string) => `${file}\0${name}\0${scope}`;
+  const recorded = new Map<string, SpooledRecord>();
   for (const s of options.spooled) {
-    const k = key(s.file, s.name);
+    const k = key(s.file, s.name, s.scope);
     const seen = recorded.get(k);
-    // A retried test is recorded once per try: keep the union.
+    // A retried test is recorded once per try, a file run twice (isolate: false) once per run: keep the union.
     recorded.set(k, seen ? { ...s, events: [...seen.events, ...s.events], dropped: seen.dropped + s.dropped, violations: [...seen.violations, ...s.violations] } : s);
   }
   const files = new Map<string, ReportTest[]>();
+  const listOf = (rel: string) => files.get(rel) ?? files.set(rel, []).get(rel)!;
   for (const t of options.tests) {
-    const rel = relative(options.rootDir, t.file);
-    const r = recorded.get(key(t.file, t.name));
-    const list = files.get(rel) ?? [];
+    const r = recorded.get(key(t.file, t.name, 'test'));
     const at = t.location?.line ? { line: t.location.line, ...(t.location.column ? { column: t.location.column } : {}) } : {};
-    list.push({ name: t.name, status: t.status, events: r?.events ?? [], dropped: r?.dropped ?? 0, violations: r?.violations ?? [], ...at });
-    files.set(rel, list);
+    listOf(relative(options.rootDir, t.file)).push({ name: t.name, status: t.status, events: r?.events ?? [], dropped: r?.dropped ?? 0, violations: r?.violations ?? [], ...at });
   }
+  for (const r of recorded.values())
+    if (r.scope === 'file' && (r.events.length || r.dropped || r.violations.length))
+      listOf(relative(options.rootDir, r.file)).push(scopedRecord(OUTSIDE_TESTS, 'file', r));
+  if (options.run) files.set(RUNNER_FILE, [options.run]);
   const sorted = sortFiles(files);
   return {
     version: REPORT_VERSION,

@@ -8,9 +8,19 @@ export const REPORT_VERSION = 2;
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'unknown';
 
+/** What a record is besides a test: what its file did outside its tests
+ * (collection, beforeAll/afterAll hooks, between tests), or what the runner's
+ * own process did (globalSetup, config, starting workers; file RUNNER_FILE). */
+export type RecordScope = 'file' | 'run';
+
+/** The file of the runner's own record. */
+export const RUNNER_FILE = '(runner)';
+
 export interface ReportTest {
   /** Full name: describe blocks and test title joined with ' > '. */
   name: string;
+  /** Absent: a test. Judged like one, but not counted among the tests. */
+  scope?: RecordScope;
   status: TestStatus;
   events: ReportEvent[];
   /** Events lost because the worker's ring was full (the test was failed for it). */
@@ -22,7 +32,7 @@ export interface ReportTest {
 }
 
 export interface ReportFile {
-  /** Relative to rootDir. */
+  /** Relative to rootDir; RUNNER_FILE for the runner's own process. */
   file: string;
   tests: ReportTest[];
   /** In a merged report: the index in `shards` of the run this file comes from. */
@@ -59,11 +69,13 @@ export interface Report {
   rootDir: string;
   /** Token values of the run, so a report can be re-checked and learned from elsewhere. */
   tokens: { cwd: string; tmp: string; home: string; rootDir: string };
-  /** 'enforce' or 'audit' when a policy was active during the run. */
-  policy?: { source: string; mode: 'enforce' | 'audit' };
+  /** 'enforce' or 'audit' when a policy was active during the run; runner: how
+   * the runner's own record was judged (absent: audit). */
+  policy?: { source: string; mode: 'enforce' | 'audit'; runner?: 'enforce' | 'audit' };
   files: ReportFile[];
   /** Merged reports: every run merged, each with its own backend, versions, host and tokens
    * (a file's events are judged with its shard's tokens). Absent: one run. */
   shards?: ReportShard[];
+  /** tests: the tests alone; events, violations, dropped: of every record, those outside tests included. */
   totals: { tests: number; events: number; violations: number; dropped: number };
 }
