@@ -111,6 +111,9 @@ static __noinline void put_path(struct viv_scratch *s, int field, struct path *p
 	w->dev = 0;
 	bpf_loop(VIV_MAX_WALK_DEPTH, walk_step, &s, 0);
 	if (w->fs_relative) {
+		/* One dev per record: a second filesystem cannot be placed. */
+		if (e->dev && e->dev != w->dev)
+			e->flags |= VIV_EF_UNRESOLVED;
 		e->flags |= VIV_EF_FS_RELATIVE_PATH << field;
 		e->dev = w->dev;
 	}

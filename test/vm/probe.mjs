@@ -236,6 +236,7 @@ function normalize(events, ctx) {
       // Replies of the probe's own resolver go to ephemeral ports.
       if (e.kind === 'send' && e.endpoint.port >= 32768) out.endpoint = { ...e.endpoint, port: 'ephemeral', text: `${e.endpoint.address}:<ephemeral>` };
       if ('childPid' in out) out.childPid = 'pid';
+      if (out.leftover) out.leftover = { ...out.leftover, pid: 'pid' };
       if ('targetPid' in out && pids.has(out.targetPid)) out.targetPid = 'pid';
       let text = JSON.stringify(out)
         .split(dir)

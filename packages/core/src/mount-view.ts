@@ -81,14 +81,15 @@ export class MountView {
       if (placed === undefined) e.unresolved = true;
       return placed ?? `(filesystem ${view.dev >>> 20}:${view.dev & 0xfffff})${fsPath}`;
     };
-    if (view.path && e.path !== undefined) {
-      const within = e.path;
-      e.path = place(within);
-      // A relative path argument is told by where it led (decode.ts): the same place.
-      if (e.requestedPath === within) e.requestedPath = e.path;
-    }
+    const within = e.path;
+    if (view.path && within !== undefined) e.path = place(within);
     if (view.to && e.to !== undefined) e.to = place(e.to);
-    if (view.base && e.requestedPath !== undefined && !e.requested?.startsWith('/')) e.requestedPath = place(e.requestedPath);
+    if (e.requestedPath !== undefined && !e.requested?.startsWith('/')) {
+      // A relative path argument: its directory's path (BASE) and the argument,
+      // or, told by where it led (decode.ts), the PATH itself.
+      if (view.base) e.requestedPath = place(e.requestedPath);
+      else if (view.path && e.requestedPath === within) e.requestedPath = e.path;
+    }
   }
 
   private lookup(dev: number, fsPath: string): string | undefined {

@@ -56,6 +56,13 @@ describe('MountView', () => {
     expect(viaBind).toMatchObject({ path: '/work/a', requestedPath: '/work/a' });
   });
 
+  test('a relative path whose directory and file are both within the filesystem is placed once', () => {
+    const opened = { ...open('/x'), requested: 'relative.txt', fsView: { dev: dev(8, 17), path: true, base: true, to: false } };
+    opened.path = opened.requestedPath = '/home/ci/proj/relative.txt';
+    view().placeEvent(opened);
+    expect(opened).toMatchObject({ path: '/work/relative.txt', requestedPath: '/work/relative.txt' });
+  });
+
   test('mountinfoReader: an fd opened once, read again from the start each time', () => {
     const reader = mountinfoReader();
     try {

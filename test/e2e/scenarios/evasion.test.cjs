@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
+const { observe } = require('./lib/adapter.cjs');
 const { freshDir } = require('./lib/tmp.cjs');
 
 const evade = process.env.VIVARIUM_EVADE;
@@ -155,6 +156,22 @@ describe('mounts and namespaces: a file is judged where it is, as the worker see
       expect(() => fs.readFileSync(path.join(y, 'hostname'))).not.toOpenOutside([`${project}/**`]);
     } finally {
       execFileSync('umount', [y]);
+    }
+  });
+
+  test('a relative path in a bind-mounted directory: where it led and as requested, both placed', () => {
+    const z = path.join(project, 'z');
+    fs.mkdirSync(z);
+    execFileSync('mount', ['--bind', '/etc', z]);
+    const before = process.cwd();
+    try {
+      process.chdir(z);
+      const seen = observe(() => fs.readFileSync('hostname'));
+      const read = seen.events.find((e) => e.kind === 'file_open' && e.requested === 'hostname');
+      expect([read.path, read.requestedPath, read.unresolved]).toEqual([hostname, hostname, false]);
+    } finally {
+      process.chdir(before);
+      execFileSync('umount', [z]);
     }
   });
 
