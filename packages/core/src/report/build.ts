@@ -81,11 +81,17 @@ export function buildReport(options: BuildOptions): Report {
 /** One report from the reports of sharded runs (`--shard`). */
 export function mergeReports(reports: Report[]): Report {
   if (reports.length === 0) throw new TypeError('vivarium merge: no reports given');
-  const files = new Map<string, ReportTest[]>();
-  for (const report of reports)
-    for (const f of report.files) files.set(f.file, [...(files.get(f.file) ?? []), ...f.tests]);
-  const sorted = sortFiles(files);
   const first = reports[0]!;
+  const files = new Map<string, ReportTest[]>();
+  // Shards may run on other machines: a file keeps the token values it ran with.
+  const tokens = new Map<string, Report['tokens']>();
+  for (const report of reports)
+    for (const f of report.files) {
+      files.set(f.file, [...(files.get(f.file) ?? []), ...f.tests]);
+      const own = f.tokens ?? report.tokens;
+      if (!tokens.has(f.file) && JSON.stringify(own) !== JSON.stringify(first.tokens)) tokens.set(f.file, own);
+    }
+  const sorted = sortFiles(files).map((f) => (tokens.has(f.file) ? { ...f, tokens: tokens.get(f.file)! } : f));
   return {
     ...first,
     generatedAt: new Date().toISOString(),

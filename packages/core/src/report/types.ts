@@ -22,6 +22,9 @@ export interface ReportFile {
   /** Relative to rootDir. */
   file: string;
   tests: ReportTest[];
+  /** The token values its tests ran with, when they differ from the report's
+   * (a shard run on another machine, merged in). */
+  tokens?: Report['tokens'];
 }
 
 export interface Report {
