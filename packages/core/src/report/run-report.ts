@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { loadRunPolicy, POLICY_JSON_ENV } from '../policy/run-policy.js';
 import { currentTokens } from '../policy/tokens.js';
 import { type RunnerTest, buildReport, writeReportFile } from './build.js';
-import { renderHtmlReport } from './html.js';
+import { type HtmlReportOptions, renderHtmlReport } from './html.js';
+import { readRunFile } from './read.js';
 import { REPORT_DIR_ENV, readSpool } from './spool.js';
 import type { Report } from './types.js';
 
@@ -20,6 +21,9 @@ export interface ReporterOptions {
   html?: string | false;
   /** A policy object or file, instead of vivarium.policy.json. */
   policy?: unknown;
+  /** The report (or footprint) of a base run, relative to the root: the HTML
+   * report marks what is new since it. */
+  baseline?: string;
 }
 
 const VERSION = '0.1.0';
@@ -54,8 +58,20 @@ export class RunReport {
     const jsonPath = resolve(this.rootDir, this.options.outputFile ?? 'vivarium-report.json');
     writeReportFile(jsonPath, report);
     if (this.options.html !== false)
-      writeFileSync(this.options.html ? resolve(this.rootDir, this.options.html) : `${jsonPath.replace(/\.json$/, '')}.html`, renderHtmlReport(report));
+      writeFileSync(this.options.html ? resolve(this.rootDir, this.options.html) : `${jsonPath.replace(/\.json$/, '')}.html`, renderHtmlReport(report, this.baseline()));
     rmSync(this.spool, { recursive: true, force: true });
     return report;
+  }
+
+  /** The base run to compare with; one that cannot be read is said, not fatal: the report is still written. */
+  private baseline(): HtmlReportOptions {
+    const { baseline } = this.options;
+    if (!baseline) return {};
+    try {
+      return { base: readRunFile(resolve(this.rootDir, baseline)).footprint, baseSource: baseline };
+    } catch (err) {
+      process.stderr.write(`vivarium reporter: cannot compare with the baseline: ${(err as Error).message} (the HTML report is written without it)\n`);
+      return {};
+    }
   }
 }
