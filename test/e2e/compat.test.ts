@@ -1,14 +1,16 @@
 // The oldest runner versions we support, as a user gets them: Vivarium's
 // packages packed with `npm pack` and installed from the tarballs next to
 // Vitest 3 and Jest 29 in a fresh project outside this repository, which
-// then runs the shared scenario suite. (The newest that installs here —
-// Vitest 4, Jest 30 — is what scenarios.test.ts runs.)
+// then runs the shared scenario suite and the footprint snapshot lifecycle.
+// (The newest that installs here — Vitest 4, Jest 30 — is what
+// scenarios.test.ts and footprints.test.ts run.)
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { REPO, skipKernelTests } from '../helpers/kernel.js';
+import { footprintLifecycle } from './footprint-lifecycle.js';
 import { jestRunner, vitestRunner, wrongOutcomes } from './runners.js';
 
 const skip = skipKernelTests();
@@ -34,4 +36,8 @@ describe.skipIf(skip)('oldest supported runners (packed tarballs, fresh project)
     expect(new Set(run.results.map((r) => r.file)).size, run.output).toBeGreaterThan(5);
     expect(wrongOutcomes(run.results)).toEqual([]);
   });
+
+  // Vitest 3 writes inline snapshots only into its own toMatchInlineSnapshot() calls.
+  describe('footprint snapshots under Vitest 3', () => footprintLifecycle({ runner: 'vitest', home: () => project, inline: 'refused' }));
+  describe('footprint snapshots under Jest 29', () => footprintLifecycle({ runner: 'jest', home: () => project, inline: 'written' }));
 });
