@@ -41,7 +41,7 @@ export const FOOTPRINT_STYLE = `
 .footprint h2{font-size:15px;margin:0 0 8px}
 .fp-base{margin:0 0 10px;color:var(--muted)}
 .fp-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px 22px}
-.fp-sec h3{font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:4px 0}
+.fp-sec h3{font-size:12.5px;font-weight:600;color:var(--muted);margin:4px 0}
 .fp-sec h3 .muted{font-weight:400;margin-left:4px}
 .fp-sec ul{list-style:none;margin:0;padding:0}
 .fp-sec li.more,.fp-sec .none{color:var(--faint);font-size:12.5px;margin:2px 0}
