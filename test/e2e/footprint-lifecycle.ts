@@ -3,7 +3,8 @@
 // ones (compat.test.ts): written on the first run, passing on the second,
 // refused in CI mode, failing with a diff when a dependency bump starts
 // reading a new file (which `vivarium diff` shows and the HTML report marks),
-// passing after -u, and the same footprints with another temp dir and home.
+// passing after -u, the same footprints with another temp dir and home, and
+// the snapshot of a removed test reported obsolete.
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,16 @@ export function footprintLifecycle({ runner, home, inline }: LifecycleOptions): 
     expect(project.vivarium('footprint', 'here.json', '-o', 'here.footprint.json').code).toBe(0);
     expect(project.read('there.footprint.json')).toBe(project.read('here.footprint.json'));
     expect(project.vivarium('diff', 'here.json', 'vivarium-report.json', '--fail-on', 'changed')).toEqual({ code: 0, output: expect.stringMatching(/^vivarium diff: no change in the footprint of \d+ tests/) });
+  });
+
+  test('a removed test leaves its snapshot obsolete, reported as the runner reports it; -u removes it', () => {
+    writeFileSync(project.path('app.test.cjs'), project.read('app.test.cjs').replace(/\ntest\('talks to a local server[^]*$/, '\n'));
+    const obsolete = run();
+    expect(obsolete.output).toMatch(/1 (snapshot )?obsolete/);
+    expect(snapshot()).toContain('talks to a local server');
+    const removed = run({ update: true });
+    expect(removed.code, removed.output).toBe(0);
+    expect(snapshot()).not.toContain('talks to a local server');
   });
 
   if (inline === 'refused')

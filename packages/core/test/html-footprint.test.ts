@@ -53,7 +53,7 @@ describe('summarizeFootprint', () => {
     expect(entries(summarizeFootprint(report))).toEqual({
       exec: [],
       endpoint: [],
-      host: ['dns (unparsed)  A via 127.0.0.53:* [1]', 'registry.example.com [1]'],
+      host: ['dns (unparsed)  A via 127.0.0.53:53 [1]', 'registry.example.com [1]'],
       write: ['/etc/motd [0]', '/srv/data [1]'],
       read: ['/etc [0,1]', '/usr [0]', '<home>/.npmrc [0]'],
       privileged: ['mount [1]', 'setuid [1]'],

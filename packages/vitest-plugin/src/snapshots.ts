@@ -2,12 +2,12 @@
 // RunnerSnapshots in @vivarium/core): the footprint is handed to Vitest's
 // snapshot matchers, so -u, obsolete snapshots and CI mode are Vitest's.
 //
-// - Vitest ≥ 4.1.x exports `Snapshots`, its snapshot matchers for custom
+// - Vitest ≥ 4.1.3 exports `Snapshots`, its snapshot matchers for custom
 //   matchers, and gives a matcher its chai assertion: used as they are. The
 //   assertion carries an error made when the matcher was called (the "error"
 //   flag Vitest reads an inline snapshot's place from), so the place survives
 //   an async fn's awaits.
-// - Older Vitest (3.x, 4.0): toMatchFootprintSnapshot calls expect(footprint)
+// - Older Vitest (3.x to 4.1.2): toMatchFootprintSnapshot calls expect(footprint)
 //   .toMatchSnapshot() in the running test. Their inline snapshot writer only
 //   rewrites calls of their own toMatchInlineSnapshot(), so an inline
 //   footprint snapshot is compared here and, where Vitest would write it,
@@ -25,7 +25,9 @@ interface NativeSnapshots {
 
 /** The slice of Vitest's matcher state used here (some fields only in newer versions). */
 interface VitestState extends MatcherState {
+  /** The chai assertion (4.1.4+; 4.1.3 names it __vitest_assertion__). */
   assertion?: object;
+  __vitest_assertion__?: object;
   snapshotState?: { _updateSnapshot?: 'all' | 'new' | 'none' };
 }
 
@@ -84,7 +86,7 @@ function legacyCall(state: VitestState, name: string): RunnerSnapshotCall {
         if (update !== 'all') return { pass: false, message: () => 'Inline footprint snapshot mismatched', actual: received, expected };
       } else if (update === 'none') return { pass: false, message: () => 'New inline footprint snapshot was not written: the update flag must be passed explicitly in CI', actual: received };
       throw new VivariumError(
-        `vivarium: ${name}() cannot write its inline snapshot under Vitest ${vitestVersion()}: before 4.1, Vitest writes inline snapshots only into its own toMatchInlineSnapshot() calls (upgrade Vitest, use toMatchFootprintSnapshot(), or write the footprint into the call yourself):\n\n${received}`,
+        `vivarium: ${name}() cannot write its inline snapshot under Vitest ${vitestVersion()}: before 4.1.3, Vitest writes inline snapshots only into its own toMatchInlineSnapshot() calls (upgrade Vitest, use toMatchFootprintSnapshot(), or write the footprint into the call yourself):\n\n${received}`,
       );
     },
   };
@@ -94,7 +96,7 @@ export function vitestSnapshots(): RunnerSnapshots {
   const native = (vitest as unknown as { Snapshots?: NativeSnapshots }).Snapshots;
   return {
     begin(state: VitestState, name) {
-      const { assertion } = state;
+      const assertion = state.assertion ?? state.__vitest_assertion__;
       if (!native || !assertion) return legacyCall(state, name);
       chai.util.flag(assertion, 'error', new Error(name));
       return {

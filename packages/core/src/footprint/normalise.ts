@@ -85,9 +85,14 @@ export function footprintOf(lines: readonly ReportEvent[], tokens: TokenValues):
   return groupFootprint(footprintLines(tokens)(lines));
 }
 
+/** The normaliser of the token values last used: a test file's matcher calls share them. */
+let last: { key: string; normalise: ReturnType<typeof footprintLines> } | undefined;
+
 /** The footprint of observed events (what a snapshot matcher stores). */
 export function footprintOfEvents(events: readonly VivariumEvent[], tokens: TokenValues): Footprint {
-  return footprintOf(toReportEvents(events), tokens);
+  const key = JSON.stringify(tokens);
+  if (last?.key !== key) last = { key, normalise: footprintLines(tokens) };
+  return groupFootprint(last.normalise(toReportEvents(events)));
 }
 
 /** Every line of a footprint, with its group. */

@@ -2,7 +2,8 @@
 // run: the project, temp and home directories as <rootDir>, <tmp> and <home>
 // (the most specific one that holds a path), the per-run part of a temp name
 // collapsed (`<tmp>/build-Xa81Qz` → `<tmp>/build-*`), a loopback server's
-// port as * (`127.0.0.1:*`), and process ids as `pid *`. Pure text: it reads
+// port as * (`127.0.0.1:*`; well-known ports below 1024, such as a local
+// resolver's 53, stay), and process ids as `pid *`. Pure text: it reads
 // any path or endpoint wherever a line carries one (subject, argv, `→ new`).
 import { realpathSync } from 'node:fs';
 import type { TokenValues } from '../policy/tokens.js';
@@ -41,8 +42,8 @@ export function collapseTempName(name: string): string {
 }
 
 const TEMP_NAME = /<tmp>\/([^/\s"',;:)\]]+)/g;
-const LOOPBACK_V4 = /\b(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost):\d{1,5}\b/g;
-const LOOPBACK_V6 = /\[(::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})\]:\d{1,5}\b/g;
+const LOOPBACK_V4 = /\b(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost):(\d{1,5})\b/g;
+const LOOPBACK_V6 = /\[(::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})\]:(\d{1,5})\b/g;
 const PID = /\bpid \d+\b/g;
 
 /** The normaliser of a run's texts, given the run's token values. */
@@ -53,7 +54,7 @@ export function stableText(tokens: TokenValues): (text: string) => string {
   return (text) =>
     (tokenised ? text.replace(tokenised, (dir) => byDir.get(dir)!) : text)
       .replace(TEMP_NAME, (_, name: string) => `<tmp>/${collapseTempName(name)}`)
-      .replace(LOOPBACK_V4, '$1:*')
-      .replace(LOOPBACK_V6, '[$1]:*')
+      .replace(LOOPBACK_V4, (endpoint, host: string, port: string) => (Number(port) < 1024 ? endpoint : `${host}:*`))
+      .replace(LOOPBACK_V6, (endpoint, host: string, port: string) => (Number(port) < 1024 ? endpoint : `[${host}]:*`))
       .replace(PID, 'pid *');
 }

@@ -29,6 +29,8 @@ describe('stableText', () => {
     ['[::1]:8080', '[::1]:*'],
     ['[::ffff:127.0.0.1]:5000', '[::ffff:127.0.0.1]:*'],
     ['203.0.113.7:443', '203.0.113.7:443'],
+    ['127.0.0.53:53', '127.0.0.53:53'],
+    ['[::1]:631', '[::1]:631'],
     ['pid 4242', 'pid *'],
     ['["curl","http://localhost:34567/x","-o","/tmp/dl-AbC123/x"]', '["curl","http://localhost:*/x","-o","<tmp>/dl-*/x"]'],
     ['→ /work/app/out/b.json', '→ <rootDir>/out/b.json'],
@@ -85,7 +87,7 @@ describe('footprintOfEvents', () => {
       write: ['open (write+create+truncate) <tmp>/build-*/out.json', 'rename <tmp>/build-*/out.json  → <rootDir>/dist/out.json'],
       exec: ['exec /usr/bin/git  ["git","status"]'],
       connect: ['connect 127.0.0.1:*'],
-      resolve: ['dns registry.example.com  A via 127.0.0.53:*'],
+      resolve: ['dns registry.example.com  A via 127.0.0.53:53'],
       privileged: ['kill pid *  signal 9'],
     });
   });
@@ -138,7 +140,7 @@ describe('footprint text', () => {
       exec
         exec /usr/bin/ls  ["ls"]
       resolve
-        dns example.com  A via 127.0.0.53:*"
+        dns example.com  A via 127.0.0.53:53"
     `);
     expect(parseFootprint(text)).toEqual(footprint);
     expect(parseFootprint(`\n${text.replace(/^/gm, '    ')}\n  `)).toEqual(footprint);
@@ -155,6 +157,6 @@ describe('footprint text', () => {
   });
 
   test('a DNS query whose name could not be read stays a line of its own', () => {
-    expect(footprintOfEvents([dns('')], tokens)).toEqual({ resolve: ['dns (unparsed)  A via 127.0.0.53:*'] });
+    expect(footprintOfEvents([dns('')], tokens)).toEqual({ resolve: ['dns (unparsed)  A via 127.0.0.53:53'] });
   });
 });
