@@ -41,8 +41,13 @@ export function footprintedTests(reports: readonly Report[]): FootprintedTest[] 
 
 /** The footprint of a run (of its shards' reports); files and tests sorted. */
 export function footprintOfReports(reports: readonly Report[]): RunFootprint {
+  return footprintOfTests(footprintedTests(reports));
+}
+
+/** The footprint of a run's footprinted tests; files and tests sorted. */
+export function footprintOfTests(tested: readonly FootprintedTest[]): RunFootprint {
   const byTest = new Map<string, Map<string, FootprintLine[]>>();
-  for (const test of footprintedTests(reports)) {
+  for (const test of tested) {
     let file = byTest.get(test.file);
     if (!file) byTest.set(test.file, (file = new Map()));
     // A name seen twice (a retried test, two tests of one name): one footprint, the union.

@@ -10,7 +10,7 @@
 import { type PolicyRule, ruleOfSubject } from '../event-kinds.js';
 import { diffFootprints } from '../footprint/diff.js';
 import { type FootprintGroup, linesOf } from '../footprint/normalise.js';
-import { type RunFootprint, footprintOfReports, footprintedTests } from '../footprint/run.js';
+import { type FootprintedTest, type RunFootprint, footprintOfTests, footprintedTests } from '../footprint/run.js';
 import { stableText } from '../footprint/stable-text.js';
 import { type SubjectType, subjectText } from '../subjects.js';
 import type { Report } from './types.js';
@@ -68,9 +68,11 @@ export function topDirectory(path: string): string {
   return parts[0] ? parts.slice(0, 2).join('/') : `/${parts[1] ?? ''}`;
 }
 
-/** The summary of a report, compared with a base run's footprint if given. */
-export function summarizeFootprint(report: Report, base?: { footprint: RunFootprint; source: string }): HtmlFootprint {
-  const items = new Map<string, { section: SectionId; label: string; tests: Set<number>; entries: Set<string>; lines: Set<string> }>();
+type Item = { section: SectionId; label: string; tests: Set<number>; entries: Set<string>; lines: Set<string> };
+
+/** The entries of each section, from the typed subjects of each test's footprint lines. */
+function collect(report: Report, tests: readonly FootprintedTest[]): Map<string, Item> {
+  const items = new Map<string, Item>();
   const add = (section: SectionId, label: string, test: number, entry: string, line: string) => {
     const key = `${section}\0${label}`;
     let item = items.get(key);
@@ -79,16 +81,18 @@ export function summarizeFootprint(report: Report, base?: { footprint: RunFootpr
     item.entries.add(entry);
     item.lines.add(line);
   };
+  // Each file's words with the token values it ran with (a merged shard's may differ).
   const stable = new Map<string, (text: string) => string>();
-  const stableFor = (file: string) => {
-    const tokens = report.files.find((f) => f.file === file)?.tokens ?? report.tokens;
-    const key = JSON.stringify(tokens);
-    if (!stable.has(key)) stable.set(key, stableText(tokens));
-    return stable.get(key)!;
-  };
-  const tests = footprintedTests([report]);
+  const stableOf = new Map(
+    report.files.map((f) => {
+      const tokens = f.tokens ?? report.tokens;
+      const key = JSON.stringify(tokens);
+      if (!stable.has(key)) stable.set(key, stableText(tokens));
+      return [f.file, stable.get(key)!];
+    }),
+  );
   tests.forEach((test, index) => {
-    const words = stableFor(test.file);
+    const words = stableOf.get(test.file)!;
     for (const { group, text, source } of test.lines) {
       const line = `${group}\0${text}`;
       let shown = false;
@@ -106,13 +110,22 @@ export function summarizeFootprint(report: Report, base?: { footprint: RunFootpr
       if (!shown) add(SECTION_OF_GROUP[group], text, index, text, line);
     }
   });
-  const diff = base && diffFootprints(base.footprint, footprintOfReports([report]));
+  return items;
+}
+
+const byLabel = (a: Item, b: Item) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+
+/** The summary of a report, compared with a base run's footprint if given. */
+export function summarizeFootprint(report: Report, base?: { footprint: RunFootprint; source: string }): HtmlFootprint {
+  const tests = footprintedTests([report]);
+  const items = [...collect(report, tests).values()];
+  const diff = base && diffFootprints(base.footprint, footprintOfTests(tests));
   const newLines = new Set(diff ? linesOf(diff.suite.added).map(({ group, text }) => `${group}\0${text}`) : []);
   const sections = FOOTPRINT_SECTIONS.map(({ id, title }) => {
-    const list = [...items.values()]
+    const list = items
       .filter((item) => item.section === id)
       .map((item) => ({ ...item, isNew: [...item.lines].some((l) => newLines.has(l)) }))
-      .sort((a, b) => Number(b.isNew) - Number(a.isNew) || b.tests.size - a.tests.size || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+      .sort((a, b) => Number(b.isNew) - Number(a.isNew) || b.tests.size - a.tests.size || byLabel(a, b));
     return {
       id,
       title,
