@@ -75,16 +75,18 @@ export async function startDaemon(pinDir, args = []) {
   } catch {}
   const child = spawn(process.execPath, [VIVARIUMD, '--pin-dir', pinDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stderr.on('data', (d) => (out += d));
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench: vivariumd not ready in 30 s:\n${out}`)), 30_000);
-    child.stdout.on('data', (d) => {
+    // The daemon logs to stderr.
+    const onData = (d) => {
       out += d;
       if (out.includes('ready:')) {
         clearTimeout(timer);
         resolve();
       }
-    });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`bench: vivariumd exited ${code}:\n${out}`));

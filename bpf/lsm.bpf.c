@@ -57,6 +57,14 @@ struct lsm_call {
 	long nr;
 };
 
+/* A syscall the companion pairs with hooks or reports: the table's rows but
+ * the syscalls backend's blind spots (io_uring: its operations reach the
+ * hooks themselves). */
+static __always_inline bool lsm_listed(long nr)
+{
+	return viv_syscall_listed(nr) && viv_syscall_hook(nr) != VIV_HOOK_BLIND;
+}
+
 /* Whether the current task is observed, and where this hook's record goes
  * (its syscall's pending record, or scratch for io_uring when now_ok);
  * starts the record there. */
@@ -71,7 +79,7 @@ static __always_inline int lsm_begin(struct lsm_call *c, __u16 kind, bool now_ok
 	c->nr = VIV_REGS_NR(c->regs);
 	c->s = 0;
 	c->p = 0;
-	if (viv_syscall_listed(c->nr)) {
+	if (lsm_listed(c->nr)) {
 		c->p = bpf_task_storage_get(&lsm_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		/* No storage: the companion reports the syscall alone. Already
 		 * armed for this syscall: the first hook wins (overlayfs opens
@@ -123,25 +131,6 @@ static __always_inline int lsm_args_only(__u16 kind, enum viv_hook_family family
 	return 0;
 }
 
-/* PATH: the file opened. bpf_d_path is allowed on file_open (6.1 and
- * 6.12); an unlinked file (O_TMPFILE) gets the walk instead, since d_path
- * would append " (deleted)" where the syscalls backend does not. */
-static __always_inline void put_file_path(struct viv_scratch *s, struct file *file)
-{
-	struct viv_event *e = event_of(s);
-	struct dentry *dentry = file->f_path.dentry;
-	long n;
-
-	if (BPF_CORE_READ(dentry, d_hash.pprev) || BPF_CORE_READ(dentry, d_parent) == dentry) {
-		n = bpf_d_path((struct path *)&file->f_path, (char *)&s->event[sizeof(struct viv_event)], VIV_FIELD_MAX + 1);
-		if (n > 0) {
-			e->len[VIV_FIELD_PATH] = (n - 1) & VIV_FIELD_MASK;
-			return;
-		}
-	}
-	put_path(s, VIV_FIELD_PATH, (struct path *)&file->f_path);
-}
-
 SEC("lsm/file_open")
 int BPF_PROG(viv_lsm_file_open, struct file *file)
 {
@@ -151,7 +140,7 @@ int BPF_PROG(viv_lsm_file_open, struct file *file)
 
 	if (mode == LSM_SKIP || (mode == LSM_PAIRED && viv_syscall_hook(c.nr) != VIV_HOOK_OPEN))
 		return 0; /* execve's binary and interpreter: the exec event covers them */
-	put_file_path(c.s, file);
+	put_path(c.s, VIV_FIELD_PATH, (struct path *)&file->f_path);
 	e = event_of(c.s);
 	if (mode == LSM_NOW)
 		e->open_flags = file->f_flags;
@@ -515,7 +504,7 @@ int BPF_PROG(viv_lsm_sys_exit, struct pt_regs *raw_regs, long ret)
 	struct viv_event *e;
 	bool armed;
 
-	if (!viv_syscall_listed(nr))
+	if (!lsm_listed(nr))
 		return 0;
 	task = bpf_get_current_task_btf();
 	/* Disarm first, observed or not: a record must never outlive its syscall

@@ -123,6 +123,12 @@ enum viv_event_flags {
 	VIV_EF_TRUNCATED_EXTRA = 1 << 3,
 	VIV_EF_CHILD = 1 << 4,	     /* emitted by a followed descendant */
 	VIV_EF_UNRESOLVED = 1 << 5, /* PATH could not be resolved: judge it as unobservable */
+	VIV_EF_OWN_MAPS = 1 << 6,   /* a bpf() call writing one of Vivarium's own maps */
+	/* Field i (<< i) is a path within the filesystem `dev`, not as the
+	 * acting task saw it: it was reached through another mount namespace,
+	 * a changed root, or a bind mount of a directory. User space places it
+	 * in the worker's own view (its mountinfo), or fails closed. */
+	VIV_EF_FS_RELATIVE_PATH = 1 << 7,
 };
 
 enum viv_target_flags {
@@ -149,9 +155,11 @@ struct viv_event {
 	__u32 open_flags; /* O_* of opens; kind-specific otherwise */
 	__u32 mode;	  /* creation mode; kind-specific otherwise */
 	__u32 aux;	  /* syscall nr, child tgid, exit status, ... */
+	__u32 dev;	  /* the filesystem of fields marked VIV_EF_FS_RELATIVE_* */
+	__u32 reserved;
 	__u16 len[VIV_FIELD_COUNT];
 };
-_Static_assert(sizeof(struct viv_event) == 48, "viv_event layout");
+_Static_assert(sizeof(struct viv_event) == 56, "viv_event layout");
 
 /* config_targets: who is observed, keyed as the process sees itself.
  * Written by vivariumd (a worker's own entry, at registration) and by the
@@ -166,7 +174,7 @@ struct viv_target {
 	__u32 slot;  /* the worker's slot in rings, controls, counters */
 	__u32 flags; /* enum viv_target_flags */
 	__u32 epoch; /* a descendant: its worker's window when it was forked */
-	__u32 reserved;
+	__u32 mntns_inum; /* the worker's mount namespace: paths are judged as it sees them */
 };
 _Static_assert(sizeof(struct viv_target) == 16, "viv_target layout");
 

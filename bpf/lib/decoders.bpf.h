@@ -380,9 +380,35 @@ DECODER(mount)
 	return kind;
 }
 
+#define VIV_BPF_MAP_UPDATE_ELEM 2
+#define VIV_BPF_MAP_DELETE_ELEM 3
+#define VIV_BPF_MAP_LOOKUP_AND_DELETE_ELEM 21
+#define VIV_BPF_MAP_DELETE_BATCH 27
+#define VIV_BPF_MAP_UPDATE_BATCH 26
+
+/* Whether bpf(cmd, attr) writes one of the maps that say who is observed
+ * and where their events go: test code rewriting its own observation. */
+static __always_inline bool writes_own_maps(int cmd, const void *attr)
+{
+	__u32 map_fd = 0;
+	struct file *file;
+	void *map;
+
+	if (cmd != VIV_BPF_MAP_UPDATE_ELEM && cmd != VIV_BPF_MAP_DELETE_ELEM && cmd != VIV_BPF_MAP_LOOKUP_AND_DELETE_ELEM &&
+	    cmd != VIV_BPF_MAP_DELETE_BATCH && cmd != VIV_BPF_MAP_UPDATE_BATCH)
+		return false;
+	/* map_fd leads every element and batch command's attributes. */
+	bpf_probe_read_user(&map_fd, sizeof(map_fd), attr);
+	file = fd_file(map_fd);
+	map = file ? BPF_CORE_READ(file, private_data) : 0;
+	return map && (map == (void *)&config_targets || map == (void *)&ring_owner || map == (void *)&rings ||
+		       map == (void *)&controls || map == (void *)&counters);
+}
+
 /* Privileged acts: mode = the syscall, aux and open_flags = its first two
  * arguments; chroot and pivot_root: PATH = the new root, resolved;
- * finit_module: PATH = the module file. */
+ * finit_module: PATH = the module file; delete_module: PATH = the module's
+ * name; bpf() writing Vivarium's own maps is flagged. */
 DECODER(privileged)
 {
 	struct viv_event *e = event_of(s);
@@ -390,11 +416,15 @@ DECODER(privileged)
 	e->mode = nr;
 	e->aux = ARG(0);
 	e->open_flags = ARG(1);
+	if (nr == VIV_NR_bpf && writes_own_maps(ARG(0), (const void *)ARG(1)))
+		e->flags |= VIV_EF_OWN_MAPS;
 	if (nr == VIV_NR_chroot || nr == VIV_NR_pivot_root) {
 		put_resolved(s, VIV_FIELD_PATH, VIV_AT_FDCWD, ARG_STR(0), true);
 		put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);
 	} else if (nr == VIV_NR_finit_module) {
 		put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+	} else if (nr == VIV_NR_delete_module) {
+		put_str(s, VIV_FIELD_PATH, ARG_STR(0), VIV_USER);
 	}
 	return kind;
 }

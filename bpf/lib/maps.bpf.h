@@ -48,21 +48,23 @@ struct {
 } rings SEC(".maps");
 
 /* Inner templates of the per-worker maps below: vivariumd creates one of
- * each when a worker registers and hands them to it (never pinned). */
+ * each when a worker registers and hands them to it (never pinned). Sizes,
+ * not BTF types: vivariumd creates the maps without BTF, and before 6.2 a
+ * map with value BTF does not match one without as an inner map. */
 struct viv_control_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct viv_control);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct viv_control));
 };
 
 struct viv_counters_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct viv_counters);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct viv_counters));
 };
 
 struct {
@@ -93,10 +95,32 @@ struct {
 	__type(value, struct viv_meta);
 } meta SEC(".maps");
 
-/* Per-CPU room to assemble one record and to walk one path up. */
+/* Per-CPU room to assemble one record and to walk one path up, and the
+ * mount namespace of the worker the record is for (paths are judged as it
+ * sees them). */
+/* A path walk in progress (path.bpf.h). In the map value, not on the stack:
+ * the verifier then sees its fields as unknown numbers and checks one
+ * iteration of the walk, instead of every combination of their values. */
+struct viv_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	struct dentry *sb_root; /* once fs_relative: where the walk ends */
+	__u32 pos;		/* the path occupies walk[pos, VIV_FIELD_BUF) */
+	__u32 truncated;
+	__u32 foreign;	   /* the task does not see the worker's view of the files */
+	__u32 crossed;	   /* the file's own mount is behind */
+	__u32 fs_relative; /* walking to its filesystem's root instead */
+	__u32 dev;
+};
+
 struct viv_scratch {
 	__u8 event[VIV_EVENT_MAX];
 	char walk[VIV_WALK_SIZE];
+	struct viv_walk w;
+	__u32 worker_mntns;
+	__u32 reserved;
 };
 
 struct {

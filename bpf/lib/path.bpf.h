@@ -9,15 +9,6 @@
 #define VIV_MAX_WALK_DEPTH 2048 /* a 4095-byte path has at most 2048 components */
 #define VIV_AT_FDCWD -100
 
-struct walk_state {
-	struct viv_scratch *s;
-	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
-	__u32 pos; /* the path occupies walk[pos, VIV_FIELD_BUF) */
-	__u32 truncated;
-};
 
 static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 {
@@ -27,25 +18,40 @@ static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 /* One step of the walk: prepend "/name", or cross a mount. */
 static long walk_step(__u64 index, void *ctx)
 {
-	struct walk_state *w = ctx;
+	struct viv_scratch *s = *(struct viv_scratch **)ctx;
+	struct viv_walk *w = &s->w;
 	struct dentry *dentry = w->dentry;
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	struct dentry *parent;
 	struct qstr name;
 	__u32 len, pos;
 
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+	if (w->fs_relative ? dentry == w->sb_root : dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		return 1;
-	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+	if (!w->fs_relative && dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
 		struct mount *mnt = real_mount(vfsmnt);
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		struct dentry *sb_root = BPF_CORE_READ(vfsmnt, mnt_sb, s_root);
 
+		/* The file's own mount shows a directory of its filesystem (a
+		 * bind mount), or the task sees another view than the worker's:
+		 * the path within the filesystem, for user space to place. */
+		if (!w->crossed && (w->foreign || dentry != sb_root)) {
+			w->fs_relative = 1;
+			w->sb_root = sb_root;
+			w->dev = BPF_CORE_READ(vfsmnt, mnt_sb, s_dev);
+			if (dentry == sb_root)
+				return 1;
+			goto prepend;
+		}
+		w->crossed = 1;
 		if (up == mnt)
 			return 1; /* the namespace root */
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->vfsmnt = (struct vfsmount *)((void *)up + bpf_core_field_offset(struct mount, mnt));
 		return 0;
 	}
+prepend:
 	parent = BPF_CORE_READ(dentry, d_parent);
 	name = BPF_CORE_READ(dentry, d_name);
 	len = name.len;
@@ -55,7 +61,7 @@ static long walk_step(__u64 index, void *ctx)
 		return 1;
 	}
 	pos -= len;
-	bpf_probe_read_kernel(&w->s->walk[pos & VIV_FIELD_MASK], len & VIV_NAME_MASK, name.name);
+	bpf_probe_read_kernel(&s->walk[pos & VIV_FIELD_MASK], len & VIV_NAME_MASK, name.name);
 	if (parent == dentry) {
 		/* Detached, on no path: a memfd, a pipe, an anonymous inode. Its
 		 * name alone ("memfd:payload"), with no leading slash: no path
@@ -64,36 +70,59 @@ static long walk_step(__u64 index, void *ctx)
 		return 1;
 	}
 	pos -= 1;
-	w->s->walk[pos & VIV_FIELD_MASK] = '/';
+	s->walk[pos & VIV_FIELD_MASK] = '/';
 	w->pos = pos;
 	w->dentry = parent;
 	return 0;
 }
 
-/* Absolute path of a struct path, as seen from the task's root, into field i. */
+/* Whether the task sees the files as its worker does: the worker's mount
+ * namespace, and its namespace's root as its root (no chroot). */
+static __always_inline bool sees_worker_view(struct viv_scratch *s, struct task_struct *task)
+{
+	struct mnt_namespace *ns = task->nsproxy->mnt_ns;
+	struct mount *ns_root = BPF_CORE_READ(ns, root);
+
+	return BPF_CORE_READ(ns, ns.inum) == s->worker_mntns &&
+	       BPF_CORE_READ(task, fs, root.mnt) == (struct vfsmount *)((void *)ns_root + bpf_core_field_offset(struct mount, mnt)) &&
+	       BPF_CORE_READ(task, fs, root.dentry) == BPF_CORE_READ(ns_root, mnt.mnt_root);
+}
+
+/* Absolute path of a struct path, as seen from the task's root, into field
+ * i; or, through another view than the worker's, its path within its
+ * filesystem (VIV_EF_FS_RELATIVE_PATH << i, e->dev). */
 static __noinline void put_path(struct viv_scratch *s, int field, struct path *path)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct viv_event *e = event_of(s);
-	struct walk_state w = {};
+	struct viv_walk *w = &s->w;
 	__u32 off, len;
 
-	w.s = s;
-	w.dentry = BPF_CORE_READ(path, dentry);
-	w.vfsmnt = BPF_CORE_READ(path, mnt);
-	w.root_dentry = BPF_CORE_READ(task, fs, root.dentry);
-	w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
-	w.pos = VIV_FIELD_BUF;
-	bpf_loop(VIV_MAX_WALK_DEPTH, walk_step, &w, 0);
-	if (w.pos == VIV_FIELD_BUF) {
-		w.pos = VIV_FIELD_BUF - 1;
+	w->dentry = BPF_CORE_READ(path, dentry);
+	w->vfsmnt = BPF_CORE_READ(path, mnt);
+	w->root_dentry = BPF_CORE_READ(task, fs, root.dentry);
+	w->root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	w->sb_root = 0;
+	w->pos = VIV_FIELD_BUF;
+	w->truncated = 0;
+	w->foreign = !sees_worker_view(s, task);
+	w->crossed = 0;
+	w->fs_relative = 0;
+	w->dev = 0;
+	bpf_loop(VIV_MAX_WALK_DEPTH, walk_step, &s, 0);
+	if (w->fs_relative) {
+		e->flags |= VIV_EF_FS_RELATIVE_PATH << field;
+		e->dev = w->dev;
+	}
+	if (w->pos >= VIV_FIELD_BUF) {
+		w->pos = VIV_FIELD_BUF - 1;
 		s->walk[VIV_FIELD_BUF - 1] = '/';
 	}
-	if (w.truncated)
+	if (w->truncated)
 		mark_truncated(e, field);
 	off = field_offset(e, field) & VIV_EVENT_MASK;
-	len = (VIV_FIELD_BUF - w.pos) & VIV_FIELD_MASK;
-	if (bpf_probe_read_kernel(&s->event[off], len, &s->walk[w.pos & VIV_FIELD_MASK]))
+	len = (VIV_FIELD_BUF - w->pos) & VIV_FIELD_MASK;
+	if (bpf_probe_read_kernel(&s->event[off], len, &s->walk[w->pos & VIV_FIELD_MASK]))
 		return;
 	e->len[field & 3] = len;
 }

@@ -29,7 +29,7 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	entry.slot = t->slot;
 	entry.flags = t->flags | VIV_TF_CHILD;
 	entry.epoch = target_epoch(t);
-	entry.reserved = 0;
+	entry.mntns_inum = t->mntns_inum;
 	if (bpf_map_update_elem(&config_targets, &child_key, &entry, BPF_ANY)) {
 		/* config_targets is full: say so rather than lose the child silently. */
 		struct viv_counters *c = get_counters(t->slot);

@@ -29,6 +29,9 @@ static __always_inline struct viv_event *start_event(struct viv_scratch *s, stru
 	e->open_flags = 0;
 	e->mode = 0;
 	e->aux = 0;
+	e->dev = 0;
+	e->reserved = 0;
+	s->worker_mntns = t->mntns_inum;
 	e->len[0] = 0;
 	e->len[1] = 0;
 	e->len[2] = 0;

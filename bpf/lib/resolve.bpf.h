@@ -362,8 +362,12 @@ static __noinline void put_resolved(struct viv_scratch *s, int field, int dirfd,
 		return;
 	r = &rs->st;
 	n = bpf_probe_read_user_str(rs->rbuf[0], VIV_FIELD_BUF, upath);
-	if (n <= 0)
-		return;
+	if (n <= 0) {
+		/* Unreadable (an empty path with AT_EMPTY_PATH the kernel never
+		 * read, or a bad pointer: then the call failed): the dirfd's file. */
+		rs->rbuf[0][0] = 0;
+		n = 1;
+	}
 	if (rs->rbuf[0][0] == '/') {
 		start = BPF_CORE_READ(task, fs, root);
 	} else if (dirfd == VIV_AT_FDCWD) {

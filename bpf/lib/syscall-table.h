@@ -9,7 +9,9 @@
  *     kind     enum viv_kind it yields (a decoder may refine or drop it)
  *     decoder  dec_<decoder>() in decoders.bpf.h reads its arguments
  *     hook     VIV_HOOK_<hook>: the LSM hook that describes it in the lsm
- *              backend (NONE: the sys_exit companion reports it alone)
+ *              backend (NONE: the sys_exit companion reports it alone;
+ *              BLIND: a syscall only the syscalls backend reports, as what
+ *              it cannot see; the lsm backend sees the operations in hooks)
  *
  * Adding a syscall: its number in the arch header, a row here, and a
  * decoder if none of the existing ones reads its arguments. */
@@ -106,9 +108,9 @@
 	X(ctx, kexec_file_load, KEXEC, privileged, NONE)               \
 	X(ctx, reboot, REBOOT, privileged, NONE)                       \
 	X(ctx, pidfd_getfd, PIDFD_GETFD, privileged, NONE)             \
-	X(ctx, io_uring_setup, UNOBSERVABLE, io_uring, NONE)           \
-	X(ctx, io_uring_enter, UNOBSERVABLE, io_uring, NONE)           \
-	X(ctx, io_uring_register, UNOBSERVABLE, io_uring, NONE)
+	X(ctx, io_uring_setup, UNOBSERVABLE, io_uring, BLIND)           \
+	X(ctx, io_uring_enter, UNOBSERVABLE, io_uring, BLIND)           \
+	X(ctx, io_uring_register, UNOBSERVABLE, io_uring, BLIND)
 
 /* The rows' names and numbers in the object's BTF, for user space
  * (generated into abi.generated.ts: events name the syscall they came from). */
@@ -120,6 +122,7 @@ const enum viv_syscall *viv_abi_syscall __attribute__((unused));
 enum viv_hook_family {
 	VIV_HOOK_ANY = 0,
 	VIV_HOOK_NONE,
+	VIV_HOOK_BLIND,
 	VIV_HOOK_OPEN,
 	VIV_HOOK_EXEC,
 	VIV_HOOK_CONNECT,

@@ -34,7 +34,8 @@ function runTests(runner: keyof typeof RUNNERS, dir: string, env: Record<string,
   return { code: run.status, output: `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, ''), report };
 }
 
-const testsOf = (report: Report) => report.files.flatMap((f) => f.tests);
+/** The tests alone (no file's record outside its tests, no runner's record). */
+const testsOf = (report: Report) => report.files.flatMap((f) => f.tests.filter((t) => !t.scope));
 
 describe.skipIf(skip).each(['vitest', 'jest'] as const)('policy under %s', (runner) => {
   let dir: string;

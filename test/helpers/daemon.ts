@@ -7,6 +7,8 @@ export const VIVARIUMD = `${REPO}packages/daemon/bin/vivariumd.js`;
 
 export interface Daemon {
   pinDir: string;
+  /** The backend it said it runs ('syscalls', 'lsm'). */
+  backend: string;
   process: ChildProcess;
   output(): string;
   /** Resolves with the exit code (or signal name) once the process ended. */
@@ -54,7 +56,8 @@ export async function spawnDaemon(pinDir: string, args: string[] = []): Promise<
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  return { pinDir, process: child, output: () => output, exited, kill, stop: async () => void (await kill('SIGTERM')) };
+  const backend = /ready: backend (\w+)/.exec(output)?.[1] ?? 'unknown';
+  return { pinDir, backend, process: child, output: () => output, exited, kill, stop: async () => void (await kill('SIGTERM')) };
 }
 
 /** Stops whatever serves `pinDir`, then starts a fresh daemon there. */

@@ -104,7 +104,7 @@ describe.skipIf(skipKernelTests())('hostile input on the socket', () => {
   });
 
   test.each([
-    ['a line that is not JSON', 'GET / HTTP/1.1\n', { ok: false, error: 'VivariumError', message: 'vivarium: the request is not JSON (a client of another Vivarium version?)' }],
+    ['a line that is not JSON', 'GET / HTTP/1.1\n', { ok: false, error: 'VivariumError', message: 'vivarium: the request is not a JSON object (a client of another Vivarium version?)' }],
     ['an unknown request', `${JSON.stringify({ op: 'unregister', abi: Abi.ABI_VERSION, pid: 1 })}\n`, { ok: false, error: 'VivariumError', message: "vivarium: unknown request 'unregister'" }],
     ['JSON that is not an object', 'null\n', { ok: false, error: 'VivariumError', message: expect.stringMatching(/^vivarium: /) }],
     ['a line longer than 64 KiB', Buffer.alloc(70 * 1024, 'x'), null],

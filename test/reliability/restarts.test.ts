@@ -210,7 +210,7 @@ describe.skipIf(skip)('restarts and stop', () => {
       let output = '';
       const zombiePid = await new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 30_000);
-        parent.stdout!.on('data', (d) => {
+        parent.stderr!.on('data', (d) => {
           output += d;
           const ready = /ready: .* pid (\d+)/.exec(output);
           if (ready) {

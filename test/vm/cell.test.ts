@@ -82,7 +82,9 @@ try {
     const dir = cellDir();
     files = readdirSync(dir).filter((f) => f.endsWith('.test.cjs'));
     for (const runner of runners) {
-      const run = await timed(`${runner.name} scenarios`, () => runner.run({ dir, env: { VIVARIUM_BPF_PIN_DIR: PIN } }));
+      const run = await timed(`${runner.name} scenarios`, () =>
+        runner.run({ dir, env: { VIVARIUM_BPF_PIN_DIR: PIN, VIVARIUM_E2E_BACKEND: backend, VIVARIUM_EVADE: `${REPO}test/e2e/evasion/build/evade` } }),
+      );
       runs.push({ name: runner.name, run });
       writeFileSync(join(results, `${runner.name}.log`), run.output);
     }

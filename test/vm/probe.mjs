@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { observe } from '@vivarium/core';
 
 const O_PATH = 0o10000000;
@@ -66,6 +67,12 @@ async function settledChild(command, args) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The evasion scenarios' helper (test/e2e/evasion/evade.c, built by the matrix). */
+const EVADE = fileURLToPath(new URL('../e2e/evasion/build/evade', import.meta.url));
+const evade = (...args) => spawnSync(EVADE, args);
+/** A directory of the probe's, and one that leads elsewhere through a symlink. */
+const viaLink = (...parts) => path.join(dir, 'link', ...parts);
 
 /** name → { setup?, run, lsmSeesMore? }; run's events are the case's. */
 const cases = {
@@ -186,6 +193,31 @@ const cases = {
         env: { ...process.env, UV_USE_IO_URING: '1' },
       }),
   },
+  'truncate(2), through a symlinked directory': {
+    setup: () => {
+      fs.mkdirSync(at('real'));
+      fs.symlinkSync(at('real'), at('link'));
+      fs.writeFileSync(at('real', 't'), 'x');
+    },
+    run: () => evade('truncate', viaLink('t')),
+  },
+  'utimensat, setxattr, removexattr': { setup: () => fs.writeFileSync(at('u'), 'x'), run: () => ['utimes', 'setxattr', 'removexattr'].forEach((r) => evade(r, at('u'))) },
+  'mknod: a FIFO': { run: () => evade('mkfifo', at('fifo2')) },
+  'chmod, mkdir, rename, unlink through a symlinked directory': {
+    setup: () => fs.writeFileSync(at('real', 'c'), 'x'),
+    run: () => {
+      fs.chmodSync(viaLink('c'), 0o600);
+      fs.mkdirSync(viaLink('sub'));
+      fs.renameSync(viaLink('c'), viaLink('sub', 'c2'));
+      fs.unlinkSync(viaLink('sub', 'c2'));
+    },
+  },
+  'fchownat(fd, "", AT_EMPTY_PATH)': { run: () => evade('fchownat-empty', at('u')) },
+  'send: a UDP datagram with a destination': { run: () => evade('udp', '127.0.0.2', '9') },
+  'privileged: bpf, unshare, chroot, reboot (refused), delete_module': {
+    run: () => ['bpf', 'unshare', 'chroot', 'reboot', 'delete_module'].forEach((r) => evade(r)),
+  },
+  'exec: a program from a memfd': { run: () => evade('memfd-exec', fs.realpathSync('/bin/true')) },
 };
 
 /** Events without what differs between runs: times, pids, fds, the temp dir. */
@@ -200,7 +232,9 @@ function normalize(events, ctx) {
         out[key] = value;
       }
       if (e.kind === 'file_open' && e.result >= 0) out.result = 'fd';
-      if (e.kind === 'connect') out.fd = 'fd';
+      if (e.kind === 'connect' || e.kind === 'send') out.fd = 'fd';
+      // Replies of the probe's own resolver go to ephemeral ports.
+      if (e.kind === 'send' && e.endpoint.port >= 32768) out.endpoint = { ...e.endpoint, port: 'ephemeral', text: `${e.endpoint.address}:<ephemeral>` };
       if ('childPid' in out) out.childPid = 'pid';
       if ('targetPid' in out && pids.has(out.targetPid)) out.targetPid = 'pid';
       let text = JSON.stringify(out)

@@ -68,6 +68,8 @@ export const EventFlag = {
   TRUNCATED_EXTRA: 8,
   CHILD: 16,
   UNRESOLVED: 32,
+  OWN_MAPS: 64,
+  FS_RELATIVE_PATH: 128,
 } as const;
 
 /** enum viv_target_flags */
@@ -210,11 +212,13 @@ export interface EventHeader {
   openFlags: number;
   mode: number;
   aux: number;
+  dev: number;
+  reserved: number;
   len: number[];
 }
 
 export const EventHeaderCodec: Codec<EventHeader> = {
-  size: 48,
+  size: 56,
   decode(view, at = 0) {
     return {
       tsNs: view.getBigUint64(at + 0, true),
@@ -227,7 +231,9 @@ export const EventHeaderCodec: Codec<EventHeader> = {
       openFlags: view.getUint32(at + 28, true),
       mode: view.getUint32(at + 32, true),
       aux: view.getUint32(at + 36, true),
-      len: [view.getUint16(at + 40, true), view.getUint16(at + 42, true), view.getUint16(at + 44, true), view.getUint16(at + 46, true)],
+      dev: view.getUint32(at + 40, true),
+      reserved: view.getUint32(at + 44, true),
+      len: [view.getUint16(at + 48, true), view.getUint16(at + 50, true), view.getUint16(at + 52, true), view.getUint16(at + 54, true)],
     };
   },
   encode(value, view, at = 0) {
@@ -241,10 +247,12 @@ export const EventHeaderCodec: Codec<EventHeader> = {
     view.setUint32(at + 28, value.openFlags, true);
     view.setUint32(at + 32, value.mode, true);
     view.setUint32(at + 36, value.aux, true);
-    view.setUint16(at + 40, value.len[0] ?? 0, true);
-    view.setUint16(at + 42, value.len[1] ?? 0, true);
-    view.setUint16(at + 44, value.len[2] ?? 0, true);
-    view.setUint16(at + 46, value.len[3] ?? 0, true);
+    view.setUint32(at + 40, value.dev, true);
+    view.setUint32(at + 44, value.reserved, true);
+    view.setUint16(at + 48, value.len[0] ?? 0, true);
+    view.setUint16(at + 50, value.len[1] ?? 0, true);
+    view.setUint16(at + 52, value.len[2] ?? 0, true);
+    view.setUint16(at + 54, value.len[3] ?? 0, true);
   },
 };
 
@@ -273,7 +281,7 @@ export interface Target {
   slot: number;
   flags: number;
   epoch: number;
-  reserved: number;
+  mntnsInum: number;
 }
 
 export const TargetCodec: Codec<Target> = {
@@ -283,14 +291,14 @@ export const TargetCodec: Codec<Target> = {
       slot: view.getUint32(at + 0, true),
       flags: view.getUint32(at + 4, true),
       epoch: view.getUint32(at + 8, true),
-      reserved: view.getUint32(at + 12, true),
+      mntnsInum: view.getUint32(at + 12, true),
     };
   },
   encode(value, view, at = 0) {
     view.setUint32(at + 0, value.slot, true);
     view.setUint32(at + 4, value.flags, true);
     view.setUint32(at + 8, value.epoch, true);
-    view.setUint32(at + 12, value.reserved, true);
+    view.setUint32(at + 12, value.mntnsInum, true);
   },
 };
 
@@ -425,7 +433,7 @@ export const MetaCodec: Codec<Meta> = {
 /** Byte layout of every shared struct (for the hot decoding path), and of the kernel structs decoded from raw bytes. */
 export const Layout = {
   viv_event: {
-    size: 48,
+    size: 56,
     ts_ns: { offset: 0, size: 8 },
     tgid: { offset: 8, size: 4 },
     tid: { offset: 12, size: 4 },
@@ -436,7 +444,9 @@ export const Layout = {
     open_flags: { offset: 28, size: 4 },
     mode: { offset: 32, size: 4 },
     aux: { offset: 36, size: 4 },
-    len: { offset: 40, size: 2, count: 4 },
+    dev: { offset: 40, size: 4 },
+    reserved: { offset: 44, size: 4 },
+    len: { offset: 48, size: 2, count: 4 },
   },
   viv_target_key: {
     size: 8,
@@ -448,7 +458,7 @@ export const Layout = {
     slot: { offset: 0, size: 4 },
     flags: { offset: 4, size: 4 },
     epoch: { offset: 8, size: 4 },
-    reserved: { offset: 12, size: 4 },
+    mntns_inum: { offset: 12, size: 4 },
   },
   viv_owner: {
     size: 24,

@@ -1,9 +1,9 @@
 // Pure decoding of ring records (bytes in, typed events out), tested on bytes.
 import { posix } from 'node:path';
-import { BlindReason, EventFlag, Layout, MountOp, Syscall } from './abi.generated.js';
+import { BlindReason, EventFlag, Field, Layout, MountOp, Syscall } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
 import { decodeDnsQuestion } from './dns-message.js';
-import { type EventKind, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
+import { type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
@@ -81,6 +81,8 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   const mode = view.getUint32(offset + E.mode.offset, true);
   const openFlags = view.getUint32(offset + E.open_flags.offset, true);
   const unresolved = (flags & EventFlag.UNRESOLVED) !== 0;
+  // Paths reached through another view than the worker's: within their filesystem (placed by Worker.drain).
+  const fsView = flags & FS_RELATIVE ? fsViewOf(flags, view.getUint32(offset + E.dev.offset, true)) : undefined;
   const bytes = (from: number, to: number) => new Uint8Array(buffer.buffer, from, to - from);
   const text = (from: number, to: number) => buffer.toString('utf8', from, to);
   // Path arguments the kernel walked (resolve.bpf.h): PATH is where they led;
@@ -96,6 +98,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
         requestedPath,
         requested,
         unresolved,
+        fsView,
         flags: openFlags,
         mode,
         access: ACCESS[openFlags & O_ACCMODE]!,
@@ -106,39 +109,39 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
     case 'exec': {
       const argv = end > at3 ? text(at3, end).split('\0') : [];
       if (argv.length && argv[argv.length - 1] === '') argv.pop();
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, unresolved, argv };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, unresolved, fsView, argv };
     }
     case 'unlink':
     case 'rmdir':
     case 'mkdir':
     case 'chmod':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, mode };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, mode };
     case 'truncate':
     case 'utime':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, syscall: syscallName(aux) };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, syscall: syscallName(aux) };
     case 'xattr':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: resolved, requestedPath: walkedRequested(), requested, unresolved, name: text(at3, end), remove: aux === 1,
+        path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, name: text(at3, end), remove: aux === 1,
       };
     case 'mknod':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, mode, device: aux };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, mode, device: aux };
     case 'chown':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: resolved, requestedPath: walkedRequested(), requested, unresolved, uid: aux | 0, gid: mode | 0,
+        path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, uid: aux | 0, gid: mode | 0,
       };
     case 'rename':
     case 'link':
       // PATH: the old path, EXTRA: the new one, both walked.
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, to: text(at3, end), flags: openFlags };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, to: text(at3, end), flags: openFlags };
     case 'symlink':
       // PATH: the new link, walked; REQUESTED: its target, verbatim; EXTRA: the link as passed.
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: resolved, requested: text(at3, end), unresolved, target: requested };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: resolved, requested: text(at3, end), unresolved, fsView, target: requested };
     case 'mount':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: requestedPath, requestedPath, requested, unresolved,
+        path: requestedPath, requestedPath, requested, unresolved, fsView,
         op: MOUNT_OPS.get(aux) ?? 'mount',
         source: text(at3, end),
         fstype: text(at0, at1),
@@ -184,8 +187,33 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
     case 'kexec':
     case 'reboot':
     case 'pidfd_getfd':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, syscall: syscallName(mode), args: [aux | 0, openFlags | 0], path: at1 > at0 ? text(at0, at1) : '' };
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        syscall: syscallName(mode), args: valueArgs(syscallName(mode), [aux | 0, openFlags | 0]), path: at1 > at0 ? text(at0, at1) : '', tampers: (flags & EventFlag.OWN_MAPS) !== 0,
+      };
   }
+}
+
+/** Which of a privileged call's first two arguments are values (flags, a
+ * pid, a length), by syscall. Addresses in the caller's memory, fds and
+ * registers a one-argument call leaves unused differ each run: left out. */
+const VALUE_ARGS: Record<string, readonly number[]> = {
+  capset: [], setgroups: [0], unshare: [0], setns: [1], chroot: [], pivot_root: [], bpf: [0],
+  init_module: [1], finit_module: [], delete_module: [1], process_vm_readv: [0], process_vm_writev: [0],
+  perf_event_open: [1], kexec_load: [1], kexec_file_load: [], reboot: [0, 1], pidfd_getfd: [1],
+};
+
+function valueArgs(syscall: string, args: number[]): number[] {
+  return (VALUE_ARGS[syscall] ?? [0, 1]).map((i) => args[i]!);
+}
+
+const FS_RELATIVE_SHIFT = Math.log2(EventFlag.FS_RELATIVE_PATH);
+const FS_RELATIVE = 0xf * EventFlag.FS_RELATIVE_PATH;
+
+/** Which fields of a record are paths within the filesystem `dev`. */
+function fsViewOf(flags: number, dev: number): FsView {
+  const fields = (flags & FS_RELATIVE) >> FS_RELATIVE_SHIFT;
+  return { dev, path: (fields & (1 << Field.PATH)) !== 0, base: (fields & (1 << Field.BASE)) !== 0, to: (fields & (1 << Field.EXTRA)) !== 0 };
 }
 
 const SYSCALL_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Syscall).map(([name, nr]) => [nr, name]));

@@ -59,33 +59,46 @@ export function rulesOfLine(event: Pick<ReportEvent, 'subjects' | 'rule' | 'blin
   return [...rules];
 }
 
+/** Report lines, in first-seen order, identical events counted: built up
+ * from events as they are drained (a run's main process drains for its whole run). */
+export class ReportLines {
+  private readonly folded = new Map<string, ReportEvent>();
+
+  add(events: readonly VivariumEvent[]): this {
+    for (const event of events) {
+      const { subject, detail, requested } = describeEvent(event);
+      const rule = ruleOf(event);
+      const subjects = subjectsOf(event);
+      const errno = failureOf(event);
+      // The description names every subject, but for an unparsed DNS name (no subject): hence the count.
+      const leftover = event.leftover;
+      const key = `${event.kind}\0${rule ?? ''}\0${subject}\0${detail ?? ''}\0${requested ?? ''}\0${errno ?? ''}\0${event.child ? 1 : 0}\0${subjects.length}\0${leftover ? `${leftover.pid}\0${leftover.startedIn}` : ''}`;
+      const seen = this.folded.get(key);
+      if (seen) seen.count++;
+      else
+        this.folded.set(key, {
+          kind: event.kind,
+          ...(rule ? { rule } : {}),
+          subjects,
+          subject,
+          ...(detail ? { detail } : {}),
+          ...(requested ? { requested } : {}),
+          ...(errno ? { errno } : {}),
+          ...(event.child ? { child: true } : {}),
+          ...(isBlind(event) ? { blind: true as const } : {}),
+          ...(leftover ? { leftover } : {}),
+          count: 1,
+        });
+    }
+    return this;
+  }
+
+  get lines(): ReportEvent[] {
+    return [...this.folded.values()];
+  }
+}
+
 /** Report lines for the events, in first-seen order, identical ones counted. */
 export function toReportEvents(events: readonly VivariumEvent[]): ReportEvent[] {
-  const folded = new Map<string, ReportEvent>();
-  for (const event of events) {
-    const { subject, detail, requested } = describeEvent(event);
-    const rule = ruleOf(event);
-    const subjects = subjectsOf(event);
-    const errno = failureOf(event);
-    // The description names every subject, but for an unparsed DNS name (no subject): hence the count.
-    const leftover = event.leftover;
-    const key = `${event.kind}\0${rule ?? ''}\0${subject}\0${detail ?? ''}\0${requested ?? ''}\0${errno ?? ''}\0${event.child ? 1 : 0}\0${subjects.length}\0${leftover ? `${leftover.pid}\0${leftover.startedIn}` : ''}`;
-    const seen = folded.get(key);
-    if (seen) seen.count++;
-    else
-      folded.set(key, {
-        kind: event.kind,
-        ...(rule ? { rule } : {}),
-        subjects,
-        subject,
-        ...(detail ? { detail } : {}),
-        ...(requested ? { requested } : {}),
-        ...(errno ? { errno } : {}),
-        ...(event.child ? { child: true } : {}),
-        ...(isBlind(event) ? { blind: true as const } : {}),
-        ...(leftover ? { leftover } : {}),
-        count: 1,
-      });
-  }
-  return [...folded.values()];
+  return new ReportLines().add(events).lines;
 }

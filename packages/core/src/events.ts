@@ -54,9 +54,24 @@ interface PathEventBase extends EventBase {
   /** The path string exactly as passed ('' for fd-based calls). */
   requested: string;
   /** The kernel could not tell where the path led (a symlink whose target it
-   * does not hold in memory, ...): a successful attempt is then judged as
-   * unobservable, by every check it could hide from. */
+   * does not hold in memory, a filesystem the worker cannot see, ...): a
+   * successful attempt is then judged as unobservable, by every check it
+   * could hide from. */
   unresolved: boolean;
+  /** Set while paths are still within their filesystem, as the kernel gave
+   * them for a task with another view than the worker's; the worker places
+   * them in its own view before anyone sees the event. */
+  fsView?: FsView | undefined;
+}
+
+/** Which paths of an event are within the filesystem `dev` (a kernel dev_t). */
+export interface FsView {
+  dev: number;
+  path: boolean;
+  /** The directory a relative requested path started from. */
+  base: boolean;
+  /** The new path of a rename or link. */
+  to: boolean;
 }
 
 export type OpenAccess = 'read' | 'write' | 'read-write';
@@ -181,10 +196,15 @@ export interface PrivilegedEvent extends EventBase {
   kind: 'capset' | 'setgroups' | 'unshare' | 'setns' | 'chroot' | 'pivot_root' | 'bpf' | 'module' | 'process_vm' | 'perf_event' | 'kexec' | 'reboot' | 'pidfd_getfd';
   /** The syscall, by name. */
   syscall: string;
-  /** Its first two arguments, as numbers. */
+  /** Those of its first two arguments that are values (flags, a pid, a
+   * length), in order; addresses in the caller's memory are left out. */
   args: number[];
-  /** The path it names, if any (the new root of chroot, the file of finit_module). */
+  /** The path it names, if any (the new root of chroot, the file of
+   * finit_module), or the module delete_module removes. */
   path: string;
+  /** A bpf() call that wrote Vivarium's own maps (who is observed, where
+   * events go): the window's observation was tampered with. */
+  tampers: boolean;
 }
 
 export interface CredentialEvent extends EventBase {

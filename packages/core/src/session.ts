@@ -11,7 +11,6 @@
 // caused by a process started in an earlier window (a helper server from
 // beforeAll, a grandchild that outlived its test) is kept, never dropped,
 // and marked `leftover` with that process and the window that started it.
-import { readFileSync } from 'node:fs';
 import { type Gaps, NO_GAPS, addGaps } from './completeness.js';
 import { DaemonNotRunningError } from './errors.js';
 import type { Leftover, VivariumEvent } from './events.js';
@@ -35,8 +34,14 @@ export class Session {
   private registrationError: Error | undefined;
   /** The open window: the epoch it started at, and what it gathered. */
   private testStartEpoch = 0;
+  /** Where the time outside tests began: since the last test ended. */
+  private outsideStartEpoch = 0;
   private test: TestRecord | undefined;
-  /** What happened outside every test (collection, beforeAll, between tests). */
+  /** What happened outside every test while a test file was open: its
+   * collection, its beforeAll/afterAll hooks, between its tests. */
+  private file: TestRecord | undefined;
+  /** What happened outside every file: the process's own start and end, and
+   * for a runner's main process, the whole run (its globalSetup, starting workers). */
   private outside: TestRecord = { events: [], gaps: NO_GAPS };
   /** What each window was, by the epoch it started at: a test's name. */
   private readonly windows: Array<{ epoch: number; name: string }> = [];
@@ -103,7 +108,24 @@ export class Session {
     const record = this.test;
     this.test = undefined;
     const between = this.worker.nextEpoch(); // work begun between tests belongs to no test
+    this.outsideStartEpoch = between;
     this.windows.push({ epoch: between, name: `outside any test (after '${this.windows[this.windows.length - 1]!.name}')` });
+    return record;
+  }
+
+  /** Starts attributing what happens outside tests to a test file (before
+   * it is collected). Not drained first: what a worker did since its last
+   * file ended counts toward this one. */
+  beginFile(): void {
+    if (this.worker) this.file ??= { events: [], gaps: NO_GAPS };
+  }
+
+  /** Ends the test file and returns what happened in it outside its tests (drains first). */
+  endFile(): TestRecord {
+    if (!this.worker || !this.file) return EMPTY;
+    if (!this.test) this.route(this.worker.drain());
+    const record = this.file;
+    this.file = undefined;
     return record;
   }
 
@@ -119,9 +141,10 @@ export class Session {
     return { events: [...this.test.events], gaps: this.test.gaps };
   }
 
-  /** What happened outside every test since the last call (drains first). */
+  /** What happened outside every test file since the last call (drains
+   * first, unless a file is open: its windows drain). */
   takeOutside(): TestRecord {
-    if (this.worker && !this.test) this.route(this.worker.drain());
+    if (this.worker && !this.test && !this.file) this.route(this.worker.drain());
     const record = this.outside;
     this.outside = { events: [], gaps: NO_GAPS };
     return record;
@@ -156,14 +179,17 @@ export class Session {
     return finish(value, undefined, false);
   }
 
-  /** Files drained events under the open test (or outside any), marking
-   * those of processes started before `since` (default: the test's start). */
-  private route({ events, ...gaps }: { events: VivariumEvent[] } & Gaps, since = this.testStartEpoch): VivariumEvent[] {
-    const into = this.test ?? this.outside;
+  /** Files drained events under the open test (else the open file, else outside both), marking
+   * those of processes started before `since` (default: the test's start,
+   * or outside tests the end of the last test). */
+  private route({ events, ...gaps }: { events: VivariumEvent[] } & Gaps, since = this.test ? this.testStartEpoch : this.outsideStartEpoch): VivariumEvent[] {
+    const into = this.test ?? this.file ?? this.outside;
     into.gaps = addGaps(into.gaps, gaps);
     for (const event of events) {
       if (event.kind === 'exec' && event.result >= 0) this.commands.set(event.pid, commandOf(event.argv[0] ?? event.path));
-      if (this.test && event.epoch < since) event.leftover = this.leftover(event);
+      else if (event.kind === 'fork') this.commands.set(event.childPid, this.commands.get(event.pid) ?? OWN_COMMAND);
+      // The worker itself is never a leftover (a thread-pool call of the test may finish just after its window).
+      if (event.child && event.epoch < since) event.leftover = this.leftover(event);
       into.events.push(event);
     }
     return events;
@@ -172,7 +198,8 @@ export class Session {
   private leftover(event: VivariumEvent): Leftover {
     let startedIn = 'before the first test';
     for (const window of this.windows) if (window.epoch <= event.epoch) startedIn = window.name;
-    return { pid: event.pid, command: this.commands.get(event.pid) ?? commandOfPid(event.pid), startedIn };
+    // Never /proc/<pid>/comm: that read would be an event of the window itself.
+    return { pid: event.pid, command: this.commands.get(event.pid) ?? '?', startedIn };
   }
 
   close(): void {
@@ -182,12 +209,5 @@ export class Session {
 }
 
 const commandOf = (program: string) => program.slice(program.lastIndexOf('/') + 1) || program;
-
-/** A process's name from /proc, or '?' once it is gone. */
-function commandOfPid(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
+/** What this process's forks run until they exec. */
+const OWN_COMMAND = commandOf(process.execPath);

@@ -6,10 +6,10 @@
 import { assertComplete, leftoversOf } from './completeness.js';
 import { VivariumError } from './errors.js';
 import { type Violation, toReportEvents } from './event-lines.js';
-import { type PolicyChecker, formatViolations } from './policy/evaluate.js';
+import { type FilePolicy, type PolicyChecker, formatViolations } from './policy/evaluate.js';
 import { loadRunPolicy } from './policy/run-policy.js';
-import { appendSpooled, spoolDir } from './report/spool.js';
-import type { Session } from './session.js';
+import { type SpooledRecord, type WindowScope, appendSpooled, openSpool, spoolDir } from './report/spool.js';
+import type { Session, TestRecord } from './session.js';
 
 /** A test's policy violations, returned by TestVerdicts.complete in enforce mode. */
 export class PolicyViolationError extends VivariumError {
@@ -22,14 +22,25 @@ export class PolicyViolationError extends VivariumError {
   }
 }
 
+/** Which window a record is, in which file, named how ('' but for a test). */
+interface Where {
+  scope: WindowScope;
+  file: string;
+  name: string;
+  backend: string | undefined;
+}
+
 /** The slice of a Session a verdict needs. */
-export type TestWindow = Pick<Session, 'inTest' | 'endTest' | 'backend' | 'registrationFailure'>;
+export type TestWindow = Pick<Session, 'inTest' | 'endTest' | 'endFile' | 'backend' | 'registrationFailure'>;
 
 export class TestVerdicts {
   /** The run's policy (inline, else $VIVARIUM_POLICY, else <rootDir>/vivarium.policy.json)
-   * and the reporter's spool dir (exported by the reporter before workers start), if any. */
+   * and the reporter's spool dir (exported by the reporter before workers start), if any.
+   * Call before the session registers: it opens this process's spool file. */
   static forRun(rootDir: string, inlinePolicy?: unknown): TestVerdicts {
-    return new TestVerdicts(loadRunPolicy(rootDir, inlinePolicy), spoolDir());
+    const spool = spoolDir();
+    if (spool) openSpool(spool);
+    return new TestVerdicts(loadRunPolicy(rootDir, inlinePolicy), spool);
   }
 
   constructor(
@@ -44,28 +55,60 @@ export class TestVerdicts {
   /** Ends the session's current test (`file` absolute, `name` 'describe > test'),
    * returns the error it must fail with. Nothing to do outside a test window. */
   complete(session: TestWindow, file: string, name: string): Error | undefined {
+    const unobserved = this.unobserved(session);
+    if (unobserved) return unobserved;
+    if (!session.inTest) return undefined;
+    return this.judge(session.endTest(), { scope: 'test', file, name, backend: session.backend }, 'this test');
+  }
+
+  /** Ends the session's test file: what it did outside its tests (its
+   * collection, beforeAll/afterAll hooks) is judged like a test's doing. */
+  completeFile(session: TestWindow, file: string): Error | undefined {
+    // Unregistered: each of its tests fails already.
+    if (session.registrationFailure) return undefined;
+    return this.judge(session.endFile(), { scope: 'file', file, name: '', backend: session.backend }, 'this test file outside its tests');
+  }
+
+  /** A sandbox check that cannot see must fail, not pass. */
+  private unobserved(session: TestWindow): Error | undefined {
     const unregistered = session.registrationFailure;
-    // A sandbox check that cannot see must fail, not pass.
     if (unregistered && this.policy)
       return new VivariumError(`vivarium: this test cannot be checked against ${this.policy.source}: ${unregistered.message}`, { cause: unregistered });
-    if (!session.inTest) return undefined;
-    const record = session.endTest();
-    const filePolicy = this.policy?.forFile(file);
+    return undefined;
+  }
+
+  /** The window as the report records it, judged by the policy of its file. */
+  private record(record: TestRecord, where: Where, policy = where.file ? this.policy?.forFile(where.file) : this.policy?.forRun()): SpooledRecord {
     // Report lines cost time per test: build them only for a policy or a reporter.
-    const events = filePolicy || this.spool ? toReportEvents(record.events) : [];
-    const violations = filePolicy?.check(events) ?? [];
+    const events = policy || this.spool ? toReportEvents(record.events) : [];
     const { gaps } = record;
-    if (this.spool)
-      appendSpooled(this.spool, { file, name, backend: session.backend ?? 'unknown', events, dropped: gaps.dropped + gaps.leftoverDropped, violations });
+    return {
+      ...where,
+      backend: where.backend ?? 'unknown',
+      events,
+      dropped: gaps.dropped + gaps.leftoverDropped,
+      violations: policy?.check(events) ?? [],
+    };
+  }
+
+  /** The file's policy; outside its tests, its modules loaded too. */
+  private policyOf(where: Where): FilePolicy | undefined {
+    return where.scope === 'file' ? this.policy?.forFileOutsideTests(where.file) : this.policy?.forFile(where.file);
+  }
+
+  private judge(record: TestRecord, where: Where, what: string): Error | undefined {
+    const policy = this.policyOf(where);
+    const { violations, ...spooled } = this.record(record, where, policy);
+    if (this.spool) appendSpooled(this.spool, { ...spooled, violations });
     try {
-      assertComplete(gaps, 'this test', leftoversOf(record.events));
+      assertComplete(record.gaps, what, leftoversOf(record.events));
     } catch (err) {
       return err as Error;
     }
-    if (!violations.length || !filePolicy) return undefined;
-    const message = formatViolations(violations, this.policy!.source, filePolicy.mode);
-    if (filePolicy.mode === 'enforce') return new PolicyViolationError(violations, message);
-    this.print(`${name}\n${message}\n`);
+    if (!violations.length || !policy) return undefined;
+    const message = formatViolations(violations, this.policy!.source, policy.mode, what);
+    if (policy.mode === 'enforce') return new PolicyViolationError(violations, message);
+    this.print(`${where.name || `${where.file} (outside its tests)`}\n${message}\n`);
     return undefined;
   }
 }

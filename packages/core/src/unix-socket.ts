@@ -13,6 +13,7 @@ const SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const SO_PEERCRED = 17;
+const SO_PEERPIDFD = 77;
 const SO_RCVTIMEO = 20;
 const SO_SNDTIMEO = 21;
 const MSG_CMSG_CLOEXEC = 0x40000000;
@@ -33,6 +34,7 @@ interface SocketApi {
   sendmsg(fd: number, msg: Record<string, unknown>, flags: number): number;
   recvmsg(fd: number, msg: Record<string, unknown>, flags: number): number;
   getsockopt(fd: number, level: number, name: number, value: Record<string, unknown>, len: number[]): number;
+  getsockoptInt(fd: number, level: number, name: number, value: number[], len: number[]): number;
   setsockopt(fd: number, level: number, name: number, value: Record<string, unknown>, len: number): number;
   sizes: { sockaddr: number; cmsg: number; cmsgHeader: number; ucred: number; timeval: number };
   cmsgType: TypeObject;
@@ -65,6 +67,7 @@ function load(): SocketApi {
     sendmsg: lib.func('intptr_t sendmsg(int fd, const vivarium_msghdr *msg, int flags)'),
     recvmsg: lib.func('intptr_t recvmsg(int fd, _Inout_ vivarium_msghdr *msg, int flags)'),
     getsockopt: lib.func('int getsockopt(int fd, int level, int name, _Out_ vivarium_ucred *value, _Inout_ uint32_t *len)'),
+    getsockoptInt: lib.func('getsockopt', 'int', ['int', 'int', 'int', koffi.out(koffi.pointer('int')), koffi.inout(koffi.pointer('uint32_t'))]),
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, const vivarium_timeval *value, uint32_t len)'),
     sizes: {
       sockaddr: koffi.sizeof(sockaddr),
@@ -169,3 +172,12 @@ export function peerCredentials(fd: number): PeerCredentials {
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
+
+/** A pidfd of the process that connected (SO_PEERPIDFD, Linux 6.5+): it
+ * names that very process, never one that reuses its pid; undefined where
+ * the kernel has no such option. */
+export function peerPidfd(fd: number): number | undefined {
+  const s = load();
+  const value = [0];
+  return s.getsockoptInt(fd, SOL_SOCKET, SO_PEERPIDFD, value, [4]) < 0 ? undefined : value[0];
+}

@@ -4,6 +4,7 @@
 // events of itself and its descendants), its control (the window it is in,
 // written here per window with a plain store), and its counters (written by
 // the kernel only). It never touches a shared map.
+import { readFileSync, statSync } from 'node:fs';
 import { Abi, ControlCodec, type Counters, CountersCodec } from './abi.generated.js';
 import type { BackendName } from './backend.js';
 import { decodeEvent } from './decode.js';
@@ -18,6 +19,7 @@ import {
 } from './errors.js';
 import type { VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
+import { MountView, mountinfoReader } from './mount-view.js';
 import { closeFd } from './native.js';
 import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
 import { RingReader } from './ring-reader.js';
@@ -54,6 +56,7 @@ export class Worker {
   private readonly targetFlags: number;
   private seen: Counters;
   private closed = false;
+  private readonly mounts: MountView;
 
   private constructor(
     private readonly socketFd: number,
@@ -61,7 +64,9 @@ export class Worker {
     private readonly ring: RingReader,
     private readonly control: Mapping,
     private readonly counters: Mapping,
+    private readonly mountinfo: ReturnType<typeof mountinfoReader>,
   ) {
+    this.mounts = new MountView(mountinfo.read);
     this.slot = reply.slot;
     this.backend = reply.backend;
     this.epoch = reply.epoch;
@@ -72,7 +77,15 @@ export class Worker {
   /** Registers this process with the daemon; throws a VivariumError naming the fix. */
   static register(options: RegisterOptions = {}): Worker {
     const path = resolveSocket(options);
-    const socketFd = connect(path);
+    // Opened before registering: opening it is not an event of this worker.
+    const mountinfo = mountinfoReader();
+    let socketFd: number;
+    try {
+      socketFd = connect(path);
+    } catch (err) {
+      mountinfo.close();
+      throw err;
+    }
     const fds: number[] = [];
     try {
       sendWithFds(socketFd, encodeLine({ op: 'register', abi: Abi.ABI_VERSION, followChildren: options.followChildren !== false }));
@@ -88,7 +101,7 @@ export class Worker {
         ring = RingReader.map(ringFd, reply.ringSize);
         control = mapShared(controlFd, PAGE_SIZE, 0, true, 'the worker control');
         const counters = mapShared(countersFd, PAGE_SIZE, 0, false, 'the worker counters');
-        return new Worker(socketFd, reply, ring, control, counters);
+        return new Worker(socketFd, reply, ring, control, counters, mountinfo);
       } catch (err) {
         ring?.close();
         control?.unmap();
@@ -96,6 +109,7 @@ export class Worker {
       }
     } catch (err) {
       closeFd(socketFd);
+      mountinfo.close();
       throw err;
     } finally {
       // The mappings hold the maps now.
@@ -125,13 +139,15 @@ export class Worker {
     let undecodable = 0;
     this.ring.consume((view, offset, length) => {
       try {
-        events.push(decodeEvent(view, offset, length));
+        const event = decodeEvent(view, offset, length);
+        if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
+        events.push(event);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         undecodable++; // counted as lost, never silently skipped
       }
     });
-    const tampered = this.probe();
+    const tampered = [this.probe(), ...ownMapWriters(events)].filter(Boolean).join('; ') || undefined;
     const now = this.readCounters();
     const dropped = Number(now.dropped - this.seen.dropped) + undecodable;
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
@@ -147,6 +163,7 @@ export class Worker {
     this.ring.close();
     this.control.unmap();
     this.counters.unmap();
+    this.mountinfo.close();
     closeFd(this.socketFd);
   }
 
@@ -161,12 +178,20 @@ export class Worker {
     const before = this.readCounters().probes;
     process.kill(process.pid, 0);
     const after = this.readCounters();
-    if (after.probes === before) return "this worker's config_targets entry is gone (the kernel no longer observes it)";
-    if (after.probeSlot !== this.slot) return `this worker's config_targets entry now sends its events to slot ${after.probeSlot}, not ${this.slot}`;
+    // An entry moved to another slot answers there: it reads as gone from here.
+    if (after.probes === before) return "this worker's config_targets entry is gone or no longer sends its events here (the kernel no longer observes it)";
     if (after.probeFlags !== this.targetFlags) return `this worker's config_targets flags changed from ${this.targetFlags} to ${after.probeFlags}`;
     if (after.probeEpoch !== this.epoch) return `this worker's window was moved from ${this.epoch} to ${after.probeEpoch}`;
     return undefined;
   }
+}
+
+/** bpf() calls that wrote Vivarium's own maps: an entry deleted and put back
+ * between two probes leaves no other trace. */
+function ownMapWriters(events: readonly VivariumEvent[]): string[] {
+  const pids = new Set<number>();
+  for (const e of events) if (e.kind === 'bpf' && e.tampers) pids.add(e.pid);
+  return [...pids].map((pid) => `pid ${pid} wrote Vivarium's own maps with bpf()`);
 }
 
 function connect(path: string): number {
@@ -182,6 +207,31 @@ function connect(path: string): number {
       });
     throw new VivariumError(`vivarium: cannot reach vivariumd at ${path}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** What to do about a socket this user may not connect to: its group says who may. */
+function accessHint(path: string): string {
+  let gid: number;
+  try {
+    gid = statSync(path).gid;
+  } catch {
+    return 'run as root, or start vivariumd --group GROUP and add this user to GROUP';
+  }
+  if (gid === 0) return `vivariumd lets root only register: run as root, or restart it with --group GROUP and add this user to GROUP`;
+  const group = groupName(gid);
+  return `vivariumd lets group ${group} register: sudo usermod -aG ${group} ${process.env.USER ?? '$USER'}, then log in again`;
+}
+
+function groupName(gid: number): string {
+  try {
+    const line = readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(gid));
+    if (line) return line.split(':')[0]!;
+  } catch {
+    // no /etc/group: the number will do
+  }
+  return `gid ${gid}`;
 }
 
 /** Reads one reply line; descriptors that came with it go to `fds`. */

@@ -3,11 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../src/cli/vivarium.js';
+import { afterAll, describe, expect, test } from 'vitest';
 import { toReportEvents } from '../src/event-lines.js';
-import { buildReport, writeReportFile } from '../src/report/build.js';
+import { buildReport, runnerRecord, writeReportFile } from '../src/report/build.js';
 import { connect, exec, inet, open, openToWrite } from './helpers/events.js';
+import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vivarium-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,6 +24,7 @@ writeReportFile(
     tests: [{ file: '/work/app/a.test.js', name: 'builds', status: 'passed' }],
     spooled: [
       {
+        scope: 'test',
         file: '/work/app/a.test.js',
         name: 'builds',
         backend: 'syscalls',
@@ -38,15 +39,7 @@ writeReportFile(
   }),
 );
 
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
-  try {
-    return { code: main(argv, (line) => out.push(line)), out: out.join('\n') };
-  } finally {
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('vivarium check', () => {
   test('re-checks every line against a policy file by its rule and subjects', () => {
@@ -60,6 +53,33 @@ describe('vivarium check', () => {
           open (text that means nothing) /work/app/dist/a.js: not in allow.write
           exec /usr/bin/git: not in allow.exec"
     `);
+  });
+
+  test("the runner's own process and a file outside its tests are judged too; overrides apply to test files only", () => {
+    const withRunner = join(dir, 'runner.json');
+    writeReportFile(
+      withRunner,
+      buildReport({
+        runner: { name: 'vitest', version: '3' },
+        version: '0.1.0',
+        rootDir: '/work/app',
+        tokens,
+        tests: [{ file: '/work/app/a.test.js', name: 'builds', status: 'passed' }],
+        spooled: [{ scope: 'file', file: '/work/app/a.test.js', name: '', backend: 'syscalls', events: toReportEvents([exec('/usr/bin/git', ['git'])]), dropped: 0, violations: [] }],
+        run: runnerRecord({ events: toReportEvents([open('/etc/shadow')]), dropped: 0, violations: [] }),
+      }),
+    );
+    const policy = join(dir, 'overrides.json');
+    writeFileSync(policy, JSON.stringify({ runner: 'enforce', allow: { read: ['<rootDir>/**'], exec: [] }, overrides: [{ files: ['**'], allow: { read: ['/etc/**'] } }] }));
+    const { code, out } = run('check', withRunner, '--policy', policy);
+    expect(out.replaceAll(dir, '<dir>')).toMatchInlineSnapshot(`
+      "vivarium check: 2 violation(s) in the runner's own process and a.test.js outside its tests (policy: <dir>/overrides.json)
+        (runner) > the runner's own process
+          open (read) /etc/shadow: not in allow.read
+        a.test.js > outside its tests
+          exec /usr/bin/git: not in allow.exec"
+    `);
+    expect(code).toBe(1);
   });
 
   test('a version 1 report is refused, saying why and what to do', () => {

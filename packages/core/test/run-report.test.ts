@@ -19,8 +19,10 @@ afterEach(() => {
 });
 
 function finish(options: ConstructorParameters<typeof RunReport>[1]) {
-  const run = new RunReport(root, options);
+  // No daemon here: the runner's own process is not observed.
+  const run = new RunReport(root, { ...options, observeRunner: false });
   appendSpooled(process.env[REPORT_DIR_ENV]!, {
+    scope: 'test',
     file: join(root, 'a.test.js'),
     name: 'reads',
     backend: 'syscalls',

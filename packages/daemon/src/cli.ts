@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import { USAGE, UsageError, parseOptions } from './options.js';
 import { run } from './run.js';
 import { formatStatus, readStatus } from './status.js';
+import { waitForDaemon } from './status-wait.js';
 import { stop } from './stop.js';
 
 const log = (line: string) => console.log(`vivariumd: ${line}`);
+/** The daemon's own log: stderr, plain text (journald and CI logs take it as it is). */
+const daemonLog = (line: string) => console.error(`vivariumd: ${line}`);
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -20,7 +23,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'status': {
-        const status = readStatus(options.pinDir, options.socket);
+        const waited = options.wait === undefined ? undefined : await waitForDaemon(options.pinDir, options.socket, options.wait);
+        if (waited && 'socketOnly' in waited) {
+          console.log(options.json ? JSON.stringify({ socket: options.socket, serving: true }) : waited.socketOnly);
+          return 0;
+        }
+        const status = waited?.status ?? readStatus(options.pinDir, options.socket);
         console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
         return 0;
       }
@@ -28,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
         await stop(options.pinDir, options.socket, log);
         return 0;
       case 'run':
-        await run(options, log);
+        await run(options, daemonLog);
         return 0;
     }
   } catch (err) {

@@ -14,6 +14,10 @@ export interface LibbpfObjectApi {
   bpf_program__name(prog: Ptr): string;
   bpf_program__section_name(prog: Ptr): string;
   bpf_program__set_log_buf(prog: Ptr, buf: Ptr, size: number): number;
+  bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
+  btf__load_vmlinux_btf(): Ptr;
+  btf__find_by_name_kind(btf: Ptr, name: string, kind: number): number;
+  btf__free(btf: Ptr): void;
   bpf_program__attach(prog: Ptr): Ptr;
   bpf_map__set_max_entries(map: Ptr, n: number): number;
   bpf_map__fd(map: Ptr): number;
@@ -38,6 +42,10 @@ export function objectApi(): LibbpfObjectApi {
     bpf_program__name: lib.func('const char *bpf_program__name(void *prog)'),
     bpf_program__section_name: lib.func('const char *bpf_program__section_name(void *prog)'),
     bpf_program__set_log_buf: lib.func('int bpf_program__set_log_buf(void *prog, void *buf, size_t size)'),
+    bpf_program__set_autoload: lib.func('int bpf_program__set_autoload(void *prog, bool autoload)'),
+    btf__load_vmlinux_btf: lib.func('void *btf__load_vmlinux_btf(void)'),
+    btf__find_by_name_kind: lib.func('int btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),
+    btf__free: lib.func('void btf__free(void *btf)'),
     bpf_program__attach: lib.func('void *bpf_program__attach(void *prog)'),
     bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
     bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
@@ -94,5 +102,24 @@ export function loadWithVerifierLog(obj: Ptr): { ret: number; verifierTail: stri
     return { ret, verifierTail: text.split('\n').filter((l) => l.trim() !== '').slice(-20) };
   } finally {
     koffi.free(buf);
+  }
+}
+
+const BTF_KIND_FUNC = 12;
+
+/** The LSM hooks (section `lsm/<hook>`) this kernel has: each is a
+ * bpf_lsm_<hook> function in its BTF. Hooks come and go between versions
+ * (file_truncate is 6.2+). */
+export function missingLsmHooks(sections: readonly string[]): string[] {
+  const api = objectApi();
+  const btf = api.btf__load_vmlinux_btf();
+  if (isNull(btf)) return [];
+  try {
+    return sections
+      .filter((s) => s.startsWith('lsm/'))
+      .map((s) => s.slice('lsm/'.length))
+      .filter((hook) => api.btf__find_by_name_kind(btf, `bpf_lsm_${hook}`, BTF_KIND_FUNC) < 0);
+  } finally {
+    api.btf__free(btf);
   }
 }

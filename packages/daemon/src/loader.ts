@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Abi, type BackendName, MetaCodec, U32Codec, VivariumError, backendCode, encode, errnoName } from '@vivarium/core';
 import { MAP_PINS, PIN, loadLibbpf } from '@vivarium/core/kernel';
-import { isNull, loadWithVerifierLog, objectApi, takeLibbpfLog } from './libbpf-object.js';
+import { isNull, loadWithVerifierLog, missingLsmHooks, objectApi, takeLibbpfLog } from './libbpf-object.js';
 import { removePins } from './pin-dir.js';
 
 export interface AttachOptions {
@@ -22,6 +22,8 @@ export interface AttachOptions {
 export interface Attached {
   backend: BackendName;
   hooks: string[];
+  /** LSM hooks of the object this kernel does not have (left out). */
+  missing: string[];
 }
 
 /** Maps with one entry per slot, sized by --rings. */
@@ -39,6 +41,14 @@ export function attach(options: AttachOptions): Attached {
     const programs: Array<{ prog: unknown; name: string }> = [];
     for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog))
       programs.push({ prog, name: api.bpf_program__name(prog) });
+    // An LSM hook this kernel does not have is left out, and said so.
+    const missing = new Set(missingLsmHooks(programs.map(({ prog }) => api.bpf_program__section_name(prog))));
+    for (let i = programs.length - 1; i >= 0; i--) {
+      const section = api.bpf_program__section_name(programs[i]!.prog);
+      if (!missing.has(section.replace(/^lsm\//, ''))) continue;
+      api.bpf_program__set_autoload(programs[i]!.prog, false);
+      programs.splice(i, 1);
+    }
 
     for (const name of PER_SLOT_MAPS) check(api.bpf_map__set_max_entries(findMap(obj, name), options.rings), `sizing ${name}`);
     check(api.bpf_map__set_max_entries(findMap(obj, PIN.configTargets), options.maxTargets), `sizing ${PIN.configTargets}`);
@@ -61,7 +71,7 @@ export function attach(options: AttachOptions): Attached {
       check(api.bpf_link__pin(link, join(options.pinDir, PIN.links, name)), `pinning link ${name}`);
       hooks.push(`${name} (${api.bpf_program__section_name(prog)})`);
     }
-    return { backend: options.backend, hooks };
+    return { backend: options.backend, hooks, missing: [...missing] };
   } catch (err) {
     removePins(options.pinDir, { keepDir: true });
     throw err;

@@ -4,7 +4,9 @@ import { resolvePinDir, socketPathFor } from '@vivarium/core';
 import type { BackendChoice } from './objects.js';
 
 export const USAGE = `Usage: vivariumd [run] [options]     load and attach, then serve in the foreground
-       vivariumd status [--json]       what is attached, who is observed, per-slot counters
+       vivariumd status [--json] [--wait SECONDS]
+                                       what is attached, who is observed, per-slot counters
+                                       (--wait: until vivariumd serves, for scripts; exit 1 after SECONDS)
        vivariumd stop                  detach and unpin everything vivariumd pinned
 
 Options:
@@ -34,6 +36,8 @@ export interface Options {
   /** Group whose members may register workers (socket root:group 0660), or undefined: root only. */
   group: string | undefined;
   json: boolean;
+  /** status --wait: seconds to wait for the daemon to serve. */
+  wait: number | undefined;
 }
 
 export class UsageError extends Error {
@@ -62,6 +66,7 @@ export function parseOptions(argv: string[]): Options {
         group: { type: 'string' },
         'dns-port': { type: 'string', default: '53' },
         json: { type: 'boolean', default: false },
+        wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -91,6 +96,8 @@ export function parseOptions(argv: string[]): Options {
   const group = values.group;
   if (group !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(group))
     throw new UsageError(`vivariumd: --group must be a group name or number, got '${group}'`);
+  if (values.wait !== undefined && command !== 'status') throw new UsageError(`vivariumd: --wait goes with status (vivariumd status --wait SECONDS)`);
+  const wait = values.wait === undefined ? undefined : positiveInt(values.wait, '--wait');
   const pinDir = resolvePinDir(values['pin-dir']);
   return {
     command: command as Options['command'],
@@ -104,5 +111,6 @@ export function parseOptions(argv: string[]): Options {
     objectPath: values.object,
     group,
     json: values.json!,
+    wait,
   };
 }

@@ -41,6 +41,11 @@ export function linkPins(pinDir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
+/** Pins of ABI 1 daemons (a shared stats map, one ring_N per slot): stop removes them too. */
+function legacyPins(pinDir: string): string[] {
+  return existsSync(pinDir) ? readdirSync(pinDir).filter((n) => n === 'stats' || /^ring_\d+$/.test(n)) : [];
+}
+
 export function hasPins(pinDir: string): boolean {
   return existsSync(join(pinDir, PIN.meta));
 }
@@ -53,7 +58,7 @@ export function hasPins(pinDir: string): boolean {
  */
 export function removePins(pinDir: string, { keepDir = false } = {}): void {
   for (const link of linkPins(pinDir)) rmSync(join(pinDir, PIN.links, link), { force: true });
-  for (const name of MAP_PINS) rmSync(join(pinDir, name), { force: true });
+  for (const name of [...MAP_PINS, ...legacyPins(pinDir)]) rmSync(join(pinDir, name), { force: true });
   for (const dir of keepDir ? [join(pinDir, PIN.links)] : [join(pinDir, PIN.links), pinDir]) {
     try {
       rmdirSync(dir);

@@ -44,3 +44,8 @@ export function commandOf(pid: number): string {
     return '?';
   }
 }
+
+/** The inode of the process's mount namespace: paths of its events are judged as it sees them. */
+export function mountNamespaceOf(pid: number): number {
+  return statSync(`/proc/${pid}/ns/mnt`).ino;
+}

@@ -15,20 +15,17 @@ import {
   CountersCodec,
   NoFreeSlotError,
   type Owner,
+  type Target,
   TargetFlag,
   U32Codec,
   VivariumError,
   encode,
+  errnoName,
   syscallError,
 } from '@vivarium/core';
 import { BPF_NOEXIST, MapFlag, MapType, type Mapping, PAGE_SIZE, type PinDir, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
-import { commandOf, isAlive, processStartTime, targetKeyOf } from './proc.js';
-
-export interface Peer {
-  /** Host pid (SO_PEERCRED, in the daemon's pid namespace). */
-  pid: number;
-  uid: number;
-}
+import { type Peer, assertPeerAlive } from './peer.js';
+import { commandOf, isAlive, mountNamespaceOf, targetKeyOf } from './proc.js';
 
 export interface Registration {
   slot: number;
@@ -44,6 +41,10 @@ export const FIRST_EPOCH = 1;
 const SPARE = 2;
 /** Spare slots are freed after this long without a registration. */
 const IDLE_MS = 60_000;
+/** A registration that finds every slot taken waits this long, at most, for
+ * slots being made or recycled. */
+const SLOT_WAIT_MS = 20;
+const SLOT_WAIT_LIMIT_MS = 5_000;
 
 interface Slot {
   index: number;
@@ -76,20 +77,20 @@ export class Registry {
 
   /** Registers `peer` in a ready slot (making one if none is). */
   async register(peer: Peer, followChildren: boolean): Promise<Registration> {
-    const startTime = processStartTime(peer.pid);
-    if (startTime === undefined) throw new VivariumError(`vivarium: process ${peer.pid} left before it was registered`);
+    const { startTime } = peer;
     for (const [slot, owner] of this.pins.owners.entries())
       if (owner.hostPid === peer.pid && owner.startTime === startTime)
         throw new VivariumError(`vivarium: process ${peer.pid} is already registered (slot ${slot}): one registration per process`);
     const owner: Owner = { ...targetKeyOf(peer.pid), hostPid: peer.pid, uid: peer.uid, startTime };
+    assertPeerAlive(peer); // the key above is that process's, not a successor's
     this.lastRegistration = Date.now();
-    const slot = this.takeReady() ?? (await this.prepare(this.freeIndex()));
+    const slot = await this.nextSlot();
     try {
       if (!this.pins.owners.set(slot.index, owner, BPF_NOEXIST)) throw new VivariumError(`vivariumd: slot ${slot.index} has an owner already`);
       slot.state = 'owned';
       slot.connected = true;
       const targetFlags = followChildren ? TargetFlag.FOLLOW_CHILDREN : 0;
-      this.pins.targets.set({ pidnsInum: owner.pidnsInum, nsTgid: owner.nsTgid }, { slot: slot.index, flags: targetFlags, epoch: FIRST_EPOCH, reserved: 0 });
+      this.setTarget(owner, { slot: slot.index, flags: targetFlags, epoch: FIRST_EPOCH, mntnsInum: mountNamespaceOf(peer.pid) });
       return { slot: slot.index, owner, targetFlags, fds: [slot.ring, slot.control, slot.counters] };
     } catch (err) {
       void this.release(slot.index);
@@ -159,6 +160,43 @@ export class Registry {
   warmUp(): void {
     this.lastRegistration = Date.now();
     this.topUp();
+  }
+
+  /** A ready slot: a spare, a new one, or — all taken but some being made
+   * or recycled — the first of those to be ready. */
+  private async nextSlot(): Promise<Slot> {
+    for (let waited = 0; ; waited += SLOT_WAIT_MS) {
+      const ready = this.takeReady();
+      if (ready) return ready;
+      try {
+        return await this.prepare(this.freeIndex());
+      } catch (err) {
+        const busy = [...this.slots.values()].some((s) => s.state === 'preparing' || s.state === 'recycling');
+        if (!(err instanceof NoFreeSlotError) || !busy || waited > SLOT_WAIT_LIMIT_MS) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SLOT_WAIT_MS));
+    }
+  }
+
+  /** Writes a worker's config_targets entry, or says who fills the table. */
+  private setTarget(owner: Owner, target: Target): void {
+    try {
+      this.pins.targets.set({ pidnsInum: owner.pidnsInum, nsTgid: owner.nsTgid }, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'E2BIG') throw err;
+      const perSlot = new Map<number, number>();
+      for (const t of this.pins.targets.values()) perSlot.set(t.slot, (perSlot.get(t.slot) ?? 0) + 1);
+      const owners = new Map(this.pins.owners.entries());
+      const top = [...perSlot].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([slot, n]) => {
+        const o = owners.get(slot);
+        return `slot ${slot}${o ? ` (pid ${o.hostPid}, ${commandOf(o.hostPid)})` : ''} follows ${n}`;
+      });
+      const max = this.pins.meta.maxTargets;
+      throw new VivariumError(
+        `vivarium: the kernel's table of observed processes is full (--max-targets ${max}): ${top.join(', ')} (stop those processes, or restart vivariumd with --max-targets ${max * 2})`,
+        { cause: err },
+      );
+    }
   }
 
   private takeReady(): Slot | undefined {
@@ -287,5 +325,5 @@ function resetRing(fd: number): void {
 }
 
 function checked(ret: number, what: string): void {
-  if (ret < 0) throw new VivariumError(`vivariumd: ${what} failed`, { cause: syscallError(what, ret) });
+  if (ret < 0) throw new VivariumError(`vivariumd: ${what} failed: ${errnoName(ret)}`, { cause: syscallError(what, ret) });
 }

@@ -8,6 +8,7 @@ import { MAP_SPECS, PIN, PinDir, PinnedMap, closeFd, mapInfo, openPin, specDiffe
 import { type Group, describeAccess, lockDownPins, resolveGroup } from './access.js';
 import { attach as attachObject } from './loader.js';
 import { lockHolder, lockPinDir } from './lock.js';
+import { notifyReady, notifyStopping } from './notify.js';
 import { inactiveLsmReason } from './lsm-active.js';
 import { checkObjectOption, objectFor } from './objects.js';
 import type { Options } from './options.js';
@@ -74,8 +75,8 @@ function adoptExisting(options: Options, log: (line: string) => void): BackendNa
 
 function attachBackend(options: Options, log: (line: string) => void): { backend: BackendName; hooks: string[] } {
   makePinDir(options.pinDir);
-  const attach = (backend: BackendName) =>
-    attachObject({
+  const attach = (backend: BackendName) => {
+    const attached = attachObject({
       backend,
       objectPath: objectFor(backend, options.objectPath),
       pinDir: options.pinDir,
@@ -84,6 +85,9 @@ function attachBackend(options: Options, log: (line: string) => void): { backend
       maxTargets: options.maxTargets,
       dnsPorts: options.dnsPorts,
     });
+    if (attached.missing.length) log(`LSM hooks this kernel does not have, left out: ${attached.missing.join(', ')}`);
+    return attached;
+  };
   const inactive = inactiveLsmReason();
   if (options.backend === 'lsm' && inactive) throw new VivariumError(`vivariumd: the lsm backend cannot run: ${inactive} (use --backend syscalls or auto)`);
   if (options.backend !== 'auto') return attach(options.backend);
@@ -144,12 +148,13 @@ export async function run(options: Options, log: (line: string) => void): Promis
   log(describeAccess(options.socket, group));
   log(`hooks: ${hooks.join(', ')}`);
   log(`ready: backend ${backend}, pins in ${options.pinDir}, workers register on ${options.socket}, pid ${process.pid} (stop with Ctrl-C or vivariumd stop)`);
+  notifyReady(backend, options, log);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
+      notifyStopping(log);
       clearInterval(sweeper);
       server.close();
-      rmSync(options.socket, { force: true });
       registry.close();
       pins.close();
       removePins(options.pinDir);

@@ -6,7 +6,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { type Server, type Socket, createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Abi, AbiMismatchError, type BackendName, VivariumError } from '@vivarium/core';
-import { MAX_LINE, type Reply, type Request, encodeLine, peerCredentials, sendWithFds } from '@vivarium/core/kernel';
+import { MAX_LINE, type Reply, type Request, encodeLine, sendWithFds } from '@vivarium/core/kernel';
+import { type Peer, assertPeerAlive, forgetPeer, identifyPeer } from './peer.js';
 import { FIRST_EPOCH, type Registry } from './registry.js';
 
 export interface ServerOptions {
@@ -18,11 +19,21 @@ export interface ServerOptions {
   log(line: string): void;
 }
 
+export interface RegistrationServer {
+  /** Stops listening and ends every connection (the slots stay: the pins go with the daemon). */
+  close(): void;
+}
+
 /** Listens on `options.path` (replacing a stale socket: we hold the pin dir's lock). */
-export async function serveRegistrations(registry: Registry, options: ServerOptions): Promise<Server> {
+export async function serveRegistrations(registry: Registry, options: ServerOptions): Promise<RegistrationServer> {
   mkdirSync(dirname(options.path), { recursive: true, mode: 0o755 });
   if (existsSync(options.path)) rmSync(options.path, { force: true });
-  const server = createServer((socket) => handle(socket, registry, options));
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    handle(socket, registry, options);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new VivariumError(`vivariumd: cannot listen on ${options.path}: ${err.message}`, { cause: err })));
     server.listen(options.path, resolve);
@@ -30,16 +41,31 @@ export async function serveRegistrations(registry: Registry, options: ServerOpti
   // Who may connect is the socket file's owner and mode.
   chownSync(options.path, 0, options.gid ?? 0);
   chmodSync(options.path, options.gid === undefined ? 0o600 : 0o660);
-  return server;
+  return {
+    close: () => {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+      rmSync(options.path, { force: true });
+    },
+  };
 }
 
 function handle(socket: Socket, registry: Registry, options: ServerOptions): void {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  let peer: Peer | undefined;
+  try {
+    if (fd === undefined || fd < 0) throw new VivariumError('vivariumd: a connection without a descriptor');
+    peer = identifyPeer(fd);
+  } catch {
+    socket.destroy();
+    return;
+  }
   let slot: number | undefined;
   let buffered = '';
   socket.on('error', () => {}); // a worker that died mid-request: 'close' follows
   let pending: Promise<number | undefined> | undefined;
   socket.on('close', () => {
+    forgetPeer(peer);
     // A worker that left mid-registration is released once registered.
     void (pending ?? Promise.resolve(slot)).then((s) => (s === undefined ? undefined : registry.release(s))).catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`));
   });
@@ -50,28 +76,28 @@ function handle(socket: Socket, registry: Registry, options: ServerOptions): voi
     if (end < 0) return;
     const line = buffered.slice(0, end);
     buffered = buffered.slice(end + 1);
-    if (fd === undefined || fd < 0) return socket.destroy();
-    if (pending) return reply(fd, { ok: false, error: 'VivariumError', message: 'vivarium: this connection is already registered' });
-    pending = register(fd, line, registry, options);
+    if (pending) return reply(fd!, { ok: false, error: 'VivariumError', message: 'vivarium: this connection is already registered' });
+    pending = register(fd!, peer!, line, registry, options);
     void pending.then((s) => (slot = s));
   });
 }
 
 /** Answers one request; resolves to the slot it registered, if any. */
-async function register(fd: number, line: string, registry: Registry, options: ServerOptions): Promise<number | undefined> {
+async function register(fd: number, peer: Peer, line: string, registry: Registry, options: ServerOptions): Promise<number | undefined> {
   let request: Request;
   try {
     request = JSON.parse(line) as Request;
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new TypeError('not an object');
   } catch {
-    reply(fd, { ok: false, error: 'VivariumError', message: 'vivarium: the request is not JSON (a client of another Vivarium version?)' });
+    reply(fd, { ok: false, error: 'VivariumError', message: 'vivarium: the request is not a JSON object (a client of another Vivarium version?)' });
     return undefined;
   }
   try {
     if (request.op !== 'register') throw new VivariumError(`vivarium: unknown request '${String(request.op)}'`);
     if (request.abi !== Abi.ABI_VERSION)
       throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${Abi.ABI_VERSION}, this client ABI ${request.abi} (run vivariumd from the same Vivarium version as the test packages)`);
-    const peer = peerCredentials(fd);
-    const registration = await registry.register({ pid: peer.pid, uid: peer.uid }, request.followChildren !== false);
+    assertPeerAlive(peer);
+    const registration = await registry.register(peer, request.followChildren !== false);
     try {
       reply(fd, {
         ok: true,

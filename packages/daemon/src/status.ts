@@ -65,7 +65,7 @@ export function readStatus(pinDir: string, socket: string): Status {
       backend: pins.meta.backend,
       abiVersion: pins.meta.abiVersion,
       daemon: { pid, running: pid !== null },
-      rings: { max: pins.meta.maxSlots, size: pins.meta.ringSize, inUse: slots.length },
+      rings: { max: pins.meta.maxSlots, size: pins.meta.ringSize, inUse: slots.filter((x) => x.owner).length },
       maxTargets: pins.meta.maxTargets,
       dnsPorts: pins.meta.dnsPorts.filter((p) => p !== 0),
       access: socketAccess(socket),
@@ -99,7 +99,7 @@ export function formatStatus(s: Status): string {
     `backend:  ${s.backend}`,
     `pin dir:  ${s.pinDir} (ABI ${s.abiVersion})`,
     `socket:   ${s.socket}`,
-    `rings:    ${s.rings.inUse} of ${s.rings.max} in use, ${s.rings.size} bytes each`,
+    `rings:    ${s.rings.inUse} of ${s.rings.max} in use (${s.slots.length - s.rings.inUse} spare), ${s.rings.size} bytes each`,
     `targets:  ${s.targets.length} of ${s.maxTargets}`,
     `dns:      ${s.dnsPorts.length ? `ports ${s.dnsPorts.join(', ')}` : 'off'}`,
     `access:   ${s.access.group === null ? 'root only' : `root and group ${s.access.group}`}`,
@@ -107,7 +107,7 @@ export function formatStatus(s: Status): string {
     ...s.targets.map((t) => `  pid ${t.pid} (pidns ${t.pidnsInode}) → slot ${t.slot}${t.child ? ` (child, window ${t.epoch})` : ''}`),
     ...s.slots.map(
       (x) =>
-        `  slot ${x.slot}: ${x.owner ? `pid ${x.owner.pid} (${x.owner.command}, uid ${x.owner.uid})` : 'owner gone'}, emitted ${x.emitted}, dropped ${x.dropped}, truncated ${x.truncated}, unfollowed ${x.unfollowed}`,
+        `  slot ${x.slot}: ${x.owner ? `pid ${x.owner.pid} (${x.owner.command}, uid ${x.owner.uid})` : 'spare (ready for the next worker)'}, emitted ${x.emitted}, dropped ${x.dropped}, truncated ${x.truncated}, unfollowed ${x.unfollowed}`,
     ),
   ];
   return lines.join('\n');

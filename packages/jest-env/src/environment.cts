@@ -17,6 +17,9 @@
 //   test_fn_failure  run's policy, records the test for a reporter, and
 //                    returns the error the test must fail with (lost events;
 //                    violations in enforce mode).
+//   run_finish       verdicts.completeFile(): the same for what the file did
+//                    outside its tests (setup() began its record); its error
+//                    fails the file, as an error outside any test does.
 //                    That error goes onto the test's circus `errors` list, as
 //                    jest-circus itself does with a test function's failure
 //                    (an event handler cannot throw into the test): a test
@@ -36,6 +39,14 @@ type Core = typeof import('@vivarium/core');
 type NodeEnvironmentArgs = ConstructorParameters<typeof NodeEnvironment>;
 
 const SESSION_KEY = Symbol.for('vivarium.session');
+
+/** The slice of jest-circus's state this environment reads (Jest 29 and 30 agree on it). */
+export interface CircusStateLike {
+  /** Each test's line and column in its result (Jest's testLocationInResults). */
+  includeTestLocationInResult: boolean;
+  /** Errors of the file outside its tests: Jest fails the file with them, keeping its tests' results. */
+  unhandledErrors: unknown[];
+}
 
 /** The slice of jest-circus's events this environment reads (Jest 29 and 30 agree on it). */
 export interface CircusEventLike {
@@ -92,13 +103,16 @@ export class VivariumEnvironment extends NodeEnvironment {
     await super.setup();
     const core = await import('@vivarium/core');
     // The first test file of a worker registers it; later files get the same session.
-    const session = core.Session.get(this.options.pinDir ? { pinDir: this.options.pinDir } : {});
+    // Before registering: what it opens is then no event of this worker.
     this.verdicts = core.TestVerdicts.forRun(this.rootDir, this.options.policy);
+    const session = core.Session.get(this.options.pinDir ? { pinDir: this.options.pinDir } : {});
     // observe() and Session.get() in the test realm find this session. An
     // accessor, not a value: Jest 30 cleans up (soft- or hard-deletes the
     // properties of) values assigned to a test file's global at teardown, and
     // the session lives on in this process for the next test files.
     Object.defineProperty(this.global, SESSION_KEY, { configurable: true, get: () => session });
+    // What the file does outside its tests (collection, beforeAll/afterAll) is its own record.
+    session.beginFile();
     this.core = core;
     this.session = session;
   }
@@ -108,11 +122,15 @@ export class VivariumEnvironment extends NodeEnvironment {
     await super.teardown();
   }
 
-  handleTestEvent(event: CircusEventLike): void {
+  handleTestEvent(event: CircusEventLike, state?: CircusStateLike): void {
     const { core, session, verdicts } = this;
     if (!core || !session || !verdicts) return;
     switch (event.name) {
       case 'setup': {
+        // Each test's line and column in its result (Jest's testLocationInResults,
+        // for this file): the reporter puts them in the report for
+        // `vivarium check --format github`.
+        if (state) state.includeTestLocationInResult = true;
         const expect = event.runtimeGlobals?.expect ?? (this.global as { expect?: ExpectLike }).expect;
         expect?.extend(core.createMatchers(core.matcherContext(session, this.rootDir, jestSnapshots(this.global))));
         expect?.addSnapshotSerializer?.(core.FOOTPRINT_SERIALIZER);
@@ -129,7 +147,21 @@ export class VivariumEnvironment extends NodeEnvironment {
       case 'test_fn_failure':
         if (event.test && event.test === this.running) this.complete(event.test, session, verdicts);
         break;
+      case 'run_finish':
+        // After the file's last afterAll hook.
+        this.completeFile(session, verdicts, state);
+        break;
     }
+  }
+
+  private completeFile(session: Session, verdicts: TestVerdicts, state: CircusStateLike | undefined): void {
+    let error: unknown;
+    try {
+      error = verdicts.completeFile(session, this.testPath);
+    } catch (err) {
+      error = err;
+    }
+    if (error) state?.unhandledErrors.push(error);
   }
 
   private complete(test: CircusTestLike, session: Session, verdicts: TestVerdicts): void {

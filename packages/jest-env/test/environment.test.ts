@@ -36,7 +36,10 @@ describe('handleTestEvent', () => {
   test('setup extends the expect jest-circus hands over in runtimeGlobals, with matchers bound to the session and rootDir', () => {
     const { env, matchers, session, core } = environmentWith();
     const extend = vi.fn();
-    env.handleTestEvent({ name: 'setup', runtimeGlobals: { expect: { extend } } });
+    const state = { includeTestLocationInResult: false };
+    env.handleTestEvent({ name: 'setup', runtimeGlobals: { expect: { extend } } }, state);
+    // Jest's own testLocationInResults, for this file: the report's line per test.
+    expect(state.includeTestLocationInResult).toBe(true);
     expect(extend).toHaveBeenCalledWith(matchers);
     expect(core.createMatchers).toHaveBeenCalledWith({ s: session, rootDir: '/project' });
   });

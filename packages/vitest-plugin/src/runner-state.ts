@@ -7,9 +7,18 @@ interface WorkerConfig {
   root?: string;
 }
 
-function workerConfig(): WorkerConfig {
-  const state = (globalThis as { __vitest_worker__?: { config?: WorkerConfig } }).__vitest_worker__;
-  return state?.config ?? {};
+interface WorkerState {
+  config?: WorkerConfig;
+  /** The test file being collected or run. */
+  filepath?: string;
+}
+
+const workerState = (): WorkerState => (globalThis as { __vitest_worker__?: WorkerState }).__vitest_worker__ ?? {};
+const workerConfig = (): WorkerConfig => workerState().config ?? {};
+
+/** The test file this worker is collecting or running now ('' when Vitest does not say). */
+export function vitestTestFile(): string {
+  return workerState().filepath ?? '';
 }
 
 export function vitestRoot(): string {

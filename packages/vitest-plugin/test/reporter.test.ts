@@ -14,27 +14,30 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const testCase = (fullName: string, state: string) => ({ fullName, result: () => ({ state }) });
+const testCase = (fullName: string, state: string, location?: { line: number; column: number }) => ({ fullName, result: () => ({ state }), location });
 
 test('maps Vitest states to report statuses and takes the backend from what the workers recorded', () => {
   const root = mkdtempSync(join(tmpdir(), 'vivarium-vitest-reporter-'));
   dirs.push(root);
   const reporter = new VivariumReporter({ html: false });
-  reporter.onInit({ config: { root }, version: '4.1.0' });
+  const config: { root: string; includeTaskLocation?: boolean } = { root };
+  reporter.onInit({ config, version: '4.1.0' });
+  // Asked of Vitest before it starts the workers: each test's line for `check --format github`.
+  expect(config.includeTaskLocation).toBe(true);
   // The reporter exports its spool dir for the workers it is about to start.
   const spool = process.env[REPORT_DIR_ENV]!;
   expect(spool).toBeTruthy();
   dirs.push(spool);
   const file = join(root, 'a.test.ts');
-  appendSpooled(spool, { file, name: 'suite > passes', backend: 'lsm', events: [], dropped: 0, violations: [] });
+  appendSpooled(spool, { scope: 'test', file, name: 'suite > passes', backend: 'lsm', events: [], dropped: 0, violations: [] });
 
   reporter.onTestRunEnd([
     {
       moduleId: file,
       children: {
         allTests: () => [
-          testCase('suite > passes', 'passed'),
-          testCase('suite > fails', 'failed'),
+          testCase('suite > passes', 'passed', { line: 3, column: 5 }),
+          testCase('suite > fails', 'failed', { line: 9, column: 5 }),
           testCase('suite > skipped', 'skipped'),
           testCase('suite > still pending', 'pending'),
           testCase('suite > something new', 'queued'),
@@ -58,4 +61,14 @@ test('maps Vitest states to report statuses and takes the backend from what the 
       ],
     ],
   ]);
+  expect(report.files[0]!.tests.map((t) => [t.line, t.column])).toEqual([[3, 5], [9, 5], [undefined, undefined], [undefined, undefined], [undefined, undefined]]);
+});
+
+test('a config that turned test locations off keeps them off', () => {
+  const root = mkdtempSync(join(tmpdir(), 'vivarium-vitest-reporter-'));
+  dirs.push(root);
+  const config = { root, includeTaskLocation: false };
+  new VivariumReporter({ html: false }).onInit({ config });
+  dirs.push(process.env[REPORT_DIR_ENV]!);
+  expect(config.includeTaskLocation).toBe(false);
 });

@@ -30,6 +30,8 @@ const hook = marker('hook');
 const late = marker('late');
 const own = marker('own');
 const lateDone = path.join(dir, 'late.done');
+// The second test lets the leftover read: no sleep that a slow machine outlasts.
+const lateGo = path.join(dir, 'late.go');
 const markers = [body, child, tail, hook, late];
 
 /** The markers among the files a record shows opened. */
@@ -46,7 +48,7 @@ describe('one test, then the next', () => {
   });
 
   test('reads markers in its body, outside any expect, and leaves a child behind', () => {
-    spawn('sh', ['-c', `sleep 0.3; cat '${late}' > /dev/null; : > '${lateDone}'`], { stdio: 'ignore' }).unref();
+    spawn('sh', ['-c', `i=0; until [ -e '${lateGo}' ] || [ $i -ge 400 ]; do sleep 0.05; i=$((i+1)); done; cat '${late}' > /dev/null; : > '${lateDone}'`], { stdio: 'ignore' }).unref();
     fs.readFileSync(body);
     execFileSync('cat', [child]);
     expect(openedIn(currentTest(), markers)).toEqual([body, child]);
@@ -55,6 +57,7 @@ describe('one test, then the next', () => {
 
   test("the next test's record holds none of it but the leftover's late read, marked", async () => {
     expect(openedIn(currentTest(), markers)).toEqual([]);
+    fs.writeFileSync(lateGo, '');
     await until(() => fs.existsSync(lateDone));
     expect(fs.existsSync(lateDone)).toBe(true);
     fs.readFileSync(own);

@@ -33,6 +33,7 @@ export interface DrainedEvent {
 
 export interface DrainReply {
   dropped: number;
+  leftoverDropped: number;
   unfollowed: number;
   tampered: string | null;
   count: number;

@@ -2,6 +2,7 @@
 // writes beside the tests, and what `vivarium diff` compares. Made from
 // reports (several: the shards of one run), each file normalised with the
 // token values it ran with.
+import { tokensOf } from '../report/shards.js';
 import type { Report } from '../report/types.js';
 import { type Footprint, type FootprintLine, footprintLines, groupFootprint, linesOf } from './normalise.js';
 
@@ -30,11 +31,12 @@ export function footprintedTests(reports: readonly Report[]): FootprintedTest[] 
   const tests: FootprintedTest[] = [];
   for (const report of reports)
     for (const file of report.files) {
-      const tokens = file.tokens ?? report.tokens;
+      const tokens = tokensOf(report, file);
       const key = JSON.stringify(tokens);
       let normalise = normalisers.get(key);
       if (!normalise) normalisers.set(key, (normalise = footprintLines(tokens)));
-      for (const test of file.tests) tests.push({ file: file.file, name: test.name, lines: normalise(test.events) });
+      // The runner's own record is its installation and caches, different on every machine: no footprint.
+      for (const test of file.tests) if (test.scope !== 'run') tests.push({ file: file.file, name: test.name, lines: normalise(test.events) });
     }
   return tests;
 }

@@ -1,13 +1,17 @@
-// expect(fn).toWriteFiles(paths): every listed path was opened to write,
-// create or truncate — an open the kind table files under the `write` rule —,
-// by the file opened or the path as requested.
-import { ruleOf, succeeded } from '../event-kinds.js';
+// expect(fn).toWriteFiles(paths): every listed path was written: opened to
+// write, create or truncate (by the file opened or the path as requested),
+// or changed without an open — every event the kind table files under the
+// `write` rule (truncate, utime, xattr, mknod, chmod, rename's both paths, ...).
+import type { VivariumEvent } from '../events.js';
 import { expectAllSeen } from './families.js';
-import { openedPaths } from './select.js';
+import { subjectValues, underRule } from './select.js';
+
+const paths = subjectValues('path');
 
 export const toWriteFiles = expectAllSeen({
   signature: 'toWriteFiles(paths)',
-  words: ['Expected to write', 'Never opened for writing', 'Written', 'successful open(s) for writing'],
-  ...openedPaths,
-  done: (e) => succeeded(e) && ruleOf(e) === 'write',
+  words: ['Expected to write', 'Never written', 'Written', 'successful write(s)'],
+  attempts: underRule('write'),
+  subject: 'path',
+  values: (e: VivariumEvent) => (e.kind === 'file_open' ? [e.path, e.requestedPath] : paths(e)),
 });

@@ -7,7 +7,7 @@ import { type PolicyRule, RULE_SUBJECT } from '../event-kinds.js';
 import { type ReportEvent, type Violation, judgedSubjects, rulesOfLine } from '../event-lines.js';
 import { formatSubjectLine } from '../format.js';
 import { type Subject, subjectText } from '../subjects.js';
-import { defaultNoise } from './noise.js';
+import { defaultNoise, moduleNoise, runnerNoise } from './noise.js';
 import type { Policy, PolicyAllow, PolicyMode } from './policy.js';
 import { compileSubjectPatterns } from './subject-patterns.js';
 import type { TokenValues } from './tokens.js';
@@ -58,22 +58,42 @@ export class PolicyChecker {
     private readonly tokens: TokenValues,
   ) {}
 
-  /** `file` absolute or relative to rootDir. */
+  /** For what no test file did (a runner's own process): the policy without
+   * its overrides, what runners do on their own (runnerNoise) allowed, in
+   * the policy's `runner` mode (default audit). */
+  forRun(): FilePolicy {
+    return this.cached('', 'run', () => this.compile('', runnerNoise(), this.policy.runner ?? 'audit'));
+  }
+
+  /** `file` absolute or relative to rootDir; '' for none. */
   forFile(file: string): FilePolicy {
-    const rel = file.startsWith('/') ? relative(this.tokens.rootDir, file) : file;
-    let compiled = this.cache.get(rel);
+    return this.cached(file, 'test', () => this.compile(this.relative(file)));
+  }
+
+  /** For what a test file did outside its tests: its policy, and its modules loaded (moduleNoise). */
+  forFileOutsideTests(file: string): FilePolicy {
+    return this.cached(file, 'file', () => this.compile(this.relative(file), moduleNoise()));
+  }
+
+  private relative(file: string): string {
+    return file.startsWith('/') ? relative(this.tokens.rootDir, file) : file;
+  }
+
+  private cached(file: string, scope: string, compile: () => FilePolicy): FilePolicy {
+    const key = `${scope}\0${this.relative(file)}`;
+    let compiled = this.cache.get(key);
     if (!compiled) {
-      compiled = this.compile(rel);
-      this.cache.set(rel, compiled);
+      compiled = compile();
+      this.cache.set(key, compiled);
     }
     return compiled;
   }
 
-  private compile(rel: string): FilePolicy {
-    const overrides = (this.policy.overrides ?? []).filter((o) => picomatch(o.files, { dot: true })(rel));
+  private compile(rel: string, extraNoise: PolicyAllow = {}, runnerMode?: PolicyMode): FilePolicy {
+    const overrides = rel ? (this.policy.overrides ?? []).filter((o) => picomatch(o.files, { dot: true })(rel)) : [];
     const restricted = mergeAllow(this.policy.allow, ...overrides.map((o) => o.allow));
-    const noise = this.policy.noise === false ? {} : defaultNoise();
-    const mode = overrides.reduce<PolicyMode>((m, o) => o.mode ?? m, this.policy.mode ?? 'enforce');
+    const noise = this.policy.noise === false ? {} : mergeAllow(defaultNoise(), extraNoise);
+    const mode = runnerMode ?? overrides.reduce<PolicyMode>((m, o) => o.mode ?? m, this.policy.mode ?? 'enforce');
     const rules = new Map<PolicyRule, Uncovered>();
     for (const [rule, patterns] of Object.entries(restricted) as Array<[PolicyRule, string[]]>)
       // Only categories the policy lists are restricted; noise widens those.
@@ -96,11 +116,11 @@ export class PolicyChecker {
 }
 
 /** The message a test fails with (or an audit reports). */
-export function formatViolations(violations: readonly Violation[], source: string, mode: PolicyMode): string {
+export function formatViolations(violations: readonly Violation[], source: string, mode: PolicyMode, where = 'this test'): string {
   const lines = violations.map((v) => `  ${v.message}`);
   const shown = lines.length > 20 ? [...lines.slice(0, 20), `  … and ${lines.length - 20} more`] : lines;
   return [
-    `vivarium policy (${source}, ${mode}): ${violations.length} violation(s) in this test`,
+    `vivarium policy (${source}, ${mode}): ${violations.length} violation(s) in ${where}`,
     ...shown,
     mode === 'enforce' ? `(allow them in ${source}, or set "mode": "audit" to report without failing)` : '',
   ]

@@ -2,7 +2,18 @@
 // allowed by default under any policy (`"noise": false` turns it off).
 // Documented in the README; keep it to things every project sees.
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SOCKET_DIR, resolveSocket } from '../socket-path.js';
 import type { PolicyAllow } from './policy.js';
+
+/** Where the Vivarium packages are installed (node_modules/@vivarium, or a
+ * workspace's packages/): their files are read when an error of theirs is
+ * shown (source maps). This file is <package>/dist/policy/noise.js. */
+/** Vitest keeps the modules it transformed in a directory of the system's
+ * temp dir named by a 21-character nanoid. */
+const VITEST_MODULE_CACHE = '?'.repeat(21);
+
+const VIVARIUM_PACKAGES = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 export function defaultNoise(): PolicyAllow {
   const nodePrefix = dirname(dirname(process.execPath)); // /usr/local for /usr/local/bin/node
@@ -33,8 +44,35 @@ export function defaultNoise(): PolicyAllow {
       `${nodePrefix}/lib/node_modules/**`,
       '<rootDir>/node_modules/**',
       '<rootDir>/**/package.json',
+      '<tmp>/jest_*/**',
+      `<tmp>/${VITEST_MODULE_CACHE}/**`,
+      `${VIVARIUM_PACKAGES}/**`,
     ],
     // Jest's transform cache, written when a test requires a module lazily.
     write: ['<tmp>/jest_*/**', '/dev/null', '/dev/tty', '/dev/pts/**'],
+  };
+}
+
+/** What a test file does outside its tests on its own: loads its modules,
+ * wherever the package manager put them (a monorepo hoists them above the
+ * project), looking for package.json files up the tree. Allowed for a
+ * file's record outside its tests and the runner's. */
+export function moduleNoise(): PolicyAllow {
+  return { read: ['/**/node_modules/**', '/package.json', '/**/package.json'] };
+}
+
+/** What a test runner's own process does on its own, besides loading
+ * modules: starts its workers with Node (which read their own binary and
+ * register with vivariumd), stops them, counts the CPUs (tinypool, Vitest 3's
+ * pool: `cat /proc/cpuinfo | grep … | sort | uniq | wc -l` in a shell), keeps
+ * Vite's and Vitest's caches (node_modules/.vite, the modules it
+ * transformed). Allowed for the runner's own record only. */
+export function runnerNoise(): PolicyAllow {
+  return {
+    read: [...moduleNoise().read!, process.execPath],
+    write: ['/**/node_modules/.vite', '/**/node_modules/.vite/**', `<tmp>/${VITEST_MODULE_CACHE}`, `<tmp>/${VITEST_MODULE_CACHE}/**`],
+    exec: [process.execPath, '/**/bin/node', '/{usr/,}bin/{sh,dash,bash,cat,grep,sort,uniq,wc}'],
+    connect: [`unix:${SOCKET_DIR}/*.sock`, `unix:${resolveSocket()}`],
+    privileged: ['kill'],
   };
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { POLICY_RULES, type PolicyRule, RULE_SUBJECT } from '../event-kinds.js';
 import { describe } from './path-patterns.js';
-import type { Policy, PolicyAllow } from './policy.js';
+import type { Policy, PolicyMode, PolicyAllow } from './policy.js';
 import { compileSubjectPatterns } from './subject-patterns.js';
 import type { TokenValues } from './tokens.js';
 
@@ -40,12 +40,14 @@ function validateAllow(value: unknown, where: string, source: string, tokens: To
 /** A checked Policy from parsed JSON (or an options object). */
 export function validatePolicy(value: unknown, source: string, tokens: TokenValues): Policy {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, 'a policy must be a JSON object');
-  checkKeys(value, ['$schema', 'mode', 'noise', 'allow', 'overrides'], 'the policy', source);
+  checkKeys(value, ['$schema', 'mode', 'runner', 'noise', 'allow', 'overrides'], 'the policy', source);
   const v = value as Record<string, unknown>;
   if (v.mode !== undefined && v.mode !== 'enforce' && v.mode !== 'audit') fail(source, `mode must be 'enforce' or 'audit', got ${describe(v.mode)}`);
+  if (v.runner !== undefined && v.runner !== 'enforce' && v.runner !== 'audit') fail(source, `runner must be 'enforce' or 'audit', got ${describe(v.runner)}`);
   if (v.noise !== undefined && typeof v.noise !== 'boolean') fail(source, `noise must be true or false, got ${describe(v.noise)}`);
   const policy: Policy = { allow: validateAllow(v.allow ?? {}, 'allow', source, tokens) };
   if (v.mode) policy.mode = v.mode as Policy['mode'] & string;
+  if (v.runner) policy.runner = v.runner as PolicyMode;
   if (v.noise !== undefined) policy.noise = v.noise as boolean;
   if (v.overrides !== undefined) {
     if (!Array.isArray(v.overrides)) fail(source, 'overrides must be an array');

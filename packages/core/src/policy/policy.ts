@@ -19,6 +19,10 @@ export interface PolicyOverride {
 
 export interface Policy {
   mode?: PolicyMode;
+  /** How the runner's own record is judged (its globalSetup, config, starting
+   * workers): reported always, failing the run only when 'enforce'. Default
+   * 'audit': runners do things of their own that differ by version. */
+  runner?: PolicyMode;
   /** Include the default noise list (what Node and the runners open on their own); default true. */
   noise?: boolean;
   allow: PolicyAllow;

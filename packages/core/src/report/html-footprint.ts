@@ -13,6 +13,7 @@ import { type FootprintGroup, linesOf } from '../footprint/normalise.js';
 import { type FootprintedTest, type RunFootprint, footprintOfTests, footprintedTests } from '../footprint/run.js';
 import { stableText } from '../footprint/stable-text.js';
 import { type SubjectType, subjectText } from '../subjects.js';
+import { tokensOf } from './shards.js';
 import type { Report } from './types.js';
 
 export const FOOTPRINT_SECTIONS = [
@@ -85,7 +86,7 @@ function collect(report: Report, tests: readonly FootprintedTest[]): Map<string,
   const stable = new Map<string, (text: string) => string>();
   const stableOf = new Map(
     report.files.map((f) => {
-      const tokens = f.tokens ?? report.tokens;
+      const tokens = tokensOf(report, f);
       const key = JSON.stringify(tokens);
       if (!stable.has(key)) stable.set(key, stableText(tokens));
       return [f.file, stable.get(key)!];

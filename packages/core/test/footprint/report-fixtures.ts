@@ -21,6 +21,7 @@ export function reportOf(tokens: Tokens, tests: Test[]): Report {
     tokens,
     tests: tests.map(([file, name]) => ({ file: `${tokens.rootDir}/${file}`, name, status: 'passed' })),
     spooled: tests.map(([file, name, does]) => ({
+      scope: 'test' as const,
       file: `${tokens.rootDir}/${file}`,
       name,
       backend: 'syscalls',

@@ -11,6 +11,7 @@ export interface RecordFields {
   openFlags?: number;
   mode?: number;
   aux?: number;
+  dev?: number;
   ts?: bigint;
   fields?: [string?, string?, string?, (string | Uint8Array)?];
 }
@@ -33,6 +34,8 @@ export function buildRecord(r: RecordFields = {}): Uint8Array {
       openFlags: r.openFlags ?? 0,
       mode: r.mode ?? 0,
       aux: r.aux ?? 0,
+      dev: r.dev ?? 0,
+      reserved: 0,
       len: encoded.map((b) => b.length),
     },
     new DataView(bytes.buffer),

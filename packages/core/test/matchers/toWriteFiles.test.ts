@@ -38,10 +38,10 @@ describe('toWriteFiles(paths)', () => {
         Expected to write:
           <rootDir>/a
           /etc/passwd
-        Never opened for writing:
+        Never written:
           <rootDir>/a
           /etc/passwd
-        Received: 0 successful open(s) for writing
+        Received: 0 successful write(s)
         Failed attempts:
           open (write+create+truncate) /etc/passwd  EACCES"
       `);
@@ -55,7 +55,7 @@ describe('toWriteFiles(paths)', () => {
         <rootDir>/a
       Written:
         open (write+create+truncate) /work/app/a
-      Received: 1 successful open(s) for writing:
+      Received: 1 successful write(s):
         open (write+create+truncate) /work/app/a"
     `);
   });

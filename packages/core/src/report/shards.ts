@@ -1,0 +1,48 @@
+// Reading a report that may be merged from runs on several machines: each
+// file's events are judged with the tokens of the run that recorded them
+// (another <tmp>, <home> or <rootDir> per machine).
+import { POLICY_RULES } from '../event-kinds.js';
+import { PolicyChecker } from '../policy/evaluate.js';
+import { learnPolicy } from '../policy/learn.js';
+import type { Policy } from '../policy/policy.js';
+import { readPolicyFile } from '../policy/policy-file.js';
+import type { TokenValues } from '../policy/tokens.js';
+import type { Report, ReportFile } from './types.js';
+
+/** The tokens of the run that recorded `file`. */
+export function tokensOf(report: Report, file: ReportFile): TokenValues {
+  return (file.shard !== undefined ? report.shards?.[file.shard]?.tokens : undefined) ?? report.tokens;
+}
+
+/** The report's files grouped by the tokens of their run (one group for a single run). */
+function byTokens(report: Report): Array<{ tokens: TokenValues; files: ReportFile[] }> {
+  const groups = new Map<string, { tokens: TokenValues; files: ReportFile[] }>();
+  for (const file of report.files) {
+    const tokens = tokensOf(report, file);
+    const key = JSON.stringify(tokens);
+    const group = groups.get(key) ?? { tokens, files: [] };
+    group.files.push(file);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** A policy file compiled once per run of the report, and the checker of each file. */
+export function policyCheckerFor(report: Report, policyPath: string): (file: ReportFile) => PolicyChecker {
+  const checkers = new Map<TokenValues, PolicyChecker>();
+  return (file) => {
+    const tokens = tokensOf(report, file);
+    let checker = checkers.get(tokens);
+    if (!checker) checkers.set(tokens, (checker = new PolicyChecker(readPolicyFile(policyPath, tokens), policyPath, tokens)));
+    return checker;
+  };
+}
+
+/** `vivarium learn` on a report: each run's events learned with its own tokens, the lists joined. */
+export function learnFromReport(report: Report): Policy {
+  const learned = byTokens(report).map(({ tokens, files }) => learnPolicy(files.flatMap((f) => f.tests.flatMap((t) => t.events)), tokens));
+  if (learned.length === 1) return learned[0]!;
+  const allow: Policy['allow'] = {};
+  for (const rule of POLICY_RULES) allow[rule] = [...new Set(learned.flatMap((p) => p.allow?.[rule] ?? []))].sort();
+  return { ...learned[0]!, allow };
+}

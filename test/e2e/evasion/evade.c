@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// Does one thing a sandbox check could miss, the way ordinary code would:
+// the routes of the evasion scenarios (test/e2e/scenarios/evasion.test.cjs).
+//   evade ROUTE ARGS...   exit 0 when the call was made (its result is
+//   printed), 2 on bad usage. Built by the e2e global setup.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+static int report(const char *what, long ret)
+{
+	printf("%s: %ld%s%s\n", what, ret, ret < 0 ? " " : "", ret < 0 ? strerror(errno) : "");
+	return 0;
+}
+
+static struct sockaddr_in inet(const char *address, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	inet_pton(AF_INET, address, &sin.sin_addr);
+	return sin;
+}
+
+int main(int argc, char **argv)
+{
+	const char *route = argc > 1 ? argv[1] : "";
+	const char *a = argc > 2 ? argv[2] : "";
+	const char *b = argc > 3 ? argv[3] : "";
+
+	if (!strcmp(route, "truncate"))
+		return report("truncate", truncate(a, 0));
+	if (!strcmp(route, "utimes"))
+		return report("utimensat", utimensat(AT_FDCWD, a, NULL, 0));
+	if (!strcmp(route, "setxattr"))
+		return report("setxattr", setxattr(a, "user.vivarium", "1", 1, 0));
+	if (!strcmp(route, "removexattr"))
+		return report("removexattr", removexattr(a, "user.vivarium"));
+	if (!strcmp(route, "mkfifo"))
+		return report("mknod", mknod(a, S_IFIFO | 0644, 0));
+	if (!strcmp(route, "chmod"))
+		return report("chmod", chmod(a, 0600));
+	if (!strcmp(route, "fchownat-empty")) {
+		int fd = open(a, O_RDONLY);
+
+		return report("fchownat", fchownat(fd, "", -1, -1, AT_EMPTY_PATH));
+	}
+	if (!strcmp(route, "udp")) {
+		struct sockaddr_in to = inet(a, atoi(b));
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		return report("sendto", sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)));
+	}
+	if (!strcmp(route, "tfo")) {
+		struct sockaddr_in to = inet(a, atoi(b));
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		return report("sendto(MSG_FASTOPEN)", sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&to, sizeof(to)));
+	}
+	if (!strcmp(route, "io_uring")) {
+		struct io_uring_params params = { 0 };
+
+		return report("io_uring_setup", syscall(SYS_io_uring_setup, 4, &params));
+	}
+	if (!strcmp(route, "bpf")) {
+		union bpf_attr attr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1 };
+
+		return report("bpf(BPF_MAP_CREATE)", syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr)));
+	}
+	if (!strcmp(route, "unshare"))
+		return report("unshare", unshare(CLONE_NEWUTS));
+	if (!strcmp(route, "chroot"))
+		return report("chroot", chroot("/"));
+	if (!strcmp(route, "reboot"))
+		return report("reboot", syscall(SYS_reboot, 0, 0, 0, NULL)); /* bad magic: EINVAL, nothing happens */
+	if (!strcmp(route, "delete_module"))
+		return report("delete_module", syscall(SYS_delete_module, "vivarium_none", O_NONBLOCK));
+	if (!strcmp(route, "memfd-exec")) {
+		/* A copy of PROGRAM in an anonymous file, run from there. */
+		int in = open(a, O_RDONLY), fd = memfd_create("payload", MFD_CLOEXEC);
+		char buf[65536];
+		ssize_t n;
+		char *args[] = { "payload", NULL };
+
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(fd, buf, n) != n)
+				return report("write", -1);
+		syscall(SYS_execveat, fd, "", args, environ, AT_EMPTY_PATH);
+		return report("execveat", -1);
+	}
+	fprintf(stderr, "usage: evade ROUTE ARGS... (see evade.c)\n");
+	return 2;
+}

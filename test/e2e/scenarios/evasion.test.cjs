@@ -1,0 +1,170 @@
+// Routes around a sandbox check, each taken by real code inside a test: the
+// natural check must fail, naming the real subject (or why it could not be
+// seen). A check that cannot see must fail, not pass. The routes the kernel
+// half takes are in test/e2e/evasion/evade.c, built by the e2e setup.
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync, spawnSync } = require('node:child_process');
+const { freshDir } = require('./lib/tmp.cjs');
+
+const evade = process.env.VIVARIUM_EVADE;
+const backend = process.env.VIVARIUM_E2E_BACKEND;
+const run = (...args) => execFileSync(evade, args, { encoding: 'utf8' });
+
+// A project, somewhere else, and a directory of the project that leads there.
+const project = freshDir('project');
+const outside = freshDir('outside');
+const dirlink = path.join(project, 'data', 'dirlink');
+fs.mkdirSync(path.dirname(dirlink));
+fs.symlinkSync(outside, dirlink);
+const victim = path.join(outside, 'victim.txt');
+fs.writeFileSync(victim, 'x');
+const inProject = [`${project}/**`];
+
+describe('file changes without an open', () => {
+  test.each([
+    ['truncate', 'truncate'],
+    ['utimes', 'utime'],
+    ['setxattr', 'xattr'],
+    ['removexattr', 'xattr'],
+  ])('FAILS[-outside-;/victim.txt]: %s of a file outside is a write outside', (route) => {
+    expect(() => run(route, victim)).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[mknod;-outside-;/fifo]: a FIFO made outside is a write outside', () => {
+    expect(() => run('mkfifo', path.join(outside, 'fifo'))).not.toWriteOutside(inProject);
+  });
+
+  test('each is seen as its own kind, at its path', () => {
+    fs.writeFileSync(path.join(project, 'own.txt'), 'x');
+    const file = path.join(project, 'own.txt');
+    expect(() => run('truncate', file)).toWriteFiles(file);
+    expect(() => run('utimes', file)).toTrigger('utime', file);
+    expect(() => run('setxattr', file)).toTrigger('xattr', file);
+    expect(() => run('mkfifo', path.join(project, 'fifo'))).toTrigger('mknod', `${project}/fifo`);
+  });
+});
+
+describe('non-open operations through a symlinked directory are judged where the kernel acted', () => {
+  test('FAILS[chmod;-outside-;/victim.txt]: chmod', () => {
+    expect(() => fs.chmodSync(path.join(dirlink, 'victim.txt'), 0o600)).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[mkdir;-outside-;/sub]: mkdir', () => {
+    expect(() => fs.mkdirSync(path.join(dirlink, 'sub'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[rename;-outside-;/renamed.txt]: rename into the link', () => {
+    fs.writeFileSync(path.join(project, 'moved.txt'), 'x');
+    expect(() => fs.renameSync(path.join(project, 'moved.txt'), path.join(dirlink, 'renamed.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[link;-outside-;/hard.txt]: link', () => {
+    expect(() => fs.linkSync(path.join(dirlink, 'victim.txt'), path.join(dirlink, 'hard.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[symlink;-outside-;/sym]: symlink', () => {
+    expect(() => fs.symlinkSync('/etc/passwd', path.join(dirlink, 'sym'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[unlink;-outside-;/renamed.txt]: unlink', () => {
+    expect(() => fs.unlinkSync(path.join(dirlink, 'renamed.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[truncate;-outside-;/victim.txt]: truncate(2)', () => {
+    expect(() => run('truncate', path.join(dirlink, 'victim.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[xattr;-outside-;/victim.txt]: setxattr', () => {
+    expect(() => run('setxattr', path.join(dirlink, 'victim.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[chown;-outside-;/victim.txt]: an fd-based call carries the fd\'s file', () => {
+    expect(() => run('fchownat-empty', path.join(dirlink, 'victim.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('inside stays inside: the real paths are in the project', () => {
+    const real = path.join(project, 'real');
+    fs.mkdirSync(real);
+    fs.symlinkSync(real, path.join(project, 'inner-link'));
+    expect(() => {
+      fs.mkdirSync(path.join(project, 'inner-link', 'made'));
+      fs.rmdirSync(path.join(project, 'inner-link', 'made'));
+    }).not.toWriteOutside(inProject);
+    expect(() => fs.mkdirSync(path.join(project, 'inner-link', 'again'))).toTrigger('mkdir', `${real}/again`);
+  });
+});
+
+describe('network without connect', () => {
+  test('FAILS[send 127.0.0.2:9]: a UDP datagram with a destination', () => {
+    expect(() => run('udp', '127.0.0.2', '9')).not.toConnectOutside(['127.0.0.1:*']);
+  });
+
+  test('FAILS[send 127.0.0.3:9]: TCP fast open', () => {
+    expect(() => run('tfo', '127.0.0.3', '9')).not.toConnectOutside(['127.0.0.1:*']);
+  });
+
+  test('a datagram is seen where it went', () => {
+    expect(() => run('udp', '127.0.0.1', '9')).toConnectTo(['127.0.0.1:9']);
+  });
+});
+
+describe('privileged acts', () => {
+  test.each([
+    ['bpf', 'bpf'],
+    ['unshare', 'unshare'],
+    ['chroot', 'chroot'],
+    ['reboot', 'reboot'],
+    ['delete_module', 'module'],
+  ])('FAILS[Expected no;event]: %s is a privileged act (%s)', (route, kind) => {
+    expect(() => run(route)).not.toTrigger(kind);
+  });
+});
+
+describe('an anonymous program', () => {
+  test('FAILS[memfd:payload]: a program run from a memfd is judged by its name, never "/"', () => {
+    const program = fs.realpathSync(spawnSync('sh', ['-c', 'command -v env'], { encoding: 'utf8' }).stdout.trim());
+    expect(() => run('memfd-exec', program)).not.toExecOutside(['/usr/**', '/bin/**']);
+  });
+});
+
+if (backend === 'syscalls')
+  describe('what the syscalls backend cannot see', () => {
+    test('FAILS[unobservable io_uring_setup;--backend lsm]: io_uring fails every check it could hide from', () => {
+      expect(() => run('io_uring')).not.toOpenOutside(['/**']);
+    });
+  });
+
+describe('mounts and namespaces: a file is judged where it is, as the worker sees it', () => {
+  const hostname = '/etc/hostname';
+  const inProjectOnly = [`${project}/**`, '/usr/**', '/lib/**', '/lib64/**', '/etc/ld.so.cache', '/proc/**', '/dev/null', '/etc/locale.alias'];
+
+  test('FAILS[/etc/hostname;[child]: read through a bind of /etc made by a child in its own user and mount namespace', () => {
+    const x = path.join(project, 'x');
+    fs.mkdirSync(x);
+    expect(() =>
+      execFileSync('unshare', ['-Urm', 'sh', '-c', `mount --bind /etc '${x}' && cat '${x}/hostname' > /dev/null`]),
+    ).not.toOpenOutside(inProjectOnly);
+  });
+
+  test('FAILS[/etc/hostname]: read through a bind of /etc in the worker\'s own namespace', () => {
+    const y = path.join(project, 'y');
+    fs.mkdirSync(y);
+    execFileSync('mount', ['--bind', '/etc', y]);
+    try {
+      expect(() => fs.readFileSync(path.join(y, 'hostname'))).not.toOpenOutside([`${project}/**`]);
+    } finally {
+      execFileSync('umount', [y]);
+    }
+  });
+
+  test('FAILS[Expected no unshare event]: a new namespace is a privileged act', () => {
+    expect(() => execFileSync('unshare', ['-Urm', 'true'])).not.toTrigger('unshare');
+  });
+
+  test('the project, seen from another mount namespace, is still the project', () => {
+    const file = path.join(project, 'seen-from-afar.txt');
+    fs.writeFileSync(file, 'x');
+    expect(() => execFileSync('unshare', ['-Urm', 'cat', file])).toReadFiles(file);
+  });
+});
