@@ -5,8 +5,9 @@
 // its own `npx vivariumd` — the daemon package carries the compiled CO-RE
 // objects, so nothing is built — and runs the shared scenario suite against
 // it under both runners, then a policy violation that `vivarium check
-// --format github` must pin to its test's line. (The newest runners that
-// install here — Vitest 4, Jest 30 — are what scenarios.test.ts runs.)
+// --format github` must pin to its test's line, then the footprint snapshot
+// lifecycle. (The newest runners that install here — Vitest 4, Jest 30 — are
+// what scenarios.test.ts and footprints.test.ts run.)
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO, skipKernelTests } from '../helpers/kernel.js';
 import { found, pathWithoutBuildTools } from '../helpers/no-build-path.js';
+import { footprintLifecycle } from './footprint-lifecycle.js';
 import { jestRunner, vitestRunner, wrongOutcomes } from './runners.js';
 
 const skip = skipKernelTests();
@@ -98,4 +100,8 @@ describe.skipIf(skip)('from the packed tarballs, in a fresh project without buil
       expect.stringMatching(/^vivarium check: 1 violation\(s\) in 1 of 2 tests/),
     ]);
   });
+
+  // Vitest 3 writes inline snapshots only into its own toMatchInlineSnapshot() calls.
+  describe('footprint snapshots under Vitest 3', () => footprintLifecycle({ runner: 'vitest', home: () => project, inline: 'refused' }));
+  describe('footprint snapshots under Jest 29', () => footprintLifecycle({ runner: 'jest', home: () => project, inline: 'written' }));
 });

@@ -4,7 +4,9 @@
 // the test function's boundaries, so each test gets exactly what its test
 // function did:
 //
-//   setup            event.runtimeGlobals.expect.extend(matchers). jest-circus
+//   setup            event.runtimeGlobals.expect.extend(matchers), the
+//                    footprint snapshot matchers through Jest's own
+//                    snapshots (snapshots.cts) and their serializer. jest-circus
 //                    dispatches it after it created this file's expect and
 //                    before setupFilesAfterEnv and the test file run; the
 //                    runtime globals are also what @jest/globals returns, so
@@ -31,6 +33,7 @@
 import NodeEnvironment from 'jest-environment-node';
 import type { Session, TestVerdicts } from '@vivarium/core';
 import { VivariumConfigError, type VivariumJestOptions, readOptions } from './options.cjs';
+import { jestSnapshots } from './snapshots.cjs';
 
 type Core = typeof import('@vivarium/core');
 type NodeEnvironmentArgs = ConstructorParameters<typeof NodeEnvironment>;
@@ -65,6 +68,7 @@ interface CircusBlockLike {
 
 interface ExpectLike {
   extend(matchers: Record<string, unknown>): void;
+  addSnapshotSerializer?(serializer: unknown): void;
 }
 
 /** 'describe > test', the name the Vivarium report and policy messages use. */
@@ -128,7 +132,8 @@ export class VivariumEnvironment extends NodeEnvironment {
         // `vivarium check --format github`.
         if (state) state.includeTestLocationInResult = true;
         const expect = event.runtimeGlobals?.expect ?? (this.global as { expect?: ExpectLike }).expect;
-        expect?.extend(core.createMatchers(core.matcherContext(session, this.rootDir)));
+        expect?.extend(core.createMatchers(core.matcherContext(session, this.rootDir, jestSnapshots(this.global))));
+        expect?.addSnapshotSerializer?.(core.FOOTPRINT_SERIALIZER);
         break;
       }
       case 'test_fn_start':

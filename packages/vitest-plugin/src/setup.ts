@@ -1,5 +1,6 @@
 // `setupFiles: ['@vivarium/vitest/setup']`: registers this worker process
-// with vivariumd, adds the matchers, and drains around every test so no
+// with vivariumd, adds the matchers (the footprint snapshot matchers through
+// Vitest's own snapshots, see snapshots.ts), and drains around every test so no
 // event crosses from one test into the next. With a policy, every test is
 // also a sandbox check, and so is what the file did outside its tests (its
 // collection, beforeAll/afterAll hooks): checked after its last afterAll.
@@ -8,6 +9,7 @@
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { Session, TestVerdicts, VivariumError, createMatchers, matcherContext } from '@vivarium/core';
 import { type TaskLike, fullName, unsupportedPoolReason, vitestRoot, vitestTestFile } from './runner-state.js';
+import { addFootprintSerializer, vitestSnapshots } from './snapshots.js';
 
 const poolProblem = unsupportedPoolReason();
 if (poolProblem) throw new VivariumError(poolProblem);
@@ -16,7 +18,8 @@ const rootDir = vitestRoot();
 // Before registering: what it opens is then no event of this worker.
 const verdicts = TestVerdicts.forRun(rootDir);
 const session = Session.get();
-expect.extend(createMatchers(matcherContext(session, rootDir)));
+expect.extend(createMatchers(matcherContext(session, rootDir, vitestSnapshots())));
+addFootprintSerializer();
 // Setup files run before each test file is collected.
 session.beginFile();
 

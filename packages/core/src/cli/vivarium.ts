@@ -4,13 +4,17 @@
 //   vivarium learn REPORT [-o FILE]          a policy that allows what the run did
 //   vivarium merge REPORT... -o FILE         join the reports of sharded runs
 //   vivarium html REPORT [-o FILE]           the single-file HTML report
-import { readFileSync, writeFileSync } from 'node:fs';
+//   vivarium footprint, vivarium diff        see cli/footprint.ts, cli/diff.ts
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { mergeReports, writeReportFile } from '../report/build.js';
 import { renderHtmlReport } from '../report/html.js';
 import { learnFromReport } from '../report/shards.js';
-import { REPORT_VERSION, type Report } from '../report/types.js';
+import type { Report } from '../report/types.js';
 import { CHECK_FORMATS, type CheckFormat, check } from './check.js';
+import { DIFF_USAGE, diffMain } from './diff.js';
+import { FOOTPRINT_USAGE, footprintMain } from './footprint.js';
+import { UsageError, readReport } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
 
 const USAGE = `Usage: vivarium check REPORT [--policy FILE] [--format text|github]
@@ -19,28 +23,13 @@ const USAGE = `Usage: vivarium check REPORT [--policy FILE] [--format text|githu
        vivarium summary REPORT                  Markdown for a CI job summary ($GITHUB_STEP_SUMMARY)
        vivarium learn REPORT [-o FILE]          write a policy allowing exactly what the run did
        vivarium merge REPORT... -o FILE         merge the reports of sharded runs
-       vivarium html REPORT [-o FILE]           render the single-file HTML report`;
-
-class UsageError extends Error {}
-
-function readReport(path: string): Report {
-  let report: Report;
-  try {
-    report = JSON.parse(readFileSync(path, 'utf8')) as Report;
-  } catch (cause) {
-    throw new UsageError(`vivarium: cannot read report ${path}: ${(cause as Error).message}`);
-  }
-  const version = (report as { version?: unknown }).version;
-  if (version === 1)
-    throw new UsageError(
-      `vivarium: ${path} is a version 1 report, which records events as text only (re-run the tests with this Vivarium to write a version ${REPORT_VERSION} report)`,
-    );
-  if (version !== REPORT_VERSION || !Array.isArray(report.files))
-    throw new UsageError(`vivarium: ${path} is not a vivarium-report.json of version ${REPORT_VERSION}`);
-  return report;
-}
+       vivarium html REPORT [-o FILE]           render the single-file HTML report
+       ${FOOTPRINT_USAGE}
+       ${DIFF_USAGE}`;
 
 export function main(argv: string[], out = (l: string) => console.log(l)): number {
+  if (argv[0] === 'footprint') return footprintMain(argv.slice(1), out);
+  if (argv[0] === 'diff') return diffMain(argv.slice(1), out);
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -82,7 +71,7 @@ export function main(argv: string[], out = (l: string) => console.log(l)): numbe
         return 0;
       }
       default:
-        throw new UsageError(`vivarium: unknown command '${command}' (check, summary, learn, merge or html)`);
+        throw new UsageError(`vivarium: unknown command '${command}' (check, summary, learn, merge, html, footprint or diff)`);
     }
   } catch (err) {
     console.error((err as Error).message);

@@ -4,6 +4,8 @@ import { toConnectTo } from './toConnectTo.js';
 import { toDeleteFiles } from './toDeleteFiles.js';
 import { toExec } from './toExec.js';
 import { toExecOutside } from './toExecOutside.js';
+import { toMatchFootprintSnapshot } from './toMatchFootprintSnapshot.js';
+import { toMatchInlineFootprintSnapshot } from './toMatchInlineFootprintSnapshot.js';
 import { toOpenFiles } from './toOpenFiles.js';
 import { toOpenOutside } from './toOpenOutside.js';
 import { toReadFiles } from './toReadFiles.js';
@@ -18,7 +20,7 @@ import type { VivariumMatchers } from './typings.js';
 
 export type { MatcherFactory, MatcherFunction, MatcherResult, MatcherReturn, MatcherState, MatcherUtils } from './types.js';
 export type { VivariumMatchers } from './typings.js';
-export { type MatcherContext, matcherContext } from './context.js';
+export { type MatcherContext, type RunnerSnapshotCall, type RunnerSnapshots, matcherContext } from './context.js';
 
 /** Every Vivarium matcher, as a factory taking its context. */
 export const MATCHER_FACTORIES = {
@@ -36,6 +38,8 @@ export const MATCHER_FACTORIES = {
   toResolveOutside,
   toTouchOutside,
   toTrigger,
+  toMatchFootprintSnapshot,
+  toMatchInlineFootprintSnapshot,
 } satisfies Record<keyof VivariumMatchers, MatcherFactory>;
 
 export type VivariumMatcherFunctions = Record<keyof VivariumMatchers, MatcherFunction>;

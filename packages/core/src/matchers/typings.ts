@@ -40,4 +40,10 @@ export interface VivariumMatchers<R = unknown> {
   toTouchOutside(globs: Patterns): R;
   /** At least one event of the kind (matching the pattern, if given) happened. */
   toTrigger(kind: EventKind, pattern?: string): R;
+  /** What fn did to the operating system (files, programs, endpoints, names),
+   * normalised to be the same on every machine, matches the stored snapshot
+   * (written on the first run, updated with -u, as the runner's own). */
+  toMatchFootprintSnapshot(hint?: string): R;
+  /** The same, with the snapshot written in the call: `toMatchInlineFootprintSnapshot(\`…\`)`. */
+  toMatchInlineFootprintSnapshot(snapshot?: string): R;
 }

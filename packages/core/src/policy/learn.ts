@@ -4,19 +4,12 @@
 // (they listen on port 0) — and written with tokens so it holds on every
 // machine. It never widens to a system directory on its own. Stable order,
 // so it diffs well in a pull request.
-import { relative } from 'node:path';
 import { POLICY_RULES, type PolicyRule } from '../event-kinds.js';
 import { type ReportEvent, judgedSubjects, rulesOfLine } from '../event-lines.js';
 import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
-import { PolicyChecker } from './evaluate.js';
+import { anyPortOf, isLoopback, noiseFilter, under } from './generalise.js';
 import type { Policy } from './policy.js';
 import type { TokenValues } from './tokens.js';
-
-function under(path: string, dir: string): string | undefined {
-  if (!dir || dir === '/') return undefined;
-  if (path === dir) return '';
-  return path.startsWith(`${dir}/`) ? relative(dir, path) : undefined;
-}
 
 /** A path written with the most specific token that holds it. */
 function tokenised(path: string, tokens: TokenValues): string {
@@ -35,9 +28,7 @@ const PATTERN_OF: { readonly [T in SubjectType]: (value: SubjectValues[T], token
   program: (program, tokens) => tokenised(program.path, tokens),
   endpoint: (e, tokens) => {
     if (e.family === 'unix') return `unix:${tokenised(e.address, tokens)}`;
-    if (e.family === 'inet' && e.address.startsWith('127.')) return `${e.address}:*`;
-    if (e.family === 'inet6' && e.address === '::1') return '[::1]:*';
-    return e.text;
+    return isLoopback(e) ? anyPortOf(e) : e.text;
   },
   host: (name) => name,
   act: (kind) => kind,
@@ -49,11 +40,11 @@ const patternOf = (subject: Subject, tokens: TokenValues) =>
 /** A policy allowing exactly what the events (from a report of a clean run) did. */
 export function learnPolicy(events: Iterable<ReportEvent>, tokens: TokenValues): Policy {
   // Events the default noise list already allows are left out.
-  const noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens).forFile('');
+  const isNoise = noiseFilter(tokens);
   const seen = new Map<PolicyRule, Set<string>>(POLICY_RULES.map((rule) => [rule, new Set()]));
   for (const event of events)
     for (const rule of event.blind ? [] : rulesOfLine(event)) {
-      if ((rule === 'read' || rule === 'write') && noise.check([event]).length === 0) continue;
+      if ((rule === 'read' || rule === 'write') && isNoise(event)) continue;
       for (const subject of judgedSubjects(event, rule)) seen.get(rule)!.add(patternOf(subject, tokens));
     }
   const allow: Policy['allow'] = {};

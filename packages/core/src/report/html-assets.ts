@@ -1,95 +1,10 @@
-// The stylesheet and the browser script of vivarium-report.html (see html.ts).
-// The script reads #vivarium-data (the Report) and #vivarium-summary (per-test
-// counts and violating event indexes), builds rows with DOM APIs only, and
-// keeps the view in the URL hash (#q=…&violations=1&failed=1&kind=exec&open=t3,t7)
-// so a filtered view with expanded tests can be shared.
-
-export const HTML_REPORT_STYLE = `
-:root{--bg:#f5f6f8;--card:#fff;--text:#1a2030;--muted:#596275;--faint:#9aa2b1;--line:#e1e4ea;--soft:#f7f8fa;--hover:#f2f5fb;
---red:#b42318;--red-solid:#c0291d;--red-bg:#fef3f2;--red-line:#f6b8b2;--green:#05603a;--green-bg:#e7f8ee;--amber:#93370d;--amber-bg:#fff6e0;
---amber-line:#f5cf7a;--gray:#475467;--gray-bg:#eef0f4;--accent:#2452c4;--mark:#fff0a6;
---mono:ui-monospace,SFMono-Regular,"DejaVu Sans Mono",Menlo,Consolas,monospace}
-@media (prefers-color-scheme:dark){:root{--bg:#0e1116;--card:#161a21;--text:#e5e8ee;--muted:#9ba4b4;--faint:#5d6677;--line:#2a303b;--soft:#1b2029;--hover:#1d2330;
---red:#ff9c92;--red-solid:#c4281c;--red-bg:#351614;--red-line:#6e2621;--green:#75e0a7;--green-bg:#0f2c1e;--amber:#fdb75a;--amber-bg:#33240c;
---amber-line:#7a5412;--gray:#c3c9d4;--gray-bg:#262c37;--accent:#93b1ff;--mark:#5c4a00}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--text);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
-.wrap{max-width:1320px;margin:0 auto;padding:0 24px}
-code,.mono{font-family:var(--mono);font-size:12.5px}
-.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
-.top{background:var(--card);border-bottom:1px solid var(--line);padding:20px 0}
-.top .wrap{display:flex;flex-wrap:wrap;gap:16px 32px;align-items:center;justify-content:space-between}
-h1{font-size:20px;margin:0 0 4px;letter-spacing:-.01em}
-.meta,.root{margin:0;color:var(--muted);font-size:13px}
-.meta b{color:var(--text);font-weight:600}
-.root{font-family:var(--mono);font-size:12px;margin-top:2px}
-.src{font-family:var(--mono);font-size:12px}
-.totals{display:flex;flex-wrap:wrap;gap:10px;margin:0}
-.stat{min-width:112px;padding:8px 14px;border:1px solid var(--line);border-radius:8px}
-.stat dt{font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
-.stat dd{margin:0;font-size:22px;font-weight:650;font-variant-numeric:tabular-nums}
-.stat dd.sub{font-size:12px;font-weight:400;color:var(--muted)}
-.stat.bad{border-color:var(--red-line);background:var(--red-bg)}.stat.bad dd,.stat.bad dt{color:var(--red)}
-.stat.warn{border-color:var(--amber-line);background:var(--amber-bg)}.stat.warn dd,.stat.warn dt{color:var(--amber)}
-.filters{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line);padding:10px 0}
-.filters .wrap{display:flex;flex-wrap:wrap;align-items:center;gap:8px 18px}
-.search{flex:1 1 260px;display:flex}
-select{max-width:220px}
-input[type=search],select,.actions button{font:inherit;color:var(--text);background:var(--card);border:1px solid #c9ced8;border-radius:6px;padding:6px 10px}
-input[type=search]{width:100%}
-.check{display:inline-flex;gap:6px;align-items:center;white-space:nowrap;cursor:pointer}
-.actions{display:inline-flex;gap:6px}.actions button{padding:5px 10px;cursor:pointer}
-.actions button:hover{background:var(--hover)}
-#shown{margin-left:auto;color:var(--muted);font-size:13px;white-space:nowrap}
-main{padding-top:14px;padding-bottom:40px}
-.notice{padding:12px 16px;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--muted)}
-details.file{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:0 0 12px;overflow:hidden}
-details.file>summary{display:flex;align-items:center;gap:10px;padding:10px 14px;cursor:pointer;list-style:none;user-select:none}
-details.file>summary::-webkit-details-marker{display:none}
-details.file>summary:hover{background:var(--hover)}
-.caret{flex:none;width:0;height:0;border-left:6px solid var(--muted);border-top:4.5px solid transparent;border-bottom:4.5px solid transparent;transition:transform .12s}
-details[open]>summary .caret,tr.open .caret{transform:rotate(90deg)}
-.file-name{font-family:var(--mono);font-size:13px;font-weight:600;margin-right:auto;overflow-wrap:anywhere}
-.muted{color:var(--muted)}
-.pill,.badge,.tag{display:inline-block;border-radius:999px;font-size:12px;font-weight:600;line-height:18px;padding:0 8px;white-space:nowrap}
-.pill.bad,.tag.bad{color:#fff;background:var(--red-solid)}
-.pill.fail{color:var(--red);background:var(--red-bg)}
-.pill.warn{color:var(--amber);background:var(--amber-bg);margin-left:8px}
-.badge{min-width:58px;text-align:center;color:var(--gray);background:var(--gray-bg)}
-.badge.passed{color:var(--green);background:var(--green-bg)}.badge.failed{color:var(--red);background:var(--red-bg)}
-table{width:100%;border-collapse:collapse;table-layout:fixed}
-table.tests{border-top:1px solid var(--line)}
-table.tests thead th{font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);background:var(--soft);padding:6px 10px;text-align:left}
-table.tests thead th.num{text-align:right}
-col.c-status{width:96px}col.c-num{width:92px}col.c-viol{width:100px}
-tr.test>*{padding:7px 10px;border-top:1px solid var(--line);vertical-align:middle}
-tr.test>th{text-align:left;font-weight:400}
-tr.test{cursor:pointer;scroll-margin-top:64px}tr.test:hover{background:var(--hover)}
-tr.test.violating>td:first-child{box-shadow:inset 3px 0 0 var(--red-solid)}
-.num{text-align:right;font-variant-numeric:tabular-nums}
-.zero{color:var(--faint)}
-button.toggle{all:unset;display:inline-flex;align-items:baseline;gap:8px;cursor:pointer;overflow-wrap:anywhere;border-radius:3px}
-button.toggle .caret{align-self:center}
-.prefix{color:var(--muted)}
-tr.detail>td{padding:0 14px 14px 38px;background:var(--soft);border-top:1px dashed var(--line)}
-ul.violations{list-style:none;margin:12px 0 0;padding:8px 12px;border:1px solid var(--red-line);border-left:3px solid var(--red-solid);background:var(--red-bg);border-radius:6px}
-ul.violations li{font-family:var(--mono);font-size:12.5px;padding:2px 0;overflow-wrap:anywhere}
-.tag{font-size:11px;line-height:17px;padding:0 6px;border-radius:4px;margin-right:6px;color:var(--gray);background:var(--gray-bg)}
-.tag.errno{color:var(--amber);background:var(--amber-bg)}
-.note{margin:12px 0 0;color:var(--amber)}
-section.kind{margin-top:12px}
-section.kind h3{margin:0 0 4px;font-size:12.5px;font-family:var(--mono);font-weight:600}
-section.kind h3 .muted{font-family:system-ui,sans-serif;font-weight:400;margin-left:6px}
-table.ev{background:var(--card);border:1px solid var(--line)}
-table.ev td{padding:4px 10px;border-top:1px solid var(--line);font-size:12.5px;overflow-wrap:anywhere;vertical-align:top}
-col.c-flags{width:220px}col.c-count{width:64px}
-table.ev td.det{color:var(--muted);font-family:var(--mono);font-size:12px}
-table.ev tr.bad td{background:var(--red-bg)}table.ev tr.bad td:first-child{box-shadow:inset 3px 0 0 var(--red-solid)}
-table.ev tr.hit code{background:var(--mark);border-radius:2px}
-.req{display:block;color:var(--muted);font-size:12px}
-button.more{margin-top:6px;font:inherit;font-size:12.5px;color:var(--accent);background:none;border:0;padding:0;cursor:pointer;text-decoration:underline}
-`;
+// The browser script of vivarium-report.html (see html.ts; its stylesheet is
+// html-style.ts). It reads #vivarium-data (the Report) and #vivarium-summary
+// (per-test counts and violating event indexes; the footprint's entries and
+// the tests behind each, and what each test gained since a base run), builds
+// rows with DOM APIs only, and keeps the view in the URL hash
+// (#q=…&violations=1&failed=1&kind=exec&fp=exec.0&new=1&open=t3,t7) so a
+// filtered view with expanded tests can be shared.
 
 export const HTML_REPORT_SCRIPT = String.raw`
 (() => {
@@ -100,7 +15,8 @@ export const HTML_REPORT_SCRIPT = String.raw`
   const LABELS = { read: 'files read', write: 'files written', exec: 'programs run', connect: 'endpoints connected to', resolve: 'hosts resolved' };
   const HEADS = { read: 'Read', write: 'Written', exec: 'Programs', connect: 'Endpoints', resolve: 'Hosts' };
   const AUTO_OPEN = 300, LINES = 500;
-  const state = { q: '', violations: false, failed: false, kind: '' };
+  const state = { q: '', violations: false, failed: false, kind: '', fp: '', news: false };
+  const fp = meta.footprint, fpTests = new Map(Object.entries(fp.items).map(([id, item]) => [id, new Set(item.tests)]));
 
   // createElement + text nodes only: data never goes through an HTML parser.
   function h(tag, props, kids) {
@@ -119,13 +35,15 @@ export const HTML_REPORT_SCRIPT = String.raw`
   const groups = [], all = [];
   report.files.forEach((f, fi) => {
     const g = { file: f.file, items: [], el: null, tbody: null, count: null };
-    f.tests.forEach((t, ti) => { const x = { t, s: meta.tests[fi][ti], g, id: 't' + all.length, ok: true, open: false }; g.items.push(x); all.push(x); });
+    f.tests.forEach((t, ti) => { const n = all.length, x = { t, n, s: meta.tests[fi][ti], added: fp.added[n], g, id: 't' + n, ok: true, open: false }; g.items.push(x); all.push(x); });
     groups.push(g);
   });
 
   const hay = (x) => x.hay || (x.hay = [x.t.name, x.g.file].concat(x.t.events.map((e) => e.subject)).join('\n').toLowerCase());
-  const active = () => !!(state.q || state.violations || state.failed || state.kind);
+  const active = () => !!(state.q || state.violations || state.failed || state.kind || state.fp || state.news);
   function matches(x) {
+    if (state.fp && !(fpTests.get(state.fp) || new Set()).has(x.n)) return false;
+    if (state.news && !x.added) return false;
     if (state.violations && !x.t.violations.length) return false;
     if (state.failed && x.t.status !== 'failed') return false;
     if (state.kind && !x.t.events.some((e) => e.kind === state.kind)) return false;
@@ -177,7 +95,8 @@ export const HTML_REPORT_SCRIPT = String.raw`
     x.btn.addEventListener('click', () => toggleAndRemember(x));
     x.row = h('tr', { class: 'test' + (nv ? ' violating' : ''), id: x.id }, [
       h('td', null, [h('span', { class: 'badge ' + t.status, text: t.status })]),
-      h('th', { scope: 'row' }, [x.btn, t.dropped ? h('span', { class: 'pill warn', title: 'events lost: the ring buffer was full', text: fmt(t.dropped) + ' lost' }) : null]),
+      h('th', { scope: 'row' }, [x.btn, t.dropped ? h('span', { class: 'pill warn', title: 'events lost: the ring buffer was full', text: fmt(t.dropped) + ' lost' }) : null,
+        x.added ? h('span', { class: 'pill new', title: 'new since ' + fp.base + ':\n' + x.added.join('\n'), text: '+' + fmt(x.added.length) + ' new' }) : null]),
     ].concat(x.s.counts.map((n, i) => h('td', { class: 'num' + (n ? '' : ' zero'), title: LABELS[meta.categories[i]] + ': ' + n, text: String(n) })), [
       h('td', { class: 'num' }, [nv ? h('span', { class: 'pill bad', title: plural(nv, 'violation'), text: String(nv) }) : h('span', { class: 'zero', text: '0' })]),
     ]));
@@ -198,6 +117,7 @@ export const HTML_REPORT_SCRIPT = String.raw`
   function detail(x) {
     const t = x.t, bad = new Set(x.s.violating), box = [];
     if (t.violations.length) box.push(h('ul', { class: 'violations', 'aria-label': 'Violations' }, t.violations.map((v) => h('li', null, [h('span', { class: 'tag bad', text: v.rule }), v.message]))));
+    if (x.added) box.push(h('ul', { class: 'added', 'aria-label': 'New since ' + fp.base }, x.added.map((l) => h('li', { text: '+ ' + l }))));
     if (t.dropped) box.push(h('p', { class: 'note', text: plural(t.dropped, 'event') + ' lost (the ring buffer was full): the list below is incomplete.' }));
     if (!t.events.length) box.push(h('p', { class: 'muted', text: 'No events recorded for this test.' }));
     const byKind = new Map();
@@ -260,6 +180,13 @@ export const HTML_REPORT_SCRIPT = String.raw`
       shown += n;
     }
     if (active()) openSome((g) => !g.el.hidden);
+    $('fp-active').hidden = !state.fp;
+    $('fp-label').textContent = state.fp && fp.items[state.fp] ? fp.items[state.fp].label : '';
+    for (const a of document.querySelectorAll('a.fp-item')) {
+      const on = a.id === 'fp-' + state.fp;
+      a.classList.toggle('active', on);
+      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    }
     $('shown').textContent = active() ? fmt(shown) + ' of ' + plural(all.length, 'test') + ' shown' : plural(all.length, 'test');
     $('empty').hidden = shown > 0;
     if (!all.length) $('empty').textContent = 'This report has no tests.';
@@ -271,7 +198,8 @@ export const HTML_REPORT_SCRIPT = String.raw`
   function readHash() {
     const p = new URLSearchParams(location.hash.slice(1));
     state.q = p.get('q') || ''; state.violations = flag(p.get('violations')); state.failed = flag(p.get('failed')); state.kind = p.get('kind') || '';
-    $('q').value = state.q; $('only-violations').checked = state.violations; $('only-failed').checked = state.failed; $('kind').value = state.kind;
+    state.fp = fpTests.has(p.get('fp')) ? p.get('fp') : ''; state.news = !!fp.base && flag(p.get('new'));
+    $('q').value = state.q; $('only-violations').checked = state.violations; $('only-failed').checked = state.failed; $('kind').value = state.kind; $('only-new').checked = state.news;
     state.kind = $('kind').value;
     return (p.get('open') || '').split(',').map((id) => byId.get(id)).filter(Boolean);
   }
@@ -281,13 +209,15 @@ export const HTML_REPORT_SCRIPT = String.raw`
     if (state.violations) p.set('violations', '1');
     if (state.failed) p.set('failed', '1');
     if (state.kind) p.set('kind', state.kind);
+    if (state.fp) p.set('fp', state.fp);
+    if (state.news) p.set('new', '1');
     const open = all.filter((x) => x.open).map((x) => x.id);
     if (open.length) p.set('open', open.join(','));
     const hash = p.toString();
     try { history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search); } catch (_) { /* some file:// contexts refuse */ }
   }
   function readControls() {
-    state.q = $('q').value.trim(); state.violations = $('only-violations').checked; state.failed = $('only-failed').checked; state.kind = $('kind').value;
+    state.q = $('q').value.trim(); state.violations = $('only-violations').checked; state.failed = $('only-failed').checked; state.kind = $('kind').value; state.news = $('only-new').checked;
     writeHash();
     apply();
   }
@@ -302,7 +232,16 @@ export const HTML_REPORT_SCRIPT = String.raw`
 
   let timer = 0;
   $('q').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(readControls, 120); });
-  for (const id of ['only-violations', 'only-failed', 'kind']) $(id).addEventListener('change', readControls);
+  for (const id of ['only-violations', 'only-failed', 'kind', 'only-new']) $(id).addEventListener('change', readControls);
+  // A footprint entry's link filters the tests to those behind it, keeping the other filters.
+  for (const a of document.querySelectorAll('a.fp-item')) a.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    state.fp = a.id.slice(3);
+    writeHash(); apply();
+    $('filters').scrollIntoView({ block: 'start' });
+  });
+  $('fp-clear').addEventListener('click', () => { state.fp = ''; writeHash(); apply(); });
+  $('only-new-label').hidden = !fp.base;
   $('filters').addEventListener('submit', (ev) => ev.preventDefault());
   $('open-all').addEventListener('click', () => { for (const g of groups) if (!g.el.hidden) openGroup(g); });
   $('close-all').addEventListener('click', () => { for (const g of groups) g.el.open = false; });

@@ -8,8 +8,22 @@ import type { PolicyRule } from '../event-kinds.js';
 import { type ReportEvent, type Violation, judgedSubjects } from '../event-lines.js';
 import { EVENT_KINDS } from '../events.js';
 import { subjectText } from '../subjects.js';
-import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from './html-assets.js';
+import type { RunFootprint } from '../footprint/run.js';
+import { HTML_REPORT_SCRIPT } from './html-assets.js';
+import { summarizeFootprint } from './html-footprint.js';
+import { FOOTPRINT_STYLE, renderFootprintSummary } from './html-footprint-view.js';
+import { HTML_REPORT_STYLE } from './html-style.js';
 import type { Report, ReportTest } from './types.js';
+
+/** What the page compares the run with. */
+export interface HtmlReportOptions {
+  /** The footprint of a base run: what is new since it is highlighted. */
+  base?: RunFootprint;
+  /** Where the base came from, as the page names it. */
+  baseSource?: string;
+}
+
+const STYLE = HTML_REPORT_STYLE + FOOTPRINT_STYLE;
 
 /** The per-test count columns, in order: distinct subjects per policy rule. */
 export const HTML_REPORT_CATEGORIES = ['read', 'write', 'exec', 'connect', 'resolve'] as const satisfies readonly PolicyRule[];
@@ -98,20 +112,29 @@ const FILTERS = `<form class="filters" id="filters" role="search" hidden><div cl
 <label class="check"><input type="checkbox" id="only-violations"> only tests with violations</label>
 <label class="check"><input type="checkbox" id="only-failed"> only failed tests</label>
 <label class="kind"><span class="sr-only">Event kind</span><select id="kind"><option value="">all event kinds</option></select></label>
+<label class="check" id="only-new-label" hidden><input type="checkbox" id="only-new"> only tests with new effects</label>
+<span id="fp-active" hidden>touching <code id="fp-label"></code><button type="button" id="fp-clear" title="Show all tests">×</button></span>
 <span class="actions"><button type="button" id="open-all">Expand files</button><button type="button" id="close-all">Collapse</button></span>
 <output id="shown" aria-live="polite"></output>
 </div></form>`;
 
-/** The whole report as one HTML document. Pure: same report, same bytes. */
-export function renderHtmlReport(report: Report): string {
+/** The whole report as one HTML document, opening on the run's footprint. Pure: same input, same bytes. */
+export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}): string {
+  const footprint = summarizeFootprint(report, options.base && { footprint: options.base, source: options.baseSource ?? 'the base run' });
   const summary = {
     kinds: EVENT_KINDS,
     categories: HTML_REPORT_CATEGORIES,
     tests: report.files.map((f) => f.tests.map(summarizeTestForHtml)),
+    // What the script needs of the footprint: which tests each entry's link shows, and what each test gained.
+    footprint: {
+      items: Object.fromEntries(footprint.sections.flatMap((s) => s.items.map((i) => [i.id, { label: i.label, tests: i.tests }]))),
+      added: footprint.added,
+      ...(footprint.base ? { base: footprint.base } : {}),
+    },
   };
   const { totals } = report;
   const title = `Vivarium: ${plural(totals.tests, 'test')}, ${plural(totals.violations, 'violation')}`;
-  const csp = `default-src 'none'; style-src ${sha256(HTML_REPORT_STYLE)}; script-src ${sha256(HTML_REPORT_SCRIPT)}; base-uri 'none'; form-action 'none'`;
+  const csp = `default-src 'none'; style-src ${sha256(STYLE)}; script-src ${sha256(HTML_REPORT_SCRIPT)}; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -121,13 +144,14 @@ export function renderHtmlReport(report: Report): string {
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="Vivarium ${escapeHtml(report.vivarium.version)}">
 <title>${escapeHtml(title)}</title>
-<style>${HTML_REPORT_STYLE}</style>
+<style>${STYLE}</style>
 </head>
 <body>
 ${header(report)}
 ${FILTERS}
 <main class="wrap">
 <noscript><p class="notice">The list of tests is drawn by JavaScript, which is disabled. The totals above are complete; the full report is embedded in this file as JSON (element <code>#vivarium-data</code>) and written next to it as <code>vivarium-report.json</code>.</p></noscript>
+${renderFootprintSummary(footprint)}
 <div id="tests"></div>
 <p id="empty" class="notice" hidden>No test matches these filters.</p>
 </main>

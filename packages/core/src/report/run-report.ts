@@ -12,7 +12,8 @@ import { loadRunPolicy, POLICY_JSON_ENV } from '../policy/run-policy.js';
 import { currentTokens } from '../policy/tokens.js';
 import { RunObservation } from '../run-observation.js';
 import { type RunnerTest, buildReport, runnerRecord, writeReportFile } from './build.js';
-import { renderHtmlReport } from './html.js';
+import { type HtmlReportOptions, renderHtmlReport } from './html.js';
+import { readRunFile } from './read.js';
 import { REPORT_DIR_ENV, openSpool, readSpool } from './spool.js';
 import { RUNNER_FILE, type Report, type ReportTest } from './types.js';
 
@@ -23,6 +24,9 @@ export interface ReporterOptions {
   html?: string | false;
   /** A policy object or file, instead of vivarium.policy.json. */
   policy?: unknown;
+  /** The report (or footprint) of a base run, relative to the root: the HTML
+   * report marks what is new since it. */
+  baseline?: string;
   /** Observe the runner's own process too (its globalSetup, config, starting
    * workers), judged by the policy without its overrides. Default true. */
   observeRunner?: boolean;
@@ -82,10 +86,22 @@ export class RunReport {
     const jsonPath = resolve(this.rootDir, this.options.outputFile ?? 'vivarium-report.json');
     writeReportFile(jsonPath, report);
     if (this.options.html !== false)
-      writeFileSync(this.options.html ? resolve(this.rootDir, this.options.html) : `${jsonPath.replace(/\.json$/, '')}.html`, renderHtmlReport(report));
+      writeFileSync(this.options.html ? resolve(this.rootDir, this.options.html) : `${jsonPath.replace(/\.json$/, '')}.html`, renderHtmlReport(report, this.baseline()));
     rmSync(this.spool, { recursive: true, force: true });
     const failure = run && runPolicy ? runnerFailure(run, policy!.source, runPolicy.mode) : undefined;
     return { report, ...(failure ? { runnerFailure: failure } : {}) };
+  }
+
+  /** The base run to compare with; one that cannot be read is said, not fatal: the report is still written. */
+  private baseline(): HtmlReportOptions {
+    const { baseline } = this.options;
+    if (!baseline) return {};
+    try {
+      return { base: readRunFile(resolve(this.rootDir, baseline)).footprint, baseSource: baseline };
+    } catch (err) {
+      process.stderr.write(`vivarium reporter: cannot compare with the baseline: ${(err as Error).message} (the HTML report is written without it)\n`);
+      return {};
+    }
   }
 }
 

@@ -12,6 +12,9 @@ test('matchers type-check on expect from @jest/globals', async () => {
   await expect(async () => readFile('/etc/hosts')).toOpenFiles(['/etc/hosts']);
   expect(() => {}).not.toTrigger('setuid');
   expect(() => {}).toTrigger('file_open', '/etc/*');
+  expect(() => execFileSync('true')).toMatchFootprintSnapshot();
+  expect(() => execFileSync('true')).toMatchFootprintSnapshot('runs true');
+  await expect(async () => readFile('/etc/hosts')).toMatchInlineFootprintSnapshot(`read`);
 
   const sync: Observation<Buffer> = observe(() => execFileSync('true'));
   const async: Observation<Buffer> = await observe(() => readFile('/etc/hosts'));
@@ -24,6 +27,8 @@ test('matchers type-check on expect from @jest/globals', async () => {
   expect(() => {}).not.toOpenOutside();
   // @ts-expect-error not an event kind
   expect(() => {}).toTrigger('file_opened');
+  // @ts-expect-error a hint is a string
+  expect(() => {}).toMatchFootprintSnapshot({ read: [] });
   // @ts-expect-error not a Vivarium matcher
   expect(() => {}).toOpenFile(['/etc/hosts']);
 });

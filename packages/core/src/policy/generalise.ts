@@ -1,0 +1,39 @@
+// What changes from run to run and machine to machine, and how `vivarium
+// learn` and footprints (footprint/normalise.ts) write it so it does not:
+// directories as tokens, a loopback server's port as *, and the default noise
+// list left out.
+import { relative } from 'node:path';
+import { rulesOfLine, type ReportEvent } from '../event-lines.js';
+import type { Endpoint } from '../sockaddr.js';
+import { PolicyChecker } from './evaluate.js';
+import type { TokenValues } from './tokens.js';
+
+/** The path relative to dir ('' for dir itself), or undefined when dir does not hold it. '/' holds nothing. */
+export function under(path: string, dir: string): string | undefined {
+  if (!dir || dir === '/') return undefined;
+  if (path === dir) return '';
+  return path.startsWith(`${dir}/`) ? relative(dir, path) : undefined;
+}
+
+/** Whether the address is a loopback one (127/8, ::1, IPv4-mapped 127/8). */
+export function isLoopback(endpoint: Pick<Endpoint, 'family' | 'address'>): boolean {
+  if (endpoint.family === 'inet') return endpoint.address.startsWith('127.');
+  return endpoint.family === 'inet6' && (endpoint.address === '::1' || endpoint.address.startsWith('::ffff:127.'));
+}
+
+/** A loopback endpoint with any port ('127.0.0.1:*', '[::1]:*'): servers a
+ * test starts listen on port 0. An IPv4-mapped address as IPv4, which matches it. */
+export function anyPortOf(endpoint: Endpoint): string {
+  if (endpoint.family === 'inet6' && endpoint.address.startsWith('::ffff:')) return `${endpoint.address.slice(7)}:*`;
+  return endpoint.family === 'inet' ? `${endpoint.address}:*` : `[${endpoint.address}]:*`;
+}
+
+/** Whether a line is all noise: read or write only, every subject on the
+ * default noise list (what Node and the runners open on their own). */
+export function noiseFilter(tokens: TokenValues): (line: ReportEvent) => boolean {
+  const noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens).forFile('');
+  return (line) => {
+    const rules = line.blind ? [] : rulesOfLine(line);
+    return rules.length > 0 && rules.every((r) => r === 'read' || r === 'write') && noise.check([line]).length === 0;
+  };
+}
