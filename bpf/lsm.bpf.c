@@ -121,6 +121,18 @@ static __always_inline void lsm_args(struct lsm_call *c, enum viv_hook_family fa
 	lsm_finish(c, LSM_PAIRED);
 }
 
+/* A hook that pairs with its syscalls' arguments and, run by io_uring,
+ * describes the operation itself: true when the caller is to fill in the
+ * io_uring record begun in c, then lsm_finish(c, LSM_NOW) it. */
+static __always_inline bool lsm_args_or_now(struct lsm_call *c, __u16 kind, enum viv_hook_family family)
+{
+	int mode = lsm_begin(c, kind, true);
+
+	if (mode == LSM_PAIRED)
+		lsm_args(c, family);
+	return mode == LSM_NOW;
+}
+
 /* A hook that only pairs with its syscalls' arguments. */
 static __always_inline int lsm_args_only(__u16 kind, enum viv_hook_family family)
 {
@@ -130,6 +142,16 @@ static __always_inline int lsm_args_only(__u16 kind, enum viv_hook_family family
 		lsm_args(&c, family);
 	return 0;
 }
+
+/* Such a hook, in one line: the program viv_lsm_<hook> on lsm/<hook>, whose
+ * record is a VIV_KIND_<kind> event armed for the rows of syscall-table.h
+ * whose hook column is <family>. */
+#define LSM_ARGS_HOOK(hook, kind, family)                                                                 \
+	SEC("lsm/" #hook)                                                                                 \
+	int BPF_PROG(viv_lsm_##hook)                                                                      \
+	{                                                                                                 \
+		return lsm_args_only(VIV_KIND_##kind, VIV_HOOK_##family);                                 \
+	}
 
 SEC("lsm/file_open")
 int BPF_PROG(viv_lsm_file_open, struct file *file)
@@ -157,11 +179,7 @@ int BPF_PROG(viv_lsm_file_open, struct file *file)
 /* exec: the program run comes from sched_process_exec, in both backends;
  * this hook records the attempt, which the companion submits only when
  * execve fails after it (ENOEXEC, ...). */
-SEC("lsm/bprm_creds_for_exec")
-int BPF_PROG(viv_lsm_bprm_creds_for_exec)
-{
-	return lsm_args_only(VIV_KIND_EXEC, VIV_HOOK_EXEC);
-}
+LSM_ARGS_HOOK(bprm_creds_for_exec, EXEC, EXEC)
 
 SEC("lsm/socket_connect")
 int BPF_PROG(viv_lsm_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen)
@@ -270,16 +288,13 @@ static __always_inline int lsm_dir_entry(__u16 kind, enum viv_hook_family family
 					 struct dentry *dentry, __u32 mode_bits)
 {
 	struct lsm_call c;
-	int mode = lsm_begin(&c, kind, true);
 
-	if (mode == LSM_PAIRED) {
-		lsm_args(&c, family);
-	} else if (mode == LSM_NOW) {
-		put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
-		put_dentry_name(c.s, VIV_FIELD_REQUESTED, dentry);
-		event_of(c.s)->mode = mode_bits;
-		lsm_finish(&c, LSM_NOW);
-	}
+	if (!lsm_args_or_now(&c, kind, family))
+		return 0;
+	put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
+	put_dentry_name(c.s, VIV_FIELD_REQUESTED, dentry);
+	event_of(c.s)->mode = mode_bits;
+	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
@@ -308,48 +323,34 @@ int BPF_PROG(viv_lsm_path_mknod, const struct path *dir, struct dentry *dentry, 
 }
 
 /* truncate: by path, the arguments; from io_uring (ftruncate), the file. */
-SEC("lsm/path_truncate")
-int BPF_PROG(viv_lsm_path_truncate, const struct path *path)
-{
-	return lsm_args_only(VIV_KIND_TRUNCATE, VIV_HOOK_TRUNCATE);
-}
+LSM_ARGS_HOOK(path_truncate, TRUNCATE, TRUNCATE)
 
 SEC("lsm/file_truncate")
 int BPF_PROG(viv_lsm_file_truncate, struct file *file)
 {
 	struct lsm_call c;
-	int mode = lsm_begin(&c, VIV_KIND_TRUNCATE, true);
 
-	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_HOOK_TRUNCATE);
-	} else if (mode == LSM_NOW) {
-		put_path(c.s, VIV_FIELD_PATH, (struct path *)&file->f_path);
-		lsm_finish(&c, mode);
-	}
+	if (!lsm_args_or_now(&c, VIV_KIND_TRUNCATE, VIV_HOOK_TRUNCATE))
+		return 0;
+	put_path(c.s, VIV_FIELD_PATH, (struct path *)&file->f_path);
+	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
-SEC("lsm/inode_setattr")
-int BPF_PROG(viv_lsm_inode_setattr)
-{
-	return lsm_args_only(VIV_KIND_UTIME, VIV_HOOK_UTIME);
-}
+LSM_ARGS_HOOK(inode_setattr, UTIME, UTIME)
 
 /* xattrs: by path or fd, the arguments. From io_uring the hook has the
  * dentry but not its mount: the record says it could not be resolved. */
 static __always_inline int lsm_xattr(struct dentry *dentry, const char *name)
 {
 	struct lsm_call c;
-	int mode = lsm_begin(&c, VIV_KIND_XATTR, true);
 
-	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_HOOK_XATTR);
-	} else if (mode == LSM_NOW) {
-		put_dentry_name(c.s, VIV_FIELD_PATH, dentry);
-		event_of(c.s)->flags |= VIV_EF_UNRESOLVED;
-		put_str(c.s, VIV_FIELD_EXTRA, name, VIV_KERNEL);
-		lsm_finish(&c, mode);
-	}
+	if (!lsm_args_or_now(&c, VIV_KIND_XATTR, VIV_HOOK_XATTR))
+		return 0;
+	put_dentry_name(c.s, VIV_FIELD_PATH, dentry);
+	event_of(c.s)->flags |= VIV_EF_UNRESOLVED;
+	put_str(c.s, VIV_FIELD_EXTRA, name, VIV_KERNEL);
+	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
@@ -372,17 +373,14 @@ int BPF_PROG(viv_lsm_path_rename, const struct path *old_dir, struct dentry *old
 	     struct dentry *new_dentry, unsigned int flags)
 {
 	struct lsm_call c;
-	int mode = lsm_begin(&c, VIV_KIND_RENAME, true);
 
-	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_HOOK_RENAME);
-	} else if (mode == LSM_NOW) {
-		put_dir_entry(c.s, VIV_FIELD_PATH, old_dir, old_dentry);
-		put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
-		put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
-		event_of(c.s)->open_flags = flags;
-		lsm_finish(&c, mode);
-	}
+	if (!lsm_args_or_now(&c, VIV_KIND_RENAME, VIV_HOOK_RENAME))
+		return 0;
+	put_dir_entry(c.s, VIV_FIELD_PATH, old_dir, old_dentry);
+	put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
+	put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
+	event_of(c.s)->open_flags = flags;
+	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
@@ -391,19 +389,16 @@ int BPF_PROG(viv_lsm_path_link, struct dentry *old_dentry, const struct path *ne
 {
 	struct lsm_call c;
 	struct path old;
-	int mode = lsm_begin(&c, VIV_KIND_LINK, true);
 
-	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_HOOK_LINK);
-	} else if (mode == LSM_NOW) {
-		/* A hard link stays on its mount: the old path, absolute. */
-		old.mnt = new_dir->mnt;
-		old.dentry = old_dentry;
-		put_path(c.s, VIV_FIELD_PATH, &old);
-		put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
-		put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
-		lsm_finish(&c, mode);
-	}
+	if (!lsm_args_or_now(&c, VIV_KIND_LINK, VIV_HOOK_LINK))
+		return 0;
+	/* A hard link stays on its mount: the old path, absolute. */
+	old.mnt = new_dir->mnt;
+	old.dentry = old_dentry;
+	put_path(c.s, VIV_FIELD_PATH, &old);
+	put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
+	put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
+	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
@@ -411,77 +406,33 @@ SEC("lsm/path_symlink")
 int BPF_PROG(viv_lsm_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name)
 {
 	struct lsm_call c;
-	int mode = lsm_begin(&c, VIV_KIND_SYMLINK, true);
 
-	if (mode == LSM_PAIRED) {
-		lsm_args(&c, VIV_HOOK_SYMLINK);
-	} else if (mode == LSM_NOW) {
-		put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
-		put_str(c.s, VIV_FIELD_REQUESTED, old_name, VIV_KERNEL);
-		put_dentry_name(c.s, VIV_FIELD_EXTRA, dentry);
-		lsm_finish(&c, mode);
-	}
+	if (!lsm_args_or_now(&c, VIV_KIND_SYMLINK, VIV_HOOK_SYMLINK))
+		return 0;
+	put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
+	put_str(c.s, VIV_FIELD_REQUESTED, old_name, VIV_KERNEL);
+	put_dentry_name(c.s, VIV_FIELD_EXTRA, dentry);
+	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
 /* chmod, chown: by path, the arguments; by fd, the fd's file is the hook's
  * path (the same as the syscalls backend reads from the fd). */
-SEC("lsm/path_chmod")
-int BPF_PROG(viv_lsm_path_chmod, const struct path *path)
-{
-	return lsm_args_only(VIV_KIND_CHMOD, VIV_HOOK_CHMOD);
-}
+LSM_ARGS_HOOK(path_chmod, CHMOD, CHMOD)
+LSM_ARGS_HOOK(path_chown, CHOWN, CHOWN)
 
-SEC("lsm/path_chown")
-int BPF_PROG(viv_lsm_path_chown, const struct path *path)
-{
-	return lsm_args_only(VIV_KIND_CHOWN, VIV_HOOK_CHOWN);
-}
+/* mount, umount2; move_mount: the new mount API (mount(2) goes through sb_mount). */
+LSM_ARGS_HOOK(sb_mount, MOUNT, MOUNT)
+LSM_ARGS_HOOK(sb_umount, MOUNT, MOUNT)
+LSM_ARGS_HOOK(move_mount, MOUNT, MOUNT)
 
-SEC("lsm/sb_mount")
-int BPF_PROG(viv_lsm_sb_mount)
-{
-	return lsm_args_only(VIV_KIND_MOUNT, VIV_HOOK_MOUNT);
-}
-
-SEC("lsm/sb_umount")
-int BPF_PROG(viv_lsm_sb_umount)
-{
-	return lsm_args_only(VIV_KIND_MOUNT, VIV_HOOK_MOUNT);
-}
-
-/* move_mount: the new mount API (mount(2) goes through sb_mount). */
-SEC("lsm/move_mount")
-int BPF_PROG(viv_lsm_move_mount)
-{
-	return lsm_args_only(VIV_KIND_MOUNT, VIV_HOOK_MOUNT);
-}
-
-SEC("lsm/task_fix_setuid")
-int BPF_PROG(viv_lsm_task_fix_setuid)
-{
-	return lsm_args_only(VIV_KIND_SETUID, VIV_HOOK_SETUID);
-}
-
-SEC("lsm/task_fix_setgid")
-int BPF_PROG(viv_lsm_task_fix_setgid)
-{
-	return lsm_args_only(VIV_KIND_SETGID, VIV_HOOK_SETGID);
-}
+LSM_ARGS_HOOK(task_fix_setuid, SETUID, SETUID)
+LSM_ARGS_HOOK(task_fix_setgid, SETGID, SETGID)
 
 /* ptrace: PTRACE_ATTACH/SEIZE and PTRACE_TRACEME reach these hooks; the
  * other requests are reported by the companion, like the syscalls backend. */
-SEC("lsm/ptrace_access_check")
-int BPF_PROG(viv_lsm_ptrace_access_check)
-{
-	return lsm_args_only(VIV_KIND_PTRACE, VIV_HOOK_PTRACE);
-}
-
-SEC("lsm/ptrace_traceme")
-int BPF_PROG(viv_lsm_ptrace_traceme)
-{
-	return lsm_args_only(VIV_KIND_PTRACE, VIV_HOOK_PTRACE);
-}
+LSM_ARGS_HOOK(ptrace_access_check, PTRACE, PTRACE)
+LSM_ARGS_HOOK(ptrace_traceme, PTRACE, PTRACE)
 
 /* Signals to another process, decoded as the syscalls backend does. */
 SEC("lsm/task_kill")

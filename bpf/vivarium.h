@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Vivarium ABI: the only definitions shared between the BPF programs and
- * user space. @vivarium/core decodes these records; its layout constants are
- * generated from the BTF of vivarium.bpf.o (scripts/gen-abi.mjs), and a test
+ * user space. @vivarium/core decodes these records; its enums, layouts and
+ * codecs are generated from the BTF of bpf/build/syscalls.bpf.o
+ * (scripts/gen-abi.mjs writes packages/core/src/abi.generated.ts), and a test
  * fails when they drift. Bump VIV_ABI_VERSION on any change below.
  */
 #ifndef __VIVARIUM_H

@@ -7,6 +7,11 @@ import { type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOp
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
+// Where len[i] of the header is, and ts_ns read as two u32 halves (a BigInt
+// per record would cost more than the rest of the decoding).
+const [LEN0, LEN1, LEN2, LEN3] = [0, 1, 2, 3].map((i) => E.len.offset + i * E.len.size) as [number, number, number, number];
+const TS_LOW = E.ts_ns.offset;
+const TS_HIGH = E.ts_ns.offset + E.ts_ns.size / 2;
 const O_ACCMODE = 3;
 const O_CREAT = 0o100;
 const O_TRUNC = 0o1000;
@@ -48,10 +53,10 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
 
   // Field boundaries, as offsets into the backing store.
   const at0 = view.byteOffset + offset + E.size;
-  const at1 = at0 + view.getUint16(offset + E.len.offset, true);
-  const at2 = at1 + view.getUint16(offset + E.len.offset + 2, true);
-  const at3 = at2 + view.getUint16(offset + E.len.offset + 4, true);
-  const end = at3 + view.getUint16(offset + E.len.offset + 6, true);
+  const at1 = at0 + view.getUint16(offset + LEN0, true);
+  const at2 = at1 + view.getUint16(offset + LEN1, true);
+  const at3 = at2 + view.getUint16(offset + LEN2, true);
+  const end = at3 + view.getUint16(offset + LEN3, true);
   if (end - view.byteOffset - offset > length)
     throw new DecodeError(`decode: fields need ${end - view.byteOffset - offset} bytes, record has ${length}`);
   const buffer = bufferOf(view);
@@ -59,7 +64,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   const result = view.getInt32(offset + E.result.offset, true);
   const flags = view.getUint16(offset + E.flags.offset, true);
   const aux = view.getUint32(offset + E.aux.offset, true);
-  const timeNs = view.getUint32(offset + E.ts_ns.offset, true) + view.getUint32(offset + E.ts_ns.offset + 4, true) * 2 ** 32;
+  const timeNs = view.getUint32(offset + TS_LOW, true) + view.getUint32(offset + TS_HIGH, true) * 2 ** 32;
   const pid = view.getUint32(offset + E.tgid.offset, true);
   const tid = view.getUint32(offset + E.tid.offset, true);
   const child = (flags & EventFlag.CHILD) !== 0;

@@ -4,12 +4,24 @@
 // credentials as the kernel recorded them (SO_PEERCRED). Layouts are
 // declared as C structs to koffi, which computes them.
 import koffi, { type TypeObject } from 'koffi';
+import { Layout } from './abi.generated.js';
 import { errnoName, syscallError } from './errors.js';
 import { closeFd, lastErrno, libcLibrary } from './native.js';
 
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
+/** Linux's (x86-64) socket constants, for the libc calls here and vivariumd's
+ * (notify.ts); struct sockaddr_un as the BPF object's BTF lays it out. */
+export const SOCKET = {
+  AF_UNIX: 1,
+  SOCK_STREAM: 1,
+  SOCK_DGRAM: 2,
+  SOCK_CLOEXEC: 0o2000000,
+  MSG_NOSIGNAL: 0x4000,
+  /** sizeof and offsetof sockaddr_un.sun_path */
+  SUN_PATH: Layout.sockaddr_un.sun_path.size,
+  SUN_PATH_OFFSET: Layout.sockaddr_un.sun_path.offset,
+} as const;
+
+const { AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC, MSG_NOSIGNAL, SUN_PATH } = SOCKET;
 const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const SO_PEERCRED = 17;
@@ -17,10 +29,8 @@ const SO_PEERPIDFD = 77;
 const SO_RCVTIMEO = 20;
 const SO_SNDTIMEO = 21;
 const MSG_CMSG_CLOEXEC = 0x40000000;
-const MSG_NOSIGNAL = 0x4000;
 /** File descriptors one message carries, at most. */
 export const MAX_FDS = 4;
-const SUN_PATH = 108;
 
 export interface PeerCredentials {
   pid: number;

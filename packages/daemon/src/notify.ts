@@ -6,15 +6,9 @@
 // Type=notify unit $NOTIFY_SOCKET is unset and nothing is sent.
 import koffi from 'koffi';
 import { VivariumError, errnoName } from '@vivarium/core';
-import { closeFd, lastErrno, libcLibrary } from '@vivarium/core/kernel';
+import { SOCKET, closeFd, lastErrno, libcLibrary } from '@vivarium/core/kernel';
 
-const AF_UNIX = 1;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2000000;
-const MSG_NOSIGNAL = 0x4000;
-const SUN_PATH = 108;
-/** offsetof(struct sockaddr_un, sun_path) */
-const SUN_PATH_OFFSET = 2;
+const { AF_UNIX, SOCK_DGRAM, SOCK_CLOEXEC, MSG_NOSIGNAL, SUN_PATH, SUN_PATH_OFFSET } = SOCKET;
 
 interface NotifyApi {
   socket(domain: number, type: number, protocol: number): number;

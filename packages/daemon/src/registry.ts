@@ -12,7 +12,6 @@
 // holds no rings.
 import {
   ControlCodec,
-  CountersCodec,
   NoFreeSlotError,
   type Owner,
   type Target,
@@ -23,7 +22,7 @@ import {
   errnoName,
   syscallError,
 } from '@vivarium/core';
-import { BPF_NOEXIST, MapFlag, MapType, type Mapping, PAGE_SIZE, type PinDir, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
+import { BPF_NOEXIST, type MapSpec, MapType, type Mapping, PAGE_SIZE, type PinDir, WORKER_MAP_SPECS, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
 import { type Peer, assertPeerAlive } from './peer.js';
 import { commandOf, isAlive, mountNamespaceOf, targetKeyOf } from './proc.js';
 
@@ -238,9 +237,10 @@ export class Registry {
   private async prepare(index: number): Promise<Slot> {
     const lib = loadLibbpf();
     const fds: number[] = [];
-    const create = (type: number, valueSize: number, maxEntries: number, flags: number, what: string) => {
-      const keySize = type === MapType.RINGBUF ? 0 : U32Codec.size;
-      const fd = lib.bpf_map_create(type, `viv_${what}`, keySize, valueSize, maxEntries, { map_flags: flags });
+    // Each as map-spec.ts specifies it (PinDir.slotCounters opens counters against the same spec).
+    const create = (what: keyof typeof WORKER_MAP_SPECS, maxEntries: number) => {
+      const spec: MapSpec = WORKER_MAP_SPECS[what];
+      const fd = lib.bpf_map_create(spec.type, `viv_${what}`, spec.keySize, spec.valueSize, maxEntries, { map_flags: spec.flags ?? 0 });
       if (fd < 0) throw new VivariumError(`vivariumd: creating a ${what} failed`, { cause: syscallError('bpf_map_create', fd) });
       fds.push(fd);
       return fd;
@@ -248,9 +248,9 @@ export class Registry {
     const slot: Slot = { index, ring: -1, control: -1, counters: -1, state: 'preparing', connected: false };
     this.slots.set(index, slot);
     try {
-      slot.ring = create(MapType.RINGBUF, 0, this.ringSize, 0, 'ring');
-      slot.control = create(MapType.ARRAY, ControlCodec.size, 1, MapFlag.MMAPABLE, 'control');
-      slot.counters = create(MapType.ARRAY, CountersCodec.size, 1, MapFlag.MMAPABLE, 'counters');
+      slot.ring = create('ring', this.ringSize);
+      slot.control = create('control', WORKER_MAP_SPECS.control.maxEntries);
+      slot.counters = create('counters', WORKER_MAP_SPECS.counters.maxEntries);
       checked(lib.bpf_map_update_elem(slot.control, SLOT_ZERO, encode(ControlCodec, { epoch: FIRST_EPOCH, reserved: 0 }), 0), 'writing a control');
       checked(lib.bpf_map_freeze(slot.counters), 'freezing counters');
       const key = encode(U32Codec, index);

@@ -5,6 +5,6 @@ export * from './pin-dir.js';
 export * from './pinned-map.js';
 export * from './typed-map.js';
 export { closeFd, lastErrno, libbpfLibrary, libcLibrary, loadLibbpf, loadLibc, type MapCreateOptions } from '../native.js';
-export { MAX_FDS, peerCredentials, peerPidfd, receiveWithFds, sendWithFds, type PeerCredentials } from '../unix-socket.js';
+export { MAX_FDS, SOCKET, peerCredentials, peerPidfd, receiveWithFds, sendWithFds, type PeerCredentials } from '../unix-socket.js';
 export * from '../protocol.js';
 export { PAGE_SIZE, mapShared, type Mapping } from '../shared-memory.js';
