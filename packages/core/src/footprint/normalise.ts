@@ -18,6 +18,7 @@ import { type ReportEvent, toReportEvents } from '../event-lines.js';
 import type { VivariumEvent } from '../events.js';
 import { formatLine } from '../format.js';
 import { noiseFilter } from '../policy/generalise.js';
+import type { RecordScope } from '../report/types.js';
 import type { TokenValues } from '../policy/tokens.js';
 import { stableText } from './stable-text.js';
 
@@ -40,10 +41,11 @@ export function groupOf(line: Pick<ReportEvent, 'rule' | 'blind'>): FootprintGro
   return line.blind ? 'unobservable' : line.rule;
 }
 
-/** A run's normaliser: report lines → footprint lines (unsorted, repeats kept), noise left out. */
-export function footprintLines(tokens: TokenValues): (lines: readonly ReportEvent[]) => FootprintLine[] {
+/** A run's normaliser: report lines → footprint lines (unsorted, repeats kept), noise left out
+ * (outside tests, what module loading does on its own too: scope 'file'). */
+export function footprintLines(tokens: TokenValues, scope?: RecordScope): (lines: readonly ReportEvent[]) => FootprintLine[] {
   const stable = stableText(tokens);
-  const isNoise = noiseFilter(tokens);
+  const isNoise = noiseFilter(tokens, scope);
   return (lines) => {
     const out: FootprintLine[] = [];
     for (const line of lines) {

@@ -32,11 +32,13 @@ export function footprintedTests(reports: readonly Report[]): FootprintedTest[] 
   for (const report of reports)
     for (const file of report.files) {
       const tokens = tokensOf(report, file);
-      const key = JSON.stringify(tokens);
-      let normalise = normalisers.get(key);
-      if (!normalise) normalisers.set(key, (normalise = footprintLines(tokens)));
       // The runner's own record is its installation and caches, different on every machine: no footprint.
-      for (const test of file.tests) if (test.scope !== 'run') tests.push({ file: file.file, name: test.name, lines: normalise(test.events) });
+      for (const test of file.tests.filter((t) => t.scope !== 'run')) {
+        const key = `${JSON.stringify(tokens)}\0${test.scope ?? 'test'}`;
+        let normalise = normalisers.get(key);
+        if (!normalise) normalisers.set(key, (normalise = footprintLines(tokens, test.scope)));
+        tests.push({ file: file.file, name: test.name, lines: normalise(test.events) });
+      }
     }
   return tests;
 }

@@ -7,6 +7,7 @@ import { rulesOfLine, type ReportEvent } from '../event-lines.js';
 import type { Endpoint } from '../sockaddr.js';
 import { PolicyChecker } from './evaluate.js';
 import type { TokenValues } from './tokens.js';
+import type { RecordScope } from '../report/types.js';
 
 /** The path relative to dir ('' for dir itself), or undefined when dir does not hold it. '/' holds nothing. */
 export function under(path: string, dir: string): string | undefined {
@@ -30,8 +31,10 @@ export function anyPortOf(endpoint: Endpoint): string {
 
 /** Whether a line is all noise: read or write only, every subject on the
  * default noise list (what Node and the runners open on their own). */
-export function noiseFilter(tokens: TokenValues): (line: ReportEvent) => boolean {
-  const noise = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens).forFile('');
+export function noiseFilter(tokens: TokenValues, scope?: RecordScope): (line: ReportEvent) => boolean {
+  // Outside tests, also what module loading (a file) or a runner does on its own.
+  const checker = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens);
+  const noise = scope === 'run' ? checker.forRun() : scope === 'file' ? checker.forFileOutsideTests('') : checker.forFile('');
   return (line) => {
     const rules = line.blind ? [] : rulesOfLine(line);
     return rules.length > 0 && rules.every((r) => r === 'read' || r === 'write') && noise.check([line]).length === 0;

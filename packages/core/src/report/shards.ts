@@ -3,6 +3,7 @@
 // (another <tmp>, <home> or <rootDir> per machine).
 import { POLICY_RULES } from '../event-kinds.js';
 import { PolicyChecker } from '../policy/evaluate.js';
+import { noiseFilter } from '../policy/generalise.js';
 import { learnPolicy } from '../policy/learn.js';
 import type { Policy } from '../policy/policy.js';
 import { readPolicyFile } from '../policy/policy-file.js';
@@ -40,7 +41,12 @@ export function policyCheckerFor(report: Report, policyPath: string): (file: Rep
 
 /** `vivarium learn` on a report: each run's events learned with its own tokens, the lists joined. */
 export function learnFromReport(report: Report): Policy {
-  const learned = byTokens(report).map(({ tokens, files }) => learnPolicy(files.flatMap((f) => f.tests.flatMap((t) => t.events)), tokens));
+  const learned = byTokens(report).map(({ tokens, files }) => {
+    // Outside tests, what module loading and the runner do on their own is noise there, not to be learned.
+    const noise = { file: noiseFilter(tokens, 'file'), run: noiseFilter(tokens, 'run') };
+    const events = files.flatMap((f) => f.tests.flatMap((t) => (t.scope ? t.events.filter((e) => !noise[t.scope!](e)) : t.events)));
+    return learnPolicy(events, tokens);
+  });
   if (learned.length === 1) return learned[0]!;
   const allow: Policy['allow'] = {};
   for (const rule of POLICY_RULES) allow[rule] = [...new Set(learned.flatMap((p) => p.allow?.[rule] ?? []))].sort();
