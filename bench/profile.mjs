@@ -157,18 +157,28 @@ function decodeProfile(events) {
   return [...self].map(([name, hits]) => ({ name, share: (100 * hits) / total })).sort((a, b) => b.share - a.share);
 }
 
-/** ms to import @vivarium/core and to register, in a fresh process. */
+/** ms to import @vivarium/core and to register, in a fresh process; µs per
+ * observation window (a test's bookkeeping with no event: bump the epoch, drain
+ * an empty ring, which probes the worker's entry). */
 function setupCost(rounds) {
   const script = `const t0 = performance.now(); const { Worker } = await import('@vivarium/core'); const t1 = performance.now();
-const w = Worker.register(); const t2 = performance.now(); w.unregister();
-console.log(JSON.stringify({ importMs: t1 - t0, registerMs: t2 - t1 }));`;
+const w = Worker.register(); const t2 = performance.now();
+const N = 20000; w.drain(); const t3 = performance.now();
+for (let i = 0; i < N; i++) { w.nextEpoch(); w.drain(); }
+const t4 = performance.now(); w.unregister();
+console.log(JSON.stringify({ importMs: t1 - t0, registerMs: t2 - t1, windowUs: ((t4 - t3) * 1000) / N }));`;
   const samples = [];
   for (let i = 0; i < rounds; i++) {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real }, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bench: set-up probe failed: ${r.stderr}`);
     samples.push(JSON.parse(r.stdout));
   }
-  return { samples, importMs: median(samples.map((s) => s.importMs)), registerMs: median(samples.map((s) => s.registerMs)) };
+  return {
+    samples,
+    importMs: median(samples.map((s) => s.importMs)),
+    registerMs: median(samples.map((s) => s.registerMs)),
+    windowUs: median(samples.map((s) => s.windowUs)),
+  };
 }
 
 export async function runProfile(options, log) {

@@ -88,7 +88,7 @@ export function renderText(report) {
   }
   if (report.profile?.setup) {
     const s = report.profile.setup;
-    lines.push('', `Per-process Vivarium set-up (fresh node, median of ${s.samples.length}): import @vivarium/core ${s.importMs.toFixed(1)} ms, Worker.register ${s.registerMs.toFixed(1)} ms`);
+    lines.push('', `Per-process Vivarium set-up (fresh node, median of ${s.samples.length}): import @vivarium/core ${s.importMs.toFixed(1)} ms, Worker.register ${s.registerMs.toFixed(1)} ms; per observation window (epoch bump + empty drain with its integrity probe) ${s.windowUs.toFixed(2)} µs`);
   }
   return lines.join('\n');
 }

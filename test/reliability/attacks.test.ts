@@ -164,7 +164,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
     expect(hello).toEqual({
       registered: false,
       error: 'AccessDeniedError',
-      message: `vivarium: may not register with vivariumd: ${SOCKET} is EACCES for this user (start vivariumd --group GROUP and add this user to GROUP, or run as root)`,
+      message: `vivarium: may not register with vivariumd: ${SOCKET} is EACCES for this user (vivariumd lets group ${accounts.group} register: sudo usermod -aG ${accounts.group} ${EVE}, then log in again)`,
     });
   });
 

@@ -97,7 +97,7 @@ describe.skipIf(skip)('vivariumd --group', () => {
     expect(hello).toEqual({
       registered: false,
       error: 'AccessDeniedError',
-      message: `vivarium: may not register with vivariumd: ${SOCKET} is EACCES for this user (start vivariumd --group GROUP and add this user to GROUP, or run as root)`,
+      message: `vivarium: may not register with vivariumd: ${SOCKET} is EACCES for this user (vivariumd lets group ${accounts.group} register: sudo usermod -aG ${accounts.group} ${OUTSIDER}, then log in again)`,
     });
   });
 
@@ -110,7 +110,7 @@ describe.skipIf(skip)('vivariumd --group', () => {
     const { hello } = await start(MEMBER);
     expect(hello).toMatchObject({ registered: false, error: 'AccessDeniedError' });
     expect(hello.message).toBe(
-      `vivarium: may not register with vivariumd: ${SOCKET} is EACCES for this user (start vivariumd --group GROUP and add this user to GROUP, or run as root)`,
+      `vivarium: may not register with vivariumd: ${SOCKET} is EACCES for this user (vivariumd lets root only register: run as root, or restart it with --group GROUP and add this user to GROUP)`,
     );
   });
 });

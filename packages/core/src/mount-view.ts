@@ -84,11 +84,11 @@ export class MountView {
     const within = e.path;
     if (view.path && within !== undefined) e.path = place(within);
     if (view.to && e.to !== undefined) e.to = place(e.to);
-    if (e.requestedPath !== undefined && !e.requested?.startsWith('/')) {
-      // A relative path argument: its directory's path (BASE) and the argument,
-      // or, told by where it led (decode.ts), the PATH itself.
-      if (view.base) e.requestedPath = place(e.requestedPath);
-      else if (view.path && e.requestedPath === within) e.requestedPath = e.path;
+    if (e.requestedPath !== undefined) {
+      // Told by where it led (decode.ts: a walked argument, a symlink's new link): the PATH itself;
+      // a relative path argument: its directory's path (BASE) and the argument.
+      if (view.path && e.requestedPath === within) e.requestedPath = e.path;
+      else if (view.base && !e.requested?.startsWith('/')) e.requestedPath = place(e.requestedPath);
     }
   }
 

@@ -5,6 +5,7 @@
 // written here per window with a plain store), and its counters (written by
 // the kernel only). It never touches a shared map.
 import { readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { Abi, ControlCodec, type Counters, CountersCodec } from './abi.generated.js';
 import type { BackendName } from './backend.js';
 import { decodeEvent } from './decode.js';
@@ -202,7 +203,7 @@ function connect(path: string): number {
     if (code === 'ENOENT' || code === 'ECONNREFUSED')
       throw new DaemonNotRunningError(`vivarium: vivariumd is not running (nothing listens on ${path}; start it as root: npx vivariumd)`, { cause: err });
     if (code === 'EACCES' || code === 'EPERM')
-      throw new AccessDeniedError(`vivarium: may not register with vivariumd: ${path} is ${code} for this user (start vivariumd --group GROUP and add this user to GROUP, or run as root)`, {
+      throw new AccessDeniedError(`vivarium: may not register with vivariumd: ${path} is ${code} for this user (${accessHint(path)})`, {
         cause: err,
       });
     throw new VivariumError(`vivarium: cannot reach vivariumd at ${path}: ${(err as Error).message}`, { cause: err });
@@ -219,7 +220,7 @@ function accessHint(path: string): string {
   }
   if (gid === 0) return `vivariumd lets root only register: run as root, or restart it with --group GROUP and add this user to GROUP`;
   const group = groupName(gid);
-  return `vivariumd lets group ${group} register: sudo usermod -aG ${group} ${process.env.USER ?? '$USER'}, then log in again`;
+  return `vivariumd lets group ${group} register: sudo usermod -aG ${group} ${userInfo().username}, then log in again`;
 }
 
 function groupName(gid: number): string {

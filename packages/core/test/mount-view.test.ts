@@ -63,6 +63,13 @@ describe('MountView', () => {
     expect(opened).toMatchObject({ path: '/work/relative.txt', requestedPath: '/work/relative.txt' });
   });
 
+  test("a symlink's new link, told by where it led, is placed with it whatever was passed", () => {
+    const link = { ...open('/x'), requested: '/work/soft', fsView: { dev: dev(8, 17), path: true, base: false, to: false } };
+    link.path = link.requestedPath = '/home/ci/proj/soft';
+    view().placeEvent(link);
+    expect(link).toMatchObject({ path: '/work/soft', requestedPath: '/work/soft' });
+  });
+
   test('mountinfoReader: an fd opened once, read again from the start each time', () => {
     const reader = mountinfoReader();
     try {
