@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The C yardstick for the Node decoder: drains one worker's pinned ring with
+ * The C yardstick for the Node decoder: drains one worker's ring with
  * libbpf (ring_buffer__new + ring_buffer__consume) and, per record, does what
  * @vivarium/core's decodeEvent does: checks the header, reads its fields and
  * copies every variable field out into a string of its own, keeping the
@@ -112,17 +112,30 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb;
 	char path[4096];
 	__u64 start, ns;
-	int fd, n;
+	__u32 slot, id;
+	int rings, fd, n;
 	size_t i, j;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s PIN_DIR SLOT\n", argv[0]);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/ring_%s", argv[1], argv[2]);
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
+	/* The worker's ring is the slot's entry of the pinned map-in-map `rings`
+	 * (root only): looked up, an array of maps gives the inner map's id. */
+	snprintf(path, sizeof(path), "%s/rings", argv[1]);
+	rings = bpf_obj_get(path);
+	if (rings < 0) {
 		fprintf(stderr, "c-consumer: bpf_obj_get(%s): %s\n", path, strerror(errno));
+		return 1;
+	}
+	slot = (__u32)strtoul(argv[2], NULL, 10);
+	if (bpf_map_lookup_elem(rings, &slot, &id)) {
+		fprintf(stderr, "c-consumer: no ring in slot %u of %s: %s\n", slot, path, strerror(errno));
+		return 1;
+	}
+	fd = bpf_map_get_fd_by_id(id);
+	if (fd < 0) {
+		fprintf(stderr, "c-consumer: ring map id %u: %s\n", id, strerror(errno));
 		return 1;
 	}
 	rb = ring_buffer__new(fd, on_record, &sink, NULL);

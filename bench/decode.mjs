@@ -41,7 +41,10 @@ async function fillAndConsume(consumer, events) {
       return { events: r.events, ns: r.ns };
     }
     const c = spawnSync(C_CONSUMER, [ready.pinDir, String(ready.slot)], { encoding: 'utf8' });
-    if (c.status !== 0) throw new Error(`bench: c-consumer failed (${c.status}): ${c.stderr}`);
+    if (c.status !== 0) {
+      child.kill();
+      throw new Error(`bench: c-consumer failed (${c.status}): ${c.stderr}`);
+    }
     const r = JSON.parse(c.stdout);
     if (r.errors) throw new Error(`bench: c-consumer rejected ${r.errors} records`);
     child.stdin.write('release\n');

@@ -13,13 +13,12 @@ export const WORKLOADS = [
   { id: 'connect', kind: 'connect', count: 1, label: 'TCP connect to loopback + close' },
 ];
 
-/** Daemon states. `experiment` rows measure a proposed fix, not the product. */
+/** Daemon states. An `experiment` row would measure a proposed fix, not the product. */
 export const STATES = {
   detached: { label: 'hooks detached (baseline)' },
   floor: { label: 'empty sys_exit program attached (floor)' },
   unregistered: { label: 'hooks attached, unregistered', target: 1.03 },
   registered: { label: 'registered (events emitted + drained)', target: 1.25 },
-  'registered+dontfork': { label: 'registered, ring mapped MADV_DONTFORK (proposed fix)', experiment: true, only: ['exec'] },
 };
 
 /** A loopback TCP server for the connect loop; clients reset, so no TIME_WAIT piles up. */
@@ -62,7 +61,6 @@ export async function runMicro(options, log) {
         async () => {
           await runState('unregistered', PIN_DIRS.real, 'plain');
           await runState('registered', PIN_DIRS.real, 'registered');
-          await runState('registered+dontfork', PIN_DIRS.real, 'registered-dontfork');
         },
       ),
   ];

@@ -75,18 +75,6 @@ async function connectLoop(n, drainEvery) {
   }
 }
 
-// Experiment for the proposed fix (packages/core is not the bench's to edit):
-// madvise(MADV_DONTFORK) on the worker's ring mappings, reached through the
-// RingReader's (TypeScript-private) fields, so fork() stops copying their PTEs.
-async function adviseDontFork(w) {
-  const { default: koffi } = await import('koffi');
-  const madvise = koffi.load('libc.so.6').func('int madvise(void *addr, size_t length, int advice)');
-  const MADV_DONTFORK = 10;
-  const ring = w.ring;
-  if (madvise(ring.consumerPtr, 4096, MADV_DONTFORK) || madvise(ring.producerPtr, 4096 + 2 * ring.size, MADV_DONTFORK))
-    throw new Error(`madvise(MADV_DONTFORK) failed: errno ${koffi.errno()}`);
-}
-
 const LOOPS = { open: openLoop, exec: execLoop, connect: connectLoop };
 const WARMUP = { open: 2000, exec: 5, connect: 200 };
 
@@ -130,7 +118,7 @@ async function main() {
     }
     openLoop(iterations);
     const stats = worker.stats();
-    send({ ready: true, slot: worker.slot, pinDir: worker.pinDir, emitted: Number(stats.emitted), dropped: Number(stats.dropped) });
+    send({ ready: true, slot: worker.slot, pinDir: process.env.VIVARIUM_BPF_PIN_DIR, emitted: Number(stats.emitted), dropped: Number(stats.dropped) });
     const command = await nextCommand();
     if (command === 'node') {
       drain();
@@ -141,9 +129,8 @@ async function main() {
     }
     return done();
   }
-  if (!['plain', 'registered', 'registered-dontfork'].includes(mode)) throw new Error(`unknown mode ${mode}`);
+  if (!['plain', 'registered'].includes(mode)) throw new Error(`unknown mode ${mode}`);
   if (mode !== 'plain') worker = Worker.register();
-  if (mode === 'registered-dontfork') await adviseDontFork(worker);
   const every = worker ? DRAIN_EVERY[kind] : 0;
   await loop(WARMUP[kind], every);
   if (worker) drain();

@@ -94,6 +94,17 @@ function load(): SocketApi {
 /** -errno of the last failed libc call, as libbpf-style return values are. */
 const failure = () => -lastErrno();
 
+const EINTR = 4;
+const EISCONN = 106;
+
+/** A blocking call, again when a signal interrupted it (a profiler's SIGPROF, a runner's timers). */
+function uninterrupted(call: () => number): number {
+  for (;;) {
+    const r = call();
+    if (r >= 0 || lastErrno() !== EINTR) return r;
+  }
+}
+
 /** A blocking, close-on-exec connection to the socket at `path`. Throws an
  * Error whose `code` is the errno name (ENOENT, ECONNREFUSED, EACCES, ...). */
 export function connectUnix(path: string, timeoutMs: number): number {
@@ -105,7 +116,10 @@ export function connectUnix(path: string, timeoutMs: number): number {
     const timeout = { sec: Math.floor(timeoutMs / 1000), usec: (timeoutMs % 1000) * 1000 };
     s.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, s.sizes.timeval);
     s.setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, timeout, s.sizes.timeval);
-    if (s.connect(fd, { family: AF_UNIX, path }, s.sizes.sockaddr) < 0) throw syscallError(`connect to ${path}`, failure());
+    let connected = s.connect(fd, { family: AF_UNIX, path }, s.sizes.sockaddr);
+    // Interrupted, the connection goes on in the kernel: wait for it by connecting again.
+    while (connected < 0 && lastErrno() === EINTR) connected = s.connect(fd, { family: AF_UNIX, path }, s.sizes.sockaddr);
+    if (connected < 0 && lastErrno() !== EISCONN) throw syscallError(`connect to ${path}`, failure());
     return fd;
   } catch (err) {
     closeFd(fd);
@@ -134,7 +148,7 @@ export function sendWithFds(fd: number, data: Uint8Array, fds: readonly number[]
       controllen: control ? align8(s.sizes.cmsgHeader + 4 * fds.length) : 0,
       flags: 0,
     };
-    const n = s.sendmsg(fd, msg, MSG_NOSIGNAL);
+    const n = uninterrupted(() => s.sendmsg(fd, msg, MSG_NOSIGNAL));
     if (control) koffi.free(control);
     if (n < 0) throw syscallError('sendmsg', failure());
     sent += n;
@@ -155,7 +169,7 @@ export function receiveWithFds(fd: number, max = 4096): Received {
   const control = koffi.alloc(s.cmsgType, 1);
   try {
     const msg: Record<string, unknown> = { name: null, namelen: 0, iov: [{ base: data, len: max }], iovlen: 1, control, controllen: s.sizes.cmsg, flags: 0 };
-    const n = s.recvmsg(fd, msg, MSG_CMSG_CLOEXEC);
+    const n = uninterrupted(() => s.recvmsg(fd, msg, MSG_CMSG_CLOEXEC));
     if (n < 0) {
       const code = errnoName(failure());
       throw syscallError(code === 'EAGAIN' ? 'recvmsg: no answer in time' : 'recvmsg', failure());
