@@ -156,9 +156,17 @@ static __always_inline int lsm_args_only(__u16 kind, enum viv_hook_family family
 SEC("lsm/file_open")
 int BPF_PROG(viv_lsm_file_open, struct file *file)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct lsm_call c;
 	struct viv_event *e;
-	int mode = lsm_begin(&c, VIV_KIND_FILE_OPEN, true);
+	int mode;
+
+	/* A file a filesystem opens for itself under borrowed credentials
+	 * (overlayfs's backing file, its path in the upper layer): not the
+	 * file the task opened, which has its own file_open. */
+	if (BPF_CORE_READ(task, cred) != BPF_CORE_READ(task, real_cred))
+		return 0;
+	mode = lsm_begin(&c, VIV_KIND_FILE_OPEN, true);
 
 	if (mode == LSM_SKIP || (mode == LSM_PAIRED && viv_syscall_hook(c.nr) != VIV_HOOK_OPEN))
 		return 0; /* execve's binary and interpreter: the exec event covers them */

@@ -1,19 +1,20 @@
 // What Node and the test runners open on their own while a test runs:
 // allowed by default under any policy (`"noise": false` turns it off).
 // Documented in the README; keep it to things every project sees.
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SOCKET_DIR, resolveSocket } from '../socket-path.js';
 import type { PolicyAllow } from './policy.js';
 
-/** Where the Vivarium packages are installed (node_modules/@vivarium, or a
- * workspace's packages/): their files are read when an error of theirs is
- * shown (source maps). This file is <package>/dist/policy/noise.js. */
 /** Vitest keeps the modules it transformed in a directory of the system's
  * temp dir named by a 21-character nanoid. */
 const VITEST_MODULE_CACHE = '?'.repeat(21);
 
-const VIVARIUM_PACKAGES = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
+/** Where the Vivarium packages are installed (node_modules/@vivarium, or a
+ * workspace's packages/): their files are read when an error of theirs is
+ * shown (source maps). Found through the package's own name, which holds
+ * wherever this module is (dist/, or a chunk of bundle/). */
+const VIVARIUM_PACKAGES = dirname(dirname(createRequire(import.meta.url).resolve('@vivarium/core/package.json')));
 
 export function defaultNoise(): PolicyAllow {
   const nodePrefix = dirname(dirname(process.execPath)); // /usr/local for /usr/local/bin/node
