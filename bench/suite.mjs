@@ -25,11 +25,13 @@ function installPackages() {
   for (const dir of ['core', 'vitest-plugin', 'jest-env']) {
     const from = `${REPO}packages/${dir}/`;
     if (!existsSync(`${from}package.json`) || !existsSync(`${from}dist`)) continue;
-    const { name } = JSON.parse(readFileSync(`${from}package.json`, 'utf8'));
+    const { name, files = ['dist'] } = JSON.parse(readFileSync(`${from}package.json`, 'utf8'));
     const to = `${SUITE_DIR}node_modules/${name}/`;
     mkdirSync(to, { recursive: true });
     cpSync(`${from}package.json`, `${to}package.json`);
-    cpSync(`${from}dist`, `${to}dist`, { recursive: true, filter: (src) => !/\.(map|d\.[cm]?ts)$/.test(src) });
+    // What the package ships (dist, core's bundle, …), as npm would install it.
+    for (const entry of files.filter((f) => existsSync(`${from}${f}`)))
+      cpSync(`${from}${entry}`, `${to}${entry}`, { recursive: true, filter: (src) => !/\.(map|d\.[cm]?ts)$/.test(src) });
     installed.push(name);
   }
   return installed;
