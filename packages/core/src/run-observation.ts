@@ -16,8 +16,6 @@ export interface RunRecord {
   gaps: Gaps;
   /** The backend of the daemon the runner registered with; undefined when it could not register. */
   backend: string | undefined;
-  /** Why the runner's process was not observed. */
-  unobserved?: string;
 }
 
 export class RunObservation {
@@ -38,8 +36,7 @@ export class RunObservation {
   finish(): RunRecord {
     clearInterval(this.timer);
     this.collect();
-    const failure = this.session.registrationFailure;
-    return { lines: this.lines, gaps: this.gaps, backend: this.session.backend, ...(failure ? { unobserved: failure.message } : {}) };
+    return { lines: this.lines, gaps: this.gaps, backend: this.session.backend };
   }
 
   /** Takes what the runner's process did since the last call (nothing while one of its test files is open). */

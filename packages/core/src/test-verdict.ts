@@ -77,8 +77,8 @@ export class TestVerdicts {
     return undefined;
   }
 
-  /** The window as the report records it, judged by the policy of its file. */
-  private record(record: TestRecord, where: Where, policy = where.file ? this.policy?.forFile(where.file) : this.policy?.forRun()): SpooledRecord {
+  /** The window as the report records it, judged by `policy`. */
+  private record(record: TestRecord, where: Where, policy: FilePolicy | undefined): SpooledRecord {
     // Report lines cost time per test: build them only for a policy or a reporter.
     const events = policy || this.spool ? toReportEvents(record.events) : [];
     const { gaps } = record;
@@ -98,8 +98,9 @@ export class TestVerdicts {
 
   private judge(record: TestRecord, where: Where, what: string): Error | undefined {
     const policy = this.policyOf(where);
-    const { violations, ...spooled } = this.record(record, where, policy);
-    if (this.spool) appendSpooled(this.spool, { ...spooled, violations });
+    const spooled = this.record(record, where, policy);
+    if (this.spool) appendSpooled(this.spool, spooled);
+    const { violations } = spooled;
     try {
       assertComplete(record.gaps, what, leftoversOf(record.events));
     } catch (err) {
