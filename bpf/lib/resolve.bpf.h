@@ -16,14 +16,21 @@
  * reported where it would have happened. What cannot be followed (a
  * symlink whose target is not inline, too many children, too many links)
  * marks the record VIV_EF_UNRESOLVED, which user space judges as unobservable
- * when the syscall succeeded. */
+ * when the syscall succeeded.
+ *
+ * A busy directory (/tmp on a CI machine) keeps tens of thousands of
+ * children cached, most of them negative: an old entry such as Jest's
+ * cache directory sits far down the list. Such a child, once found, is
+ * remembered (parent, name) -> dentry in an LRU map and checked on reuse
+ * (same parent, still hashed, same name), so the long scan happens once. */
 #ifndef __VIV_RESOLVE_BPF_H
 #define __VIV_RESOLVE_BPF_H
 
 #include "path.bpf.h"
 
-#define VIV_RESOLVE_STEPS 65536	 /* bpf_loop iterations per path, at most */
-#define VIV_RESOLVE_CHILDREN 8192 /* children scanned per component, at most */
+#define VIV_RESOLVE_STEPS (1 << 23)	  /* bpf_loop iterations per path: its maximum */
+#define VIV_RESOLVE_CHILDREN (1 << 20) /* children scanned per component, at most */
+#define VIV_RESOLVE_REMEMBER 64	  /* children scanned before the LRU map is asked */
 #define VIV_RESOLVE_LINKS 40	 /* symlinks followed, as the kernel's MAXSYMLINKS */
 #define VIV_S_IFLNK 0120000
 #define VIV_DCACHE_MOUNTED_OLD 0x10000 /* before enum dentry_flags (6.1) */
@@ -64,7 +71,24 @@ struct resolve_state {
 	__u32 links;
 	__u32 scanned;
 	__u32 unresolved;
+	__u32 hash;	  /* FNV-1a of the component at pos */
+	__u32 remembered; /* the child compared came from found_children */
+	void *resume;	  /* where the scan goes on if it was not the one */
 };
+
+/* A child found far down its parent's list, by its parent and name. */
+struct found_child_key {
+	__u64 parent;
+	__u32 hash;
+	__u32 len;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct found_child_key);
+	__type(value, __u64);
+} found_children SEC(".maps");
 
 /* Per-CPU room to walk one path down: the state, the path and its next
  * spelling after a symlink (twice the room: any offset plus any length
@@ -255,8 +279,53 @@ static __always_inline long component(struct viv_resolve_scratch *rs)
 	}
 	first_child(r, r->dentry);
 	r->scanned = 0;
+	r->remembered = 0;
 	r->phase = PHASE_SCAN;
 	return 0;
+}
+
+static __always_inline struct found_child_key found_key(struct resolve_state *r)
+{
+	struct found_child_key key = { .parent = (__u64)r->dentry, .hash = r->hash, .len = r->comp_len };
+
+	return key;
+}
+
+/* The child this component named when it was last found far down the
+ * list, if it is still that: compared next (PHASE_COMPARE), the scan
+ * resuming where it stopped if the name differs. */
+static __always_inline bool remembered(struct viv_resolve_scratch *rs)
+{
+	struct resolve_state *r = &rs->st;
+	struct found_child_key key = found_key(r);
+	struct dentry *child;
+	struct qstr name;
+	__u64 *found;
+
+	found = bpf_map_lookup_elem(&found_children, &key);
+	if (!found)
+		return false;
+	child = (struct dentry *)*found;
+	name = BPF_CORE_READ(child, d_name);
+	if (BPF_CORE_READ(child, d_parent) != r->dentry || !BPF_CORE_READ(child, d_hash.pprev) || name.len != r->comp_len ||
+	    bpf_probe_read_kernel(rs->name, name.len & VIV_NAME_MASK, name.name))
+		return false;
+	r->resume = r->cursor;
+	r->cursor = (void *)child + (bpf_core_field_exists(struct dentry___v61, d_child) ?
+					     bpf_core_field_offset(struct dentry___v61, d_child) :
+					     bpf_core_field_offset(struct dentry, d_sib));
+	r->remembered = 1;
+	r->cmp = 0;
+	r->phase = PHASE_COMPARE;
+	return true;
+}
+
+static __always_inline void remember(struct resolve_state *r, struct dentry *child)
+{
+	struct found_child_key key = found_key(r);
+	__u64 value = (__u64)child;
+
+	bpf_map_update_elem(&found_children, &key, &value, BPF_ANY);
 }
 
 static long resolve_step(__u64 index, void *ctx)
@@ -273,15 +342,19 @@ static long resolve_step(__u64 index, void *ctx)
 			return 0;
 		}
 		r->comp_len = 0;
+		r->hash = 2166136261u;
 		r->phase = PHASE_MEASURE;
 		return 0;
-	case PHASE_MEASURE:
-		if (r->pos + r->comp_len < r->end && path_char(rs, r->pos + r->comp_len) != '/' &&
-		    r->comp_len <= VIV_NAME_MASK) {
+	case PHASE_MEASURE: {
+		char c = path_char(rs, r->pos + r->comp_len);
+
+		if (r->pos + r->comp_len < r->end && c != '/' && r->comp_len <= VIV_NAME_MASK) {
+			r->hash = (r->hash ^ (__u8)c) * 16777619u;
 			r->comp_len++;
 			return 0;
 		}
 		return component(rs);
+	}
 	case PHASE_SCAN: {
 		struct dentry *child;
 		struct qstr name;
@@ -294,6 +367,8 @@ static long resolve_step(__u64 index, void *ctx)
 			r->unresolved = 1;
 			return 1;
 		}
+		if (r->scanned == VIV_RESOLVE_REMEMBER && remembered(rs))
+			return 0;
 		child = child_of(r->cursor);
 		name = BPF_CORE_READ(child, d_name);
 		if (name.len == r->comp_len && !bpf_probe_read_kernel(rs->name, name.len & VIV_NAME_MASK, name.name)) {
@@ -305,11 +380,18 @@ static long resolve_step(__u64 index, void *ctx)
 		return 0;
 	}
 	case PHASE_COMPARE:
-		if (r->cmp >= r->comp_len)
+		if (r->cmp >= r->comp_len) {
+			if (r->scanned > VIV_RESOLVE_REMEMBER && !r->remembered)
+				remember(r, child_of(r->cursor));
 			return enter(rs, child_of(r->cursor));
+		}
 		if (rs->name[r->cmp & VIV_NAME_MASK] == path_char(rs, r->pos + r->cmp)) {
 			r->cmp++;
 			return 0;
+		}
+		if (r->remembered) {
+			r->remembered = 0; /* another name now: scan on */
+			r->cursor = r->resume;
 		}
 		r->cursor = next_child(r->cursor);
 		r->phase = PHASE_SCAN;

@@ -94,6 +94,25 @@ describe('non-open operations through a symlinked directory are judged where the
     }).not.toWriteOutside(inProject);
     expect(() => fs.mkdirSync(path.join(project, 'inner-link', 'again'))).toTrigger('mkdir', `${real}/again`);
   });
+
+  // A busy directory (/tmp on a CI machine) lists its old entries last:
+  // thousands of newer ones, positive and negative, come first.
+  const busy = path.join(project, 'busy');
+  fs.mkdirSync(busy);
+  fs.symlinkSync(outside, path.join(busy, 'old-link'));
+  fs.mkdirSync(path.join(busy, 'old-dir'));
+  for (let i = 0; i < 10000; i++) fs.writeFileSync(path.join(busy, `f${i}`), '');
+  for (let i = 0; i < 10000; i += 2) fs.unlinkSync(path.join(busy, `f${i}`));
+
+  test('FAILS[mkdir;-outside-;/busy-sub]: through a link far down a busy directory', () => {
+    expect(() => fs.mkdirSync(path.join(busy, 'old-link', 'busy-sub'))).not.toWriteOutside(inProject);
+  });
+
+  test('an old entry of a busy directory is found every time, where it is', () => {
+    // An entry not found would be unresolved: a write nothing allows.
+    for (const name of ['a', 'b', 'c']) expect(() => fs.mkdirSync(path.join(busy, 'old-dir', name))).not.toWriteOutside([`${busy}/old-dir/*`]);
+    expect(() => fs.rmdirSync(path.join(busy, 'old-link', 'busy-sub'))).toTrigger('rmdir', `${outside}/busy-sub`);
+  });
 });
 
 describe('network without connect', () => {
