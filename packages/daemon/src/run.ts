@@ -15,6 +15,8 @@ import type { Options } from './options.js';
 import { ensureBpffs, hasPins, linkPins, makePinDir, removePins } from './pin-dir.js';
 import { Registry } from './registry.js';
 import { serveRegistrations } from './server.js';
+import { Uprobes } from './uprobes/attacher.js';
+import { removeUprobeState, writeUprobeState } from './uprobes/state-file.js';
 
 /** How often slots of workers that died unseen (adopted ones) are collected and idle spares freed. */
 const SWEEP_MS = 2000;
@@ -136,10 +138,16 @@ export async function run(options: Options, log: (line: string) => void): Promis
   const swept = await registry.sweep();
   if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
   registry.warmUp();
+  const uprobes = Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log);
+  if (uprobes.unusable) log(`uprobes unavailable (env and load events cannot be seen): ${uprobes.unusable}`);
+  const onUprobes = () => writeUprobeState(options.socket, uprobes.state());
+  onUprobes();
   let server;
   try {
-    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, log });
+    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, uprobes, onUprobes, log });
   } catch (err) {
+    uprobes.close();
+    removeUprobeState(options.socket);
     pins.close();
     lock.release();
     throw err;
@@ -158,6 +166,8 @@ export async function run(options: Options, log: (line: string) => void): Promis
       registry.close();
       pins.close();
       removePins(options.pinDir);
+      uprobes.close();
+      removeUprobeState(options.socket);
       lock.release();
       log(`${signal}: detached and unpinned ${options.pinDir}`);
       resolve();

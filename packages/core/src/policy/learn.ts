@@ -32,6 +32,8 @@ const PATTERN_OF: { readonly [T in SubjectType]: (value: SubjectValues[T], token
   },
   host: (name) => name,
   act: (kind) => kind,
+  variable: (name) => name,
+  library: tokenised,
 };
 
 const patternOf = (subject: Subject, tokens: TokenValues) =>

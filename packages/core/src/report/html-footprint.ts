@@ -20,6 +20,8 @@ export const FOOTPRINT_SECTIONS = [
   { id: 'exec', title: 'Programs run' },
   { id: 'endpoint', title: 'Endpoints reached' },
   { id: 'host', title: 'Hosts resolved' },
+  { id: 'env', title: 'Environment variables' },
+  { id: 'load', title: 'Native code loaded' },
   { id: 'write', title: 'Written outside <rootDir> and <tmp>' },
   { id: 'read', title: 'Read outside <rootDir> and <tmp>, by top directory' },
   { id: 'privileged', title: 'Privileged acts' },
@@ -35,10 +37,12 @@ const SECTION_OF_GROUP: Record<FootprintGroup, SectionId> = {
   connect: 'endpoint',
   resolve: 'host',
   privileged: 'privileged',
+  env: 'env',
+  load: 'load',
   unobservable: 'unobservable',
 };
 
-const SECTION_OF_SUBJECT: { readonly [T in Exclude<SubjectType, 'path'>]: SectionId } = { program: 'exec', endpoint: 'endpoint', host: 'host', act: 'privileged' };
+const SECTION_OF_SUBJECT: { readonly [T in Exclude<SubjectType, 'path'>]: SectionId } = { program: 'exec', endpoint: 'endpoint', host: 'host', act: 'privileged', variable: 'env', library: 'load' };
 const pathSection = (rule: PolicyRule | undefined): SectionId | undefined => (rule === 'read' || rule === 'write' ? rule : undefined);
 
 export interface FootprintItem {
