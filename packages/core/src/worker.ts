@@ -157,7 +157,7 @@ export class Worker {
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
     const unfollowed = Number(now.unfollowed - this.seen.unfollowed);
     this.seen = now;
-    return { events, dropped, leftoverDropped, unfollowed, tampered };
+    return { events, dropped, leftoverDropped, unfollowed, tampered, unavailable: Object.keys(this.unavailable).length ? this.unavailable : undefined };
   }
 
   /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */
