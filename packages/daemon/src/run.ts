@@ -138,7 +138,7 @@ export async function run(options: Options, log: (line: string) => void): Promis
   const swept = await registry.sweep();
   if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
   registry.warmUp();
-  const uprobes = Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log);
+  const uprobes = options.uprobes ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log) : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
   if (uprobes.unusable) log(`uprobes unavailable (env and load events cannot be seen): ${uprobes.unusable}`);
   const onUprobes = () => writeUprobeState(options.socket, uprobes.state());
   onUprobes();

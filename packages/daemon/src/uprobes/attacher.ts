@@ -94,6 +94,11 @@ export class Uprobes {
     }
   }
 
+  /** No uprobes, for `reason`: every kind the table feeds is unavailable, saying so. */
+  static off(pinDir: string, log: (line: string) => void, reason: string): Uprobes {
+    return new Uprobes(log, pinDir, null, reason);
+  }
+
   /** Why uprobes cannot work at all here, or null. */
   get unusable(): string | null {
     return this.broken;
@@ -109,7 +114,7 @@ export class Uprobes {
       unavailable[kind] ??= reason;
     };
     if (this.broken) {
-      for (const kind of UPROBE_KINDS) mark(kind, `vivariumd cannot attach uprobes: ${this.broken}`);
+      for (const kind of UPROBE_KINDS) mark(kind, `no uprobes: ${this.broken}`);
       this.workers.set(pid, unavailable);
       return unavailable;
     }
