@@ -11,6 +11,10 @@ export const WORKLOADS = [
   { id: 'open×2', kind: 'open', count: 2, label: 'open+close, 2 processes in parallel' },
   { id: 'exec', kind: 'exec', count: 1, label: 'spawnSync /bin/true' },
   { id: 'connect', kind: 'connect', count: 1, label: 'TCP connect to loopback + close' },
+  // The uprobe on libc's getenv: a trap per call for every process on the
+  // machine once attached (unregistered), plus the record when registered.
+  // Not measured against the floor daemon (it attaches no uprobes).
+  { id: 'getenv', kind: 'getenv', count: 1, label: 'process.env read (libc getenv)', skip: ['floor'] },
 ];
 
 /** Daemon states. An `experiment` row would measure a proposed fix, not the product. */
@@ -47,6 +51,7 @@ export async function runMicro(options, log) {
   const runState = async (state, pinDir, mode) => {
     for (const w of WORKLOADS) {
       if (STATES[state].only && !STATES[state].only.includes(w.id)) continue;
+      if (w.skip?.includes(state)) continue;
       const results = await measure(w.kind, mode, options.iterations[w.kind], { count: w.count, pinDir, port: server.port });
       for (const r of results) if (r.dropped) log(`warning: ${r.dropped} events dropped in ${w.id}/${state}`);
       record(w, state, results);
@@ -59,6 +64,8 @@ export async function runMicro(options, log) {
       withDaemon(
         () => startReal(options.ringSize),
         async () => {
+          // Uprobes are attached when a worker first registers (and stay): register one.
+          await measure('getenv', 'registered', 100, { pinDir: PIN_DIRS.real });
           await runState('unregistered', PIN_DIRS.real, 'plain');
           await runState('registered', PIN_DIRS.real, 'registered');
         },

@@ -218,7 +218,38 @@ const cases = {
     run: () => ['bpf', 'unshare', 'chroot', 'reboot', 'delete_module'].forEach((r) => evade(r)),
   },
   'exec: a program from a memfd': { run: () => evade('memfd-exec', fs.realpathSync('/bin/true')) },
+  // Uprobes (attached by vivariumd to the worker's libc): the same programs in both backends.
+  'env: process.env read, set, deleted (getenv, setenv, unsetenv)': {
+    run: () => {
+      void process.env.VIVARIUM_PROBE_VAR;
+      process.env.VIVARIUM_PROBE_SET = '1';
+      delete process.env.VIVARIUM_PROBE_SET;
+    },
+  },
+  'load: process.dlopen of a shared object (dlopen)': {
+    setup: () => buildC('libprobe.so', 'int vivarium_probe(void) { return 1; }\n', true),
+    run: () => attempt(() => process.dlopen({ exports: {} }, at('libprobe.so'))),
+  },
+  'list: a directory listed (getdents64)': {
+    setup: () => (fs.mkdirSync(at('listed')), fs.writeFileSync(at('listed', 'a'), 'a')),
+    run: () => fs.readdirSync(at('listed')),
+  },
+  'socket: raw, packet, netlink (an ordinary one is no event)': {
+    setup: () =>
+      buildC(
+        'sockets',
+        '#include <sys/socket.h>\n#include <netinet/in.h>\nint main(void) { socket(AF_INET, SOCK_RAW, IPPROTO_ICMP); socket(AF_PACKET, SOCK_RAW, 0); socket(AF_NETLINK, SOCK_RAW, 0); socket(AF_INET, SOCK_STREAM, 0); return 0; }\n',
+        false,
+      ),
+    run: () => spawnSync(at('sockets'), { env: {} }),
+  },
 };
+
+/** Builds `source` (C) into the probe's dir with the machine's cc, before the window. */
+function buildC(name, source, shared) {
+  fs.writeFileSync(at(`${name}.c`), source);
+  execFileSync('cc', [...(shared ? ['-shared', '-fPIC'] : []), '-o', at(name), at(`${name}.c`)]);
+}
 
 /** Events without what differs between runs: times, pids, fds, the temp dir. */
 function normalize(events, ctx) {
