@@ -70,6 +70,8 @@ async function settledChild(command, args) {
 
 /** The evasion scenarios' helper (test/e2e/evasion/evade.c, built by the matrix). */
 const EVADE = fileURLToPath(new URL('../e2e/evasion/build/evade', import.meta.url));
+/** The other helpers built with it (test/e2e/evasion/Makefile). */
+const HELPER = (name) => path.join(path.dirname(EVADE), name);
 const evade = (...args) => spawnSync(EVADE, args);
 /** A directory of the probe's, and one that leads elsewhere through a symlink. */
 const viaLink = (...parts) => path.join(dir, 'link', ...parts);
@@ -227,29 +229,15 @@ const cases = {
     },
   },
   'load: process.dlopen of a shared object (dlopen)': {
-    setup: () => buildC('libprobe.so', 'int vivarium_probe(void) { return 1; }\n', true),
+    setup: () => fs.copyFileSync(HELPER('libvivtest.so'), at('libprobe.so')),
     run: () => attempt(() => process.dlopen({ exports: {} }, at('libprobe.so'))),
   },
   'list: a directory listed (getdents64)': {
     setup: () => (fs.mkdirSync(at('listed')), fs.writeFileSync(at('listed', 'a'), 'a')),
     run: () => fs.readdirSync(at('listed')),
   },
-  'socket: raw, packet, netlink (an ordinary one is no event)': {
-    setup: () =>
-      buildC(
-        'sockets',
-        '#include <sys/socket.h>\n#include <netinet/in.h>\nint main(void) { socket(AF_INET, SOCK_RAW, IPPROTO_ICMP); socket(AF_PACKET, SOCK_RAW, 0); socket(AF_NETLINK, SOCK_RAW, 0); socket(AF_INET, SOCK_STREAM, 0); return 0; }\n',
-        false,
-      ),
-    run: () => spawnSync(at('sockets'), { env: {} }),
-  },
+  'socket: raw, packet, netlink (an ordinary one is no event)': { run: () => spawnSync(HELPER('sockets'), { env: {} }) },
 };
-
-/** Builds `source` (C) into the probe's dir with the machine's cc, before the window. */
-function buildC(name, source, shared) {
-  fs.writeFileSync(at(`${name}.c`), source);
-  execFileSync('cc', [...(shared ? ['-shared', '-fPIC'] : []), '-o', at(name), at(`${name}.c`)]);
-}
 
 /** Events without what differs between runs: times, pids, fds, the temp dir. */
 function normalize(events, ctx) {

@@ -140,7 +140,10 @@ export async function run(options: Options, log: (line: string) => void): Promis
   registry.warmUp();
   const uprobes = options.uprobes ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log) : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
   if (uprobes.unusable) log(`uprobes unavailable (env and load events cannot be seen): ${uprobes.unusable}`);
-  const onUprobes = () => writeUprobeState(options.socket, uprobes.state());
+  let stopping = false;
+  const onUprobes = () => {
+    if (!stopping) writeUprobeState(options.socket, uprobes.state());
+  };
   onUprobes();
   let server;
   try {
@@ -165,9 +168,10 @@ export async function run(options: Options, log: (line: string) => void): Promis
       server.close();
       registry.close();
       pins.close();
-      removePins(options.pinDir);
+      stopping = true;
       uprobes.close();
       removeUprobeState(options.socket);
+      removePins(options.pinDir);
       lock.release();
       log(`${signal}: detached and unpinned ${options.pinDir}`);
       resolve();

@@ -220,7 +220,9 @@ export class Uprobes {
     };
   }
 
-  /** Detaches what this daemon attached (call after the pins are removed) and frees the programs. */
+  /** Lets go of what this daemon attached and frees the programs. Call just
+   * before the pins are removed: the pinned links hold the uprobes until then,
+   * and `vivariumd stop` returns once the pin dir is gone. */
   close(): void {
     const api = objectApi();
     for (const link of this.links.splice(0)) api.bpf_link__destroy(link);
