@@ -17,6 +17,10 @@ export const WORKLOADS = [
   { id: 'getenv', kind: 'getenv', count: 1, label: 'process.env read (libc getenv)', skip: ['floor'] },
 ];
 
+/** BENCH_WORKLOADS=getenv,open×1: only these rows (default: all). */
+const WANTED = (process.env.BENCH_WORKLOADS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const workloadWanted = (w) => !WANTED.length || WANTED.includes(w.id);
+
 /** Daemon states. An `experiment` row would measure a proposed fix, not the product. */
 export const STATES = {
   detached: { label: 'hooks detached (baseline)' },
@@ -51,7 +55,7 @@ export async function runMicro(options, log) {
   const runState = async (state, pinDir, mode) => {
     for (const w of WORKLOADS) {
       if (STATES[state].only && !STATES[state].only.includes(w.id)) continue;
-      if (w.skip?.includes(state)) continue;
+      if (w.skip?.includes(state) || !workloadWanted(w)) continue;
       const results = await measure(w.kind, mode, options.iterations[w.kind], { count: w.count, pinDir, port: server.port });
       for (const r of results) if (r.dropped) log(`warning: ${r.dropped} events dropped in ${w.id}/${state}`);
       record(w, state, results);
@@ -76,8 +80,8 @@ export async function runMicro(options, log) {
       contamination.push(...foreignHooks());
       for (let i = 0; i < phases.length; i++) await phases[(i + round - 1) % phases.length]();
       contamination.push(...foreignHooks());
-      const open = samples['open×1/detached'].at(-1);
-      log(`micro round ${round}/${options.rounds} done (open×1 detached ${open.toFixed(0)} ns/op)`);
+      const open = samples['open×1/detached']?.at(-1);
+      log(`micro round ${round}/${options.rounds} done${open ? ` (open×1 detached ${open.toFixed(0)} ns/op)` : ''}`);
     }
   } finally {
     await server.close();

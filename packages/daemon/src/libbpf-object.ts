@@ -24,7 +24,6 @@ export interface LibbpfObjectApi {
   bpf_map__name(map: Ptr): string;
   bpf_map__reuse_fd(map: Ptr, fd: number): number;
   bpf_link__fd(link: Ptr): number;
-  bpf_link__disconnect(link: Ptr): void;
   bpf_map__set_max_entries(map: Ptr, n: number): number;
   bpf_map__fd(map: Ptr): number;
   bpf_link__pin(link: Ptr, path: string): number;
@@ -76,7 +75,6 @@ export function objectApi(): LibbpfObjectApi {
     bpf_map__name: lib.func('const char *bpf_map__name(void *map)'),
     bpf_map__reuse_fd: lib.func('int bpf_map__reuse_fd(void *map, int fd)'),
     bpf_link__fd: lib.func('int bpf_link__fd(void *link)'),
-    bpf_link__disconnect: lib.func('void bpf_link__disconnect(void *link)'),
     bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
     bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
     bpf_link__pin: lib.func('int bpf_link__pin(void *link, const char *path)'),

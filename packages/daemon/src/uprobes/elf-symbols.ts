@@ -31,8 +31,9 @@ export function functionOffsets(path: string, names: readonly string[]): Map<str
       if (n !== length) throw new Error(`${path}: short read at ${offset}`);
       return buf;
     };
-    const header = read(0, 64);
-    if (header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1) throw new Error(`${path} is not a 64-bit little-endian ELF file`);
+    const header = Buffer.alloc(64);
+    const got = readSync(fd, header, 0, 64, 0);
+    if (got < 64 || header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1) throw new Error(`${path} is not a 64-bit little-endian ELF file`);
     const shoff = Number(header.readBigUInt64LE(0x28));
     const shentsize = header.readUInt16LE(0x3a);
     const shnum = header.readUInt16LE(0x3c);
