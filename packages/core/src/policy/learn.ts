@@ -46,7 +46,7 @@ export function learnPolicy(events: Iterable<ReportEvent>, tokens: TokenValues):
   const seen = new Map<PolicyRule, Set<string>>(POLICY_RULES.map((rule) => [rule, new Set()]));
   for (const event of events)
     for (const rule of event.blind ? [] : rulesOfLine(event)) {
-      if ((rule === 'read' || rule === 'write') && isNoise(event)) continue;
+      if (isNoise(event)) continue;
       for (const subject of judgedSubjects(event, rule)) seen.get(rule)!.add(patternOf(subject, tokens));
     }
   const allow: Policy['allow'] = {};
