@@ -13,7 +13,7 @@ export const FLOOR_OBJECT = `${REPO}bpf/build/floor.bpf.o`;
 /** Pin dirs this bench creates and stops; it never touches any other. */
 export const PIN_DIRS = { real: '/sys/fs/bpf/vivarium-bench', floor: '/sys/fs/bpf/vivarium-bench-floor' };
 
-const SECTIONS = ['micro', 'decode', 'suite', 'profile'];
+const SECTIONS = ['micro', 'decode', 'suite', 'thirdparty', 'profile'];
 
 export function readOptions(env = process.env) {
   const quick = env.BENCH_QUICK === '1';
