@@ -31,29 +31,15 @@ function isNormalAbsolute(path: string): boolean {
   return !path.includes('/.') && !path.includes('//') && (path.length === 1 || !path.endsWith('/'));
 }
 
-/** UTF-8 text of buffer[start, end): Buffer#utf8Slice where Node has it
- * (every release so far; it skips toString's argument checks and encoding
- * lookup, about a fifth of the decoder's time), toString otherwise. */
-type Sliceable = Buffer & { utf8Slice?(start: number, end: number): string };
-const utf8: (buffer: Sliceable, start: number, end: number) => string =
-  typeof (Buffer.prototype as Sliceable).utf8Slice === 'function'
-    ? (buffer, start, end) => buffer.utf8Slice!(start, end)
-    : (buffer, start, end) => buffer.toString('utf8', start, end);
-
 // One Buffer per backing store (the ring's mapping), so reading a string
 // allocates only the string.
 const buffers = new WeakMap<ArrayBufferLike, Buffer>();
-let lastBacking: ArrayBufferLike | undefined;
-let lastBuffer: Buffer | undefined;
 function bufferOf(view: DataView): Buffer {
-  if (view.buffer === lastBacking) return lastBuffer!; // a drain decodes many records of one ring
   let buffer = buffers.get(view.buffer);
   if (!buffer) {
     buffer = Buffer.from(view.buffer as ArrayBuffer);
     buffers.set(view.buffer, buffer);
   }
-  lastBacking = view.buffer;
-  lastBuffer = buffer;
   return buffer;
 }
 
@@ -85,7 +71,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   const errno = result < 0 ? errnoName(result) : undefined;
   const epoch = view.getUint32(offset + E.epoch.offset, true);
   const truncated = (flags & TRUNCATED) !== 0;
-  const requested = utf8(buffer, at1, at2);
+  const requested = buffer.toString('utf8', at1, at2);
   let requestedPath: string;
   let resolved: string;
   if (at3 === at2 && at1 - at0 === at2 - at1 && buffer.compare(buffer, at0, at1, at1, at2) === 0) {
@@ -93,8 +79,8 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
     requestedPath = requested.startsWith('/') && isNormalAbsolute(requested) ? requested : absoluteRequested(requested, '');
     resolved = requested;
   } else {
-    requestedPath = absoluteRequested(requested, at3 > at2 ? utf8(buffer, at2, at3) : '');
-    resolved = at1 > at0 ? utf8(buffer, at0, at1) : requestedPath;
+    requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
+    resolved = at1 > at0 ? buffer.toString('utf8', at0, at1) : requestedPath;
   }
 
   const mode = view.getUint32(offset + E.mode.offset, true);
@@ -103,7 +89,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
   // Paths reached through another view than the worker's: within their filesystem (placed by Worker.drain).
   const fsView = flags & FS_RELATIVE ? fsViewOf(flags, view.getUint32(offset + E.dev.offset, true)) : undefined;
   const bytes = (from: number, to: number) => new Uint8Array(buffer.buffer, from, to - from);
-  const text = (from: number, to: number) => utf8(buffer, from, to);
+  const text = (from: number, to: number) => buffer.toString('utf8', from, to);
   // Path arguments the kernel walked (resolve.bpf.h): PATH is where they led;
   // the requested path, when relative, cannot be made absolute without it.
   const walkedRequested = () => (requested.startsWith('/') ? absoluteRequested(requested, '') : resolved);
