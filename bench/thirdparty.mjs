@@ -54,7 +54,7 @@ function runOnce(variant) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: DIR, env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real, CI: '1', FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const output = `${r.stdout}${r.stderr}`;
+  const output = `${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
   if (r.status !== 0) throw new Error(`bench: ${THIRD_PARTY.name}'s suite ${variant} failed (${r.status ?? r.signal}):\n${output.slice(-3000)}`);
   const tests = Number(/Tests\s+(\d+) passed/.exec(output)?.[1] ?? NaN);
   if (!before) return { ms, tests };
