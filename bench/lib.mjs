@@ -93,12 +93,14 @@ export async function startDaemon(pinDir, args = []) {
     });
   });
   let stopped = false;
-  return async () => {
+  const stop = async () => {
     if (stopped || child.exitCode !== null) return;
     stopped = true;
     child.kill('SIGTERM');
     await once(child, 'exit');
   };
+  stop.pid = child.pid;
+  return stop;
 }
 
 /** The real daemon with a ring large enough that a whole measured loop fits. */

@@ -101,6 +101,15 @@ export function renderText(report) {
     const s = report.profile.setup;
     lines.push('', `Per-process Vivarium set-up (fresh node, median of ${s.samples.length}): import @vivarium/core ${s.importMs.toFixed(1)} ms, Worker.register ${s.registerMs.toFixed(1)} ms; per observation window (epoch bump + empty drain with its integrity probe) ${s.windowUs.toFixed(2)} µs`);
   }
+  if (report.profile?.resources) {
+    const r = report.profile.resources;
+    const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+    lines.push(
+      '',
+      `Resources (median of ${r.samples.length}): vivariumd ready in ${r.startMs.toFixed(0)} ms; idle (no worker) ${mib(r.daemonResident)} resident, MemAvailable ${r.usedOnStart >= 0 ? "−" : "+"}${mib(Math.abs(r.usedOnStart))} (target ≤ 40 MB).`,
+      `A worker, plain → registered (${report.options.ringSize / 1048576} MiB ring): RSS ${mib(r.workerPlain.rss)} → ${mib(r.workerRegistered.rss)} (+${mib(r.workerRegistered.rss - r.workerPlain.rss)}, the ring's pages counted twice), PSS +${mib(r.workerRegistered.pss - r.workerPlain.pss)}, anonymous +${mib(r.workerRegistered.anon - r.workerPlain.anon)} (target ≤ +10 MiB)`,
+    );
+  }
   return lines.join('\n');
 }
 
