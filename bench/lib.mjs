@@ -13,7 +13,7 @@ export const FLOOR_OBJECT = `${REPO}bpf/build/floor.bpf.o`;
 /** Pin dirs this bench creates and stops; it never touches any other. */
 export const PIN_DIRS = { real: '/sys/fs/bpf/vivarium-bench', floor: '/sys/fs/bpf/vivarium-bench-floor' };
 
-const SECTIONS = ['micro', 'decode', 'suite', 'profile'];
+const SECTIONS = ['micro', 'decode', 'suite', 'thirdparty', 'profile'];
 
 export function readOptions(env = process.env) {
   const quick = env.BENCH_QUICK === '1';
@@ -94,12 +94,14 @@ export async function startDaemon(pinDir, args = []) {
     });
   });
   let stopped = false;
-  return async () => {
+  const stop = async () => {
     if (stopped || child.exitCode !== null) return;
     stopped = true;
     child.kill('SIGTERM');
     await once(child, 'exit');
   };
+  stop.pid = child.pid;
+  return stop;
 }
 
 /** The real daemon with a ring large enough that a whole measured loop fits. */
