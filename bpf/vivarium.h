@@ -128,7 +128,7 @@ enum viv_mount_op {
  *   list              PATH = the directory listed (the fd's); result = bytes
  *                     returned (a call returning 0, the end, is not reported)
  *   socket            aux = family, open_flags = type, mode = protocol; only
- *                     raw, packet and netlink sockets are reported
+ *                     raw, packet and netlink sockets (not NETLINK_ROUTE)
  *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
  *   capset ... pidfd_getfd  (privileged acts) mode = the syscall, aux and
  *                     open_flags = its first two arguments; PATH = a path it

@@ -443,16 +443,21 @@ DECODER(io_uring)
 #define VIV_AF_PACKET 17
 #define VIV_SOCK_RAW 3
 #define VIV_SOCK_TYPE_MASK 0xf
+#define VIV_NETLINK_ROUTE 0
 
 /* socket(): raw, packet and netlink sockets only (ordinary ones are seen
  * when they connect or send): aux = family, open_flags = type, mode =
- * protocol. */
+ * protocol. Not NETLINK_ROUTE: the C library opens one to list interfaces
+ * and addresses (getaddrinfo with AI_ADDRCONFIG, which Node's net.connect
+ * asks for by name; getifaddrs, os.networkInterfaces()). */
 DECODER(socket)
 {
 	struct viv_event *e = event_of(s);
 	int family = ARG(0), type = ARG(1);
 
 	if (family != VIV_AF_NETLINK && family != VIV_AF_PACKET && (type & VIV_SOCK_TYPE_MASK) != VIV_SOCK_RAW)
+		return 0;
+	if (family == VIV_AF_NETLINK && ARG(2) == VIV_NETLINK_ROUTE)
 		return 0;
 	e->aux = family;
 	e->open_flags = type;

@@ -76,6 +76,10 @@ describe('odd sockets', () => {
     expect(seen.events).toContainEqual(expect.objectContaining({ kind: 'socket', family: 'inet', type: 'raw', protocol: 1, child: true }));
   });
 
+  test('the routing netlink socket the C library opens to list addresses is no event', () => {
+    expect(() => require('node:os').networkInterfaces()).not.toTrigger('socket');
+  });
+
   test('FAILS[socket;inet raw]: .not.toTrigger names it', () => {
     expect(raw).not.toTrigger('socket');
   });

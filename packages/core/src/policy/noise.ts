@@ -51,6 +51,10 @@ export function defaultNoise(): PolicyAllow {
     ],
     // Jest's transform cache, written when a test requires a module lazily.
     write: ['<tmp>/jest_*/**', '/dev/null', '/dev/tty', '/dev/pts/**'],
+    // Read by the C library on its own: its resolver (every lookup by name,
+    // Node's net.connect('localhost') included), its locale and time zone; by
+    // Node's net module as it loads cluster support.
+    env: ['LOCALDOMAIN', 'RES_OPTIONS', 'RESOLV_*', 'HOSTALIASES', 'TZ', 'LANG', 'LANGUAGE', 'LC_*', 'LOCPATH', 'NODE_CLUSTER_SCHED_POLICY', 'NODE_UNIQUE_ID'],
   };
 }
 
