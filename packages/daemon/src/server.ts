@@ -10,6 +10,7 @@ import { MAX_LINE, type Reply, type Request, encodeLine, sendWithFds } from '@vi
 import { type Peer, assertPeerAlive, forgetPeer, identifyPeer } from './peer.js';
 import { FIRST_EPOCH, type Registry } from './registry.js';
 import type { Uprobes } from './uprobes/attacher.js';
+import { UPROBE_KINDS } from './uprobes/table.js';
 
 export interface ServerOptions {
   path: string;
@@ -107,7 +108,7 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
     const registration = await registry.register(peer, request.followChildren !== false);
     try {
       // Before the reply: the worker's first test is observed in full.
-      const unavailable = options.uprobes.attachFor(peer.pid);
+      const unavailable = attachUprobes(options, peer.pid);
       options.onUprobes();
       for (const [kind, reason] of Object.entries(unavailable)) options.log(`pid ${peer.pid}: ${kind} events unavailable: ${reason}`);
       reply(fd, {
@@ -134,6 +135,17 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
       // the worker is gone
     }
     return undefined;
+  }
+}
+
+/** The kinds unavailable for worker `pid` after attaching its uprobes; a
+ * failure of the attacher itself makes every kind it feeds unavailable. */
+function attachUprobes(options: ServerOptions, pid: number): Record<string, string> {
+  try {
+    return options.uprobes.attachFor(pid);
+  } catch (err) {
+    options.log(`attaching uprobes for pid ${pid} failed: ${(err as Error).message}`);
+    return Object.fromEntries(UPROBE_KINDS.map((kind) => [kind, `vivariumd failed to attach uprobes: ${(err as Error).message}`]));
   }
 }
 
