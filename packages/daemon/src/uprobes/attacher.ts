@@ -54,7 +54,16 @@ export class Uprobes {
     /** Why no program could be loaded, if so. */
     private readonly broken: string | null,
   ) {
-    for (const name of linkPins(pinDir)) if (name.startsWith(PIN_PREFIX)) this.attached.add(name);
+    for (const name of linkPins(pinDir)) {
+      if (!name.startsWith(PIN_PREFIX)) continue;
+      this.attached.add(name);
+      // Attached by an earlier vivariumd: known by device and inode only.
+      const [, , symbol, dev, ino] = name.split('-');
+      const key = `${dev}:${ino}`;
+      const shown = this.shown.get(key) ?? { file: `device ${dev} inode ${ino} (attached by an earlier vivariumd)`, symbols: new Set<string>() };
+      shown.symbols.add(symbol!);
+      this.shown.set(key, shown);
+    }
   }
 
   /** Loads the table's programs from `objectPath`, sharing the maps pinned in `pinDir`. */
