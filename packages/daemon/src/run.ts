@@ -17,6 +17,7 @@ import { Registry } from './registry.js';
 import { serveRegistrations } from './server.js';
 import { Uprobes } from './uprobes/attacher.js';
 import { removeUprobeState, writeUprobeState } from './uprobes/state-file.js';
+import { UPROBE_KINDS } from './uprobes/table.js';
 
 /** How often slots of workers that died unseen (adopted ones) are collected and idle spares freed. */
 const SWEEP_MS = 2000;
@@ -139,7 +140,7 @@ export async function run(options: Options, log: (line: string) => void): Promis
   if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
   registry.warmUp();
   const uprobes = options.uprobes ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log) : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
-  if (uprobes.unusable) log(`uprobes unavailable (env and load events cannot be seen): ${uprobes.unusable}`);
+  if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
   let stopping = false;
   const onUprobes = () => {
     if (!stopping) writeUprobeState(options.socket, uprobes.state());

@@ -9,6 +9,7 @@ import { linkPins } from './pin-dir.js';
 import { commandOf } from './proc.js';
 import type { UprobeState } from './uprobes/attacher.js';
 import { readUprobeState } from './uprobes/state-file.js';
+import { UPROBE_KINDS } from './uprobes/table.js';
 
 export interface Status {
   pinDir: string;
@@ -121,7 +122,7 @@ export function formatStatus(s: Status): string {
 
 function uprobeLines(u: UprobeState | null): string[] {
   if (!u) return [];
-  if (u.programs) return [`uprobes:  unavailable (${u.programs}): env and load events cannot be seen`];
+  if (u.programs) return [`uprobes:  unavailable (${u.programs}): ${UPROBE_KINDS.join(' and ')} events cannot be seen`];
   return [
     `uprobes:  ${u.files.map((f) => `${f.file} (${f.symbols.join(', ')})`).join(', ') || 'none attached yet'}`,
     ...Object.entries(u.workers).flatMap(([pid, kinds]) => Object.entries(kinds).map(([kind, why]) => `  pid ${pid}: ${kind} events unavailable: ${why}`)),
