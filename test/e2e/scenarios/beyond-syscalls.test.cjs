@@ -17,6 +17,8 @@ describe('env', () => {
     expect(seen).toReadEnv(['SOME_TOKEN']);
     expect(seen).not.toReadEnvOutside(['SOME_*']);
     expect(JSON.stringify(seen.events)).not.toContain('hunter2');
+    // One read, one getenv: nothing else of the test's reads the variable.
+    expect(seen.events.filter((e) => e.kind === 'env' && e.name === 'SOME_TOKEN')).toHaveLength(1);
   });
 
   test('a child reading a variable is seen too', () => {
