@@ -4,10 +4,10 @@
 // each registered worker, once per distinct file. Adding a row is all it
 // takes to watch one more function; /tmp/notes and ARCHITECTURE.md say how
 // to add a kind.
-import { EnvOp, LoadHow } from '@vivarium/core';
+import { EnvOp, LoadHow, TlsCall } from '@vivarium/core';
 
 /** Event kinds fed by uprobes: their availability is reported per worker. */
-export type UprobeKind = 'env' | 'load';
+export type UprobeKind = 'env' | 'load' | 'http';
 
 /**
  * Where a function lives. `program`: the worker's own executable (its
@@ -15,7 +15,7 @@ export type UprobeKind = 'env' | 'load';
  * worker maps it and in the standard library directories of the worker's
  * root (for children that load it later).
  */
-export type LibraryName = 'libc';
+export type LibraryName = 'libc' | 'libssl';
 
 export interface Library {
   /** File names of the library in a library directory, most likely first. */
@@ -26,6 +26,7 @@ export interface Library {
 
 export const LIBRARIES: Record<LibraryName, Library> = {
   libc: { files: ['libc.so.6'], mapped: /^libc(\.so\.6|-[\d.]+\.so)$/ },
+  libssl: { files: ['libssl.so.3', 'libssl.so.1.1'], mapped: /^libssl\.so\.(3|1\.1)$/ },
 };
 
 export interface UprobeRow {
@@ -50,6 +51,12 @@ export const UPROBE_TABLE: readonly UprobeRow[] = [
   { kind: 'env', in: 'libc', symbol: 'clearenv', program: 'viv_uprobe_env', cookie: EnvOp.CLEARENV },
   { kind: 'load', in: 'libc', symbol: 'dlopen', program: 'viv_uprobe_load', cookie: LoadHow.DLOPEN },
   { kind: 'load', in: 'libc', symbol: 'dlmopen', program: 'viv_uprobe_load', cookie: LoadHow.DLMOPEN },
+  // Node links OpenSSL in: its own SSL_write decides whether the kind is
+  // available. The system's libssl is for children (curl): optional.
+  { kind: 'http', in: 'program', symbol: 'SSL_write', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE },
+  { kind: 'http', in: 'program', symbol: 'SSL_write_ex', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE_EX, optional: true },
+  { kind: 'http', in: 'libssl', symbol: 'SSL_write', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE, optional: true },
+  { kind: 'http', in: 'libssl', symbol: 'SSL_write_ex', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE_EX, optional: true },
 ];
 
 /** Every kind of the table, in table order. */
