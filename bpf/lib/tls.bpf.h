@@ -2,8 +2,8 @@
 /* HTTP requests sent through TLS, seen as plaintext at the TLS library's
  * write entry points (SSL_write, SSL_write_ex: uprobes on the `node` binary,
  * whose OpenSSL is linked in, and on libssl for children such as curl).
- * The program is viv_uprobe_http (uprobes.bpf.h); vivariumd's attach table
- * puts it on both functions.
+ * The programs are viv_uprobe_http (entry) and viv_uret_http (return) in
+ * uprobes.bpf.h; vivariumd's attach table puts them on both functions.
  *
  * What leaves the kernel is bounded and never a body:
  *   HTTP/1.x  the request line with its query cut off, and the Host value,
@@ -313,19 +313,59 @@ static __always_inline int on_tls_write(void *ssl, const void *buf, __u64 num)
 	return h1_report(s, t, key.ssl, buf, num);
 }
 
-/* SSL_write and SSL_write_ex take (ssl, buf, num) alike; the cookie (enum
- * viv_tls_call) says whether num is an int or a size_t. OpenSSL 3 runs
- * neither through the other: one event per call. */
+/* A TLS write under way, by thread: what its return will report. Node
+ * calls SSL_write again with the same bytes when the handshake is not done
+ * (the first call fails with SSL_ERROR_WANT_READ), so only a write that
+ * returned success is a request sent. */
+struct viv_tls_write {
+	__u64 ssl;
+	__u64 buf;
+	__u64 num;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct viv_tls_write);
+} tls_writes SEC(".maps");
+
+/* Entry of SSL_write or SSL_write_ex: (ssl, buf, num) alike; the cookie
+ * (enum viv_tls_call) says whether num is an int or a size_t. Targets only. */
 static __always_inline int on_tls_call(struct pt_regs *ctx, void *ssl, const void *buf, __u64 num)
 {
+	struct viv_tls_write w = { .ssl = (__u64)ssl, .buf = (__u64)buf, .num = num };
+	__u64 id = bpf_get_current_pid_tgid();
+
 	if (bpf_get_attach_cookie(ctx) == VIV_TLS_SSL_WRITE) {
 		int n = (int)num;
 
 		if (n <= 0)
 			return 0;
-		num = n;
+		w.num = n;
 	}
-	return on_tls_write(ssl, buf, num);
+	if (!buf || !lookup_target(bpf_get_current_task_btf()))
+		return 0;
+	bpf_map_update_elem(&tls_writes, &id, &w, BPF_ANY);
+	return 0;
+}
+
+/* Return of SSL_write (bytes written) or SSL_write_ex (1): a write that
+ * succeeded is looked at. OpenSSL 3 runs neither through the other: one
+ * event per call. */
+static __always_inline int on_tls_return(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct viv_tls_write *w = bpf_map_lookup_elem(&tls_writes, &id);
+	struct viv_tls_write copy;
+
+	if (!w)
+		return 0;
+	copy = *w;
+	bpf_map_delete_elem(&tls_writes, &id);
+	if ((int)ret <= 0)
+		return 0;
+	return on_tls_write((void *)copy.ssl, (const void *)copy.buf, copy.num);
 }
 
 #endif /* __VIV_TLS_BPF_H */

@@ -102,6 +102,11 @@ static __always_inline int on_load(struct pt_regs *ctx, const char *file, __u32 
 	int BPF_KPROBE(viv_uprobe_http, void *ssl, const void *buf, __u64 num)                             \
 	{                                                                                                  \
 		return on_tls_call(ctx, ssl, buf, num);                                                    \
+	}                                                                                                  \
+	SEC("uretprobe")                                                                                   \
+	int BPF_KRETPROBE(viv_uret_http, long ret)                                                         \
+	{                                                                                                  \
+		return on_tls_return(ret);                                                                 \
 	}
 
 #endif /* __VIV_UPROBES_BPF_H */

@@ -196,7 +196,7 @@ export class Uprobes {
         sz: koffi.sizeof('vivarium_uprobe_opts'),
         ref_ctr_offset: 0,
         bpf_cookie: row.cookie,
-        retprobe: false,
+        retprobe: row.retprobe === true,
         func_name: null,
       });
       const err = isNull(link) ? -1 : api.libbpf_get_error(link);

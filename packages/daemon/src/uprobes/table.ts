@@ -37,6 +37,8 @@ export interface UprobeRow {
   program: string;
   /** bpf_get_attach_cookie() in the program. */
   cookie: number;
+  /** Runs when the function returns (a uretprobe), not when it is called. */
+  retprobe?: true;
   /** Without it the kind is unavailable for the worker (default: required).
    * Optional rows add coverage (e.g. a library only children load). */
   optional?: boolean;
@@ -52,11 +54,18 @@ export const UPROBE_TABLE: readonly UprobeRow[] = [
   { kind: 'load', in: 'libc', symbol: 'dlopen', program: 'viv_uprobe_load', cookie: LoadHow.DLOPEN },
   { kind: 'load', in: 'libc', symbol: 'dlmopen', program: 'viv_uprobe_load', cookie: LoadHow.DLMOPEN },
   // Node links OpenSSL in: its own SSL_write decides whether the kind is
-  // available. The system's libssl is for children (curl): optional.
-  { kind: 'http', in: 'program', symbol: 'SSL_write', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE },
-  { kind: 'http', in: 'program', symbol: 'SSL_write_ex', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE_EX, optional: true },
-  { kind: 'http', in: 'libssl', symbol: 'SSL_write', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE, optional: true },
-  { kind: 'http', in: 'libssl', symbol: 'SSL_write_ex', program: 'viv_uprobe_http', cookie: TlsCall.SSL_WRITE_EX, optional: true },
+  // available. The system's libssl is for children (curl): optional. Each
+  // call is seen at entry (its arguments) and at return (its success).
+  ...(['program', 'libssl'] as const).flatMap((where) =>
+    (['SSL_write', 'SSL_write_ex'] as const).flatMap((symbol): UprobeRow[] => {
+      const call = { kind: 'http', in: where, symbol, cookie: symbol === 'SSL_write' ? TlsCall.SSL_WRITE : TlsCall.SSL_WRITE_EX } as const;
+      const optional = where !== 'program' || symbol !== 'SSL_write' ? ({ optional: true } as const) : {};
+      return [
+        { ...call, program: 'viv_uprobe_http', ...optional },
+        { ...call, program: 'viv_uret_http', retprobe: true, ...optional },
+      ];
+    }),
+  ),
 ];
 
 /** Every kind of the table, in table order. */
