@@ -106,6 +106,6 @@ function requestOf(fields: HeaderField[], complete: boolean): HttpRequest | unde
   if (parts.method !== undefined && parts.target !== undefined && parts.authority !== undefined) return makeRequest(parts);
   // A part is missing: it may sit in a table entry that was not seen, or after the cut.
   if (fields.some((f) => f.value === undefined)) return makeRequest(parts, 'its HTTP/2 header table was not followed from the start of the connection');
-  if (!complete) return makeRequest(parts, 'its HTTP/2 header block was cut');
+  if (!complete) return makeRequest(parts, 'its HTTP/2 header block was cut or could not be decoded');
   return method || path ? makeRequest(parts) : undefined;
 }
