@@ -204,6 +204,16 @@ const SUBJECT_RULE = Object.fromEntries(
   (Object.entries(RULE_SUBJECT) as Array<[PolicyRule, SubjectType]>).filter(([rule]) => rule !== 'read' && rule !== 'write').map(([rule, type]) => [type, rule]),
 ) as Partial<Record<SubjectType, PolicyRule>>;
 
+/** Every rule an event of the kind can fall under: its rule, or, when that
+ * depends on the event, the rules judging the subject types it carries. */
+export function rulesOfKind(kind: EventKind): PolicyRule[] {
+  const { rule } = kindRow(kind);
+  if (typeof rule === 'string') return [rule];
+  if (rule === undefined) return [];
+  const types = subjectTypesOf(kind);
+  return POLICY_RULES.filter((r) => types.includes(RULE_SUBJECT[r]));
+}
+
 /** Whether the backend could not observe what the event stands for. */
 export function isBlind(event: { kind: EventKind }): boolean {
   return kindRow(event.kind).blind === true;

@@ -58,8 +58,9 @@ export function subjectText(subject: Subject): string {
     case 'program':
       return subject.value.path;
     case 'endpoint':
-    case 'request':
       return subject.value.text;
+    case 'request':
+      return subject.value.unknown ? `${subject.value.text} (${subject.value.unknown})` : subject.value.text;
     default:
       return subject.value;
   }

@@ -7,7 +7,8 @@ import { underRule } from './select.js';
 
 export const toRequestOutside = expectOutside({
   signature: 'toRequestOutside(patterns)',
-  noun: 'HTTP request(s)',
+  noun: 'write(s) sending HTTP requests',
   attempts: underRule('http'),
   subject: 'request',
+  needs: ['http'],
 });
