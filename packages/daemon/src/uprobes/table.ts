@@ -39,6 +39,10 @@ export interface UprobeRow {
   cookie: number;
   /** Runs when the function returns (a uretprobe), not when it is called. */
   retprobe?: true;
+  /** Required, but in any one file the worker runs or maps: the kind is
+   * unavailable only when neither its program nor a library it maps has it
+   * (OpenSSL linked into node, or a node using the system's libssl). */
+  oneOf?: true;
   /** Without it the kind is unavailable for the worker (default: required).
    * Optional rows add coverage (e.g. a library only children load). */
   optional?: boolean;
@@ -53,16 +57,17 @@ export const UPROBE_TABLE: readonly UprobeRow[] = [
   { kind: 'env', in: 'libc', symbol: 'clearenv', program: 'viv_uprobe_env', cookie: EnvOp.CLEARENV },
   { kind: 'load', in: 'libc', symbol: 'dlopen', program: 'viv_uprobe_load', cookie: LoadHow.DLOPEN },
   { kind: 'load', in: 'libc', symbol: 'dlmopen', program: 'viv_uprobe_load', cookie: LoadHow.DLMOPEN },
-  // Node links OpenSSL in: its own SSL_write decides whether the kind is
-  // available. The system's libssl is for children (curl): optional. Each
-  // call is seen at entry (its arguments) and at return (its success).
+  // SSL_write in node's own OpenSSL (linked in by the official builds) or in
+  // a libssl it maps (distribution builds): one of them is required. Copies
+  // of libssl in the library directories serve children (curl). Each call is
+  // seen at entry (its arguments) and at return (its success).
   ...(['program', 'libssl'] as const).flatMap((where) =>
     (['SSL_write', 'SSL_write_ex'] as const).flatMap((symbol): UprobeRow[] => {
       const call = { kind: 'http', in: where, symbol, cookie: symbol === 'SSL_write' ? TlsCall.SSL_WRITE : TlsCall.SSL_WRITE_EX } as const;
-      const optional = where !== 'program' || symbol !== 'SSL_write' ? ({ optional: true } as const) : {};
+      const need = symbol === 'SSL_write' ? ({ oneOf: true } as const) : ({ optional: true } as const);
       return [
-        { ...call, program: 'viv_uprobe_http', ...optional },
-        { ...call, program: 'viv_uret_http', retprobe: true, ...optional },
+        { ...call, program: 'viv_uprobe_http', ...need },
+        { ...call, program: 'viv_uret_http', retprobe: true, ...need },
       ];
     }),
   ),
