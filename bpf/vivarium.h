@@ -149,7 +149,7 @@ enum viv_mount_op {
  *                     CONTINUATION frames, whole (bounded); aux = enum
  *                     viv_http_flags; open_flags, mode = the SSL object's
  *                     address, low and high half (the connection); result =
- *                     bytes written by the call
+ *                     bytes the call was given (reported once it succeeded)
  *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
  *   capset ... pidfd_getfd  (privileged acts) mode = the syscall, aux and
  *                     open_flags = its first two arguments; PATH = a path it
