@@ -84,6 +84,7 @@ enum viv_http_flags {
 	VIV_HTTP_H1 = 1 << 0,	    /* an HTTP/1.x request head */
 	VIV_HTTP_H2 = 1 << 1,	    /* HTTP/2 HEADERS and CONTINUATION frames */
 	VIV_HTTP_H2_START = 1 << 2, /* the write began with the connection preface */
+	VIV_HTTP_H2_LOST = 1 << 3,  /* the connection's frames can no longer be followed */
 };
 
 /* Which TLS library call an http event's uprobe is on (its cookie at attach). */

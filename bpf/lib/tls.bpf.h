@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* HTTP requests sent through TLS, seen as plaintext at the TLS library's
- * write entry points (SSL_write, SSL_write_ex: uprobes on the `node` binary,
- * whose OpenSSL is linked in, and on libssl for children such as curl).
+ * write calls (SSL_write, SSL_write_ex: uprobes on the `node` binary, whose
+ * OpenSSL is linked in, and on libssl for children such as curl): their
+ * arguments at entry, their success at return.
  * The programs are viv_uprobe_http (entry) and viv_uret_http (return) in
  * uprobes.bpf.h; vivariumd's attach table puts them on both functions.
  *
@@ -21,23 +22,31 @@
 #include "record.bpf.h"
 
 #define VIV_HTTP_PEEK 1024 /* bytes of an HTTP/1 write read, at most (a power of 2) */
-#define VIV_H2_FRAMES 16   /* frames of a write walked, at most */
+#define VIV_H2_FRAMES 32   /* frames of a write walked, at most */
 #define VIV_H2_BLOCK 2048  /* header block bytes copied per write, at most (a power of 2) */
 #define VIV_H2_PREFACE_LEN 24
 
 /* HTTP/2 connections, by process and SSL object: their first write was the
- * client preface. Later writes are frames. */
+ * client preface. Later writes are frames, and a frame may go on in the next
+ * write: its rest is skipped there, so a body's bytes are never read as a
+ * frame header. A frame header cut by a write loses the connection: every
+ * later write then says so, and user space fails its requests closed. */
 struct viv_h2_key {
 	__u32 tgid;
 	__u32 reserved;
 	__u64 ssl;
 };
 
+struct viv_h2_conn {
+	__u32 skip; /* bytes of a frame begun in an earlier write, still to come */
+	__u32 lost; /* the frames can no longer be followed */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct viv_h2_key);
-	__type(value, __u8);
+	__type(value, struct viv_h2_conn);
 } h2_connections SEC(".maps");
 
 /* States of the HTTP/1 scan. */
@@ -236,19 +245,31 @@ static __always_inline int h1_report(struct viv_scratch *s, struct viv_target *t
 /* HTTP/2 frames of a write on a known HTTP/2 connection: HEADERS and
  * CONTINUATION frames, whole, into EXTRA. No event when there are none. */
 static __always_inline int h2_report(struct viv_scratch *s, struct viv_target *t, __u64 ssl, const __u8 *buf,
-				     __u32 num, __u32 start)
+				     __u32 num, __u32 start, struct viv_h2_conn *c)
 {
 	__u32 off = start ? VIV_H2_PREFACE_LEN : 0, out = 0, base = sizeof(struct viv_event);
 	struct viv_event *e = start_event(s, t, VIV_KIND_HTTP, num > 0x7fffffff ? 0x7fffffff : num);
 	__u8 h[9];
 	int i;
 
-	for (i = 0; i < VIV_H2_FRAMES; i++) {
+	if (c->lost)
+		goto report;
+	if (c->skip >= num) {
+		c->skip -= num; /* all of it the rest of one frame */
+		return 0;
+	}
+	off += c->skip;
+	c->skip = 0;
+	for (i = 0; i < VIV_H2_FRAMES && off < num; i++) {
 		__u32 len, copy;
 
-		if (off + 9 > num || bpf_probe_read_user(h, sizeof(h), buf + off))
+		if (off + 9 > num || bpf_probe_read_user(h, sizeof(h), buf + off)) {
+			c->lost = 1; /* a frame header cut: where the next one starts is not known */
 			break;
+		}
 		len = ((__u32)h[0] << 16) | ((__u32)h[1] << 8) | h[2];
+		if (off + 9 + len > num)
+			c->skip = off + 9 + len - num;
 		if (h[3] == 1 || h[3] == 9) { /* HEADERS, CONTINUATION */
 			copy = 9 + len;
 			if (off + copy > num) {
@@ -263,17 +284,20 @@ static __always_inline int h2_report(struct viv_scratch *s, struct viv_target *t
 			copy &= (2 * VIV_H2_BLOCK - 1);
 			if (copy > VIV_H2_BLOCK ||
 			    bpf_probe_read_user(&s->event[(base + (out & (VIV_H2_BLOCK - 1))) & VIV_EVENT_MASK], copy,
-						buf + off))
+						buf + off)) {
+				mark_truncated(e, VIV_FIELD_EXTRA);
 				break;
+			}
 			out += copy;
-			if (out >= VIV_H2_BLOCK)
-				break;
 		}
 		off += 9 + len;
 	}
-	if (out == 0 && !start)
+	if (off < num && !c->skip)
+		c->lost = 1; /* more frames than are walked */
+	if (out == 0 && !start && !c->lost)
 		return 0;
-	e->aux = VIV_HTTP_H2 | (start ? VIV_HTTP_H2_START : 0);
+report:
+	e->aux = VIV_HTTP_H2 | (start ? VIV_HTTP_H2_START : 0) | (c->lost ? VIV_HTTP_H2_LOST : 0);
 	e->open_flags = (__u32)ssl;
 	e->mode = ssl >> 32;
 	e->len[VIV_FIELD_EXTRA] = out & (2 * VIV_H2_BLOCK - 1);
@@ -288,8 +312,8 @@ static __always_inline int on_tls_write(void *ssl, const void *buf, __u64 num)
 	struct viv_h2_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .ssl = (__u64)ssl };
 	struct viv_target *t = lookup_target(bpf_get_current_task_btf());
 	struct viv_scratch *s;
+	struct viv_h2_conn fresh = {}, *c;
 	char head[VIV_H2_PREFACE_LEN];
-	__u8 one = 1;
 	int i;
 
 	if (!t || !buf || num == 0)
@@ -299,15 +323,17 @@ static __always_inline int on_tls_write(void *ssl, const void *buf, __u64 num)
 		return 0;
 	if (num > 0xffffffff)
 		num = 0xffffffff;
-	if (bpf_map_lookup_elem(&h2_connections, &key))
-		return h2_report(s, t, key.ssl, buf, num, 0);
+	c = bpf_map_lookup_elem(&h2_connections, &key);
+	if (c)
+		return h2_report(s, t, key.ssl, buf, num, 0, c);
 	if (num >= VIV_H2_PREFACE_LEN && !bpf_probe_read_user(head, sizeof(head), buf)) {
 		for (i = 0; i < VIV_H2_PREFACE_LEN; i++)
 			if (head[i] != preface[i])
 				break;
 		if (i == VIV_H2_PREFACE_LEN) {
-			bpf_map_update_elem(&h2_connections, &key, &one, BPF_ANY);
-			return h2_report(s, t, key.ssl, buf, num, 1);
+			bpf_map_update_elem(&h2_connections, &key, &fresh, BPF_ANY);
+			c = bpf_map_lookup_elem(&h2_connections, &key);
+			return c ? h2_report(s, t, key.ssl, buf, num, 1, c) : 0;
 		}
 	}
 	return h1_report(s, t, key.ssl, buf, num);

@@ -130,6 +130,7 @@ export const HttpFlag = {
   H1: 1,
   H2: 2,
   H2_START: 4,
+  H2_LOST: 8,
 } as const;
 
 /** enum viv_tls_call */

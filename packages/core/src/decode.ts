@@ -206,7 +206,11 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
         return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, protocol: head.protocol, requests: [head.request] };
       }
       const start = (aux & HttpFlag.H2_START) !== 0;
-      const requests = (http2 ?? new Http2Connections()).requests(connection, bytes(at3, end), start, (flags & EventFlag.TRUNCATED_EXTRA) !== 0);
+      const connections = http2 ?? new Http2Connections();
+      const requests =
+        aux & HttpFlag.H2_LOST
+          ? connections.lost(connection)
+          : connections.requests(connection, bytes(at3, end), start, (flags & EventFlag.TRUNCATED_EXTRA) !== 0);
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, protocol: 'HTTP/2', requests };
     }
     case 'capset':

@@ -69,6 +69,16 @@ export class Http2Connections {
     return requests;
   }
 
+  /** A write on a connection whose frames the kernel could no longer follow
+   * (a frame header split across writes, or more frames in one write than it
+   * walks): whatever it sent is unknown, and so is the table from then on. */
+  lost(key: string): HttpRequest[] {
+    const connection = this.connection(key, false);
+    connection.pending = undefined;
+    connection.hpack.lose();
+    return [unknownRequest('its HTTP/2 frames could not be followed (a frame header split across TLS writes, or more than 32 frames in one write)')];
+  }
+
   private connection(key: string, start: boolean): Connection {
     let connection = this.connections.get(key);
     if (start || !connection) {

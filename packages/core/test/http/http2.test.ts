@@ -79,6 +79,15 @@ describe('Http2Connections', () => {
     ]);
   });
 
+  test('a connection whose frames the kernel lost: each write is an unknown request, and the table is lost', () => {
+    const connections = new Http2Connections();
+    connections.requests('1:a', frame(HEADERS, END_HEADERS, 1, first), true, false);
+    expect(texts(connections.lost('1:a'))).toEqual([expect.stringContaining('unknown: its HTTP/2 frames could not be followed')]);
+    expect(texts(connections.requests('1:a', frame(HEADERS, END_HEADERS, 3, second), false, false))).toEqual([
+      'unknown: its HTTP/2 header table was not followed from the start of the connection',
+    ]);
+  });
+
   test('trailers (no pseudo-headers) are no request', () => {
     const connections = new Http2Connections();
     // grpc-status: 0 as a literal without indexing
