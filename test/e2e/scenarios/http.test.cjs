@@ -124,6 +124,12 @@ describe('HTTP/2 over TLS (node:http2)', () => {
     expect(JSON.stringify(seen.events)).not.toMatch(/secret|page=/);
   });
 
+  test('a large upload (300 kB of DATA frames) leaves the connection followed', async () => {
+    const seen = await observe(() => h2([['POST', '/h2/upload', Buffer.alloc(300_000, 'x')], ['GET', '/h2/after']]));
+    const requests = seen.events.filter((e) => e.kind === 'http').flatMap((e) => e.requests);
+    expect(requests.map((r) => r.unknown ?? `${r.method} ${r.path}`)).toEqual(['POST /h2/upload', 'GET /h2/after']);
+  });
+
   test('FAILS[GET https://127.0.0.1;/h2/private]: .not.toRequestOutside judges HTTP/2 requests too', async () => {
     await expect(() => h2([['GET', '/h2/private']])).not.toRequestOutside(['https://127.0.0.1:*/h2/public/**']);
   });
