@@ -62,9 +62,11 @@ enum h1_state {
 	H1_HOST,
 };
 
-/* What bpf_loop hands each step (its context must be on the stack). */
+/* The scan's state. It lives in a per-CPU map, not on the stack: the 6.1
+ * verifier takes the caller's stack back from bpf_loop as it was before the
+ * call, and would fold the checks of the outcome away (the path walks keep
+ * their state in a map for the same reason). */
 struct h1_scan {
-	struct viv_scratch *s;
 	__u32 n;       /* bytes read into s->walk */
 	__u32 state;   /* enum h1_state */
 	__u32 at;      /* chars of the method, "HTTP/" or "host:" matched */
@@ -74,6 +76,19 @@ struct h1_scan {
 };
 
 enum { H1_SCANNING, H1_COMPLETE, H1_NOT_HTTP };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct h1_scan);
+} h1_scans SEC(".maps");
+
+/* What bpf_loop hands each step (its context must be on the stack). */
+struct h1_ctx {
+	struct viv_scratch *s;
+	struct h1_scan *h;
+};
 
 /* "HTTP/" and "host:" as little-endian words: a byte of them needs no
  * memory (an array would become a .rodata.cst8 section libbpf 1.1 mishandles). */
@@ -85,19 +100,19 @@ static __always_inline char word_char(__u64 word, __u32 at)
 	return (word >> ((at & 7) * 8)) & 0xff;
 }
 
-static __always_inline void h1_put_line(struct h1_scan *h, char c)
+static __always_inline void h1_put_line(struct viv_scratch *s, struct h1_scan *h, char c)
 {
 	__u32 at = sizeof(struct viv_event) + (h->line & (VIV_HTTP_PEEK - 1));
 
-	h->s->event[at & VIV_EVENT_MASK] = c;
+	s->event[at & VIV_EVENT_MASK] = c;
 	h->line++;
 }
 
-static __always_inline void h1_put_host(struct h1_scan *h, char c)
+static __always_inline void h1_put_host(struct viv_scratch *s, struct h1_scan *h, char c)
 {
 	__u32 at = sizeof(struct viv_event) + (h->line & (VIV_HTTP_PEEK - 1)) + (h->host & (VIV_HTTP_PEEK - 1));
 
-	h->s->event[at & VIV_EVENT_MASK] = c;
+	s->event[at & VIV_EVENT_MASK] = c;
 	h->host++;
 }
 
@@ -105,19 +120,20 @@ static __always_inline void h1_put_host(struct h1_scan *h, char c)
  * header lines are skipped but for Host, whose value is copied. */
 static long h1_step(__u32 i, void *ctx)
 {
-	struct h1_scan *h = ctx;
+	struct viv_scratch *s = ((struct h1_ctx *)ctx)->s;
+	struct h1_scan *h = ((struct h1_ctx *)ctx)->h;
 	char c, lower;
 
 	if (i >= h->n)
 		return 1;
-	c = h->s->walk[i & (VIV_HTTP_PEEK - 1)];
+	c = s->walk[i & (VIV_HTTP_PEEK - 1)];
 	switch (h->state) {
 	case H1_METHOD:
 		if (c == ' ' && h->at > 0) {
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 			h->state = H1_TARGET;
 		} else if (c >= 'A' && c <= 'Z' && h->at < 20) {
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 			h->at++;
 		} else {
 			h->outcome = H1_NOT_HTTP;
@@ -128,20 +144,20 @@ static long h1_step(__u32 i, void *ctx)
 		if (c == '?' || c == '#') {
 			h->state = H1_QUERY;
 		} else if (c == ' ') {
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 			h->state = H1_VERSION;
 			h->at = 0;
 		} else if (c == '\r' || c == '\n') {
 			h->outcome = H1_NOT_HTTP;
 			return 1;
 		} else {
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 		}
 		break;
 	case H1_QUERY:
 		/* Never copied: a query string may carry tokens. */
 		if (c == ' ') {
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 			h->state = H1_VERSION;
 			h->at = 0;
 		} else if (c == '\r' || c == '\n') {
@@ -156,12 +172,12 @@ static long h1_step(__u32 i, void *ctx)
 				return 1;
 			}
 			h->at++;
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 		} else if (c == '\n') {
 			h->state = H1_LINE_START;
 		} else if (c != '\r' && h->at < 16) {
 			h->at++;
-			h1_put_line(h, c);
+			h1_put_line(s, h, c);
 		}
 		break;
 	case H1_LINE_START:
@@ -195,7 +211,7 @@ static long h1_step(__u32 i, void *ctx)
 			h->outcome = H1_COMPLETE;
 			return 1;
 		}
-		h1_put_host(h, c);
+		h1_put_host(s, h, c);
 		break;
 	}
 	return 0;
@@ -207,9 +223,10 @@ static long h1_step(__u32 i, void *ctx)
 static __always_inline int h1_report(struct viv_scratch *s, struct viv_target *t, __u64 ssl, const void *buf,
 				     __u32 num)
 {
-	struct h1_scan h = { .s = s };
 	struct viv_event *e;
-	__u32 n = num > VIV_HTTP_PEEK ? VIV_HTTP_PEEK : num;
+	struct h1_scan *h;
+	struct h1_ctx ctx;
+	__u32 zero = 0, n = num > VIV_HTTP_PEEK ? VIV_HTTP_PEEK : num;
 
 	barrier_var(n);
 	n &= (2 * VIV_HTTP_PEEK - 1);
@@ -218,25 +235,31 @@ static __always_inline int h1_report(struct viv_scratch *s, struct viv_target *t
 	/* Cheapest test first: most writes are not a request head. */
 	if (s->walk[0] < 'A' || s->walk[0] > 'Z')
 		return 0;
-	h.n = n;
+	h = bpf_map_lookup_elem(&h1_scans, &zero);
+	if (!h)
+		return 0;
+	__builtin_memset(h, 0, sizeof(*h));
+	h->n = n;
+	ctx.s = s;
+	ctx.h = h;
 	e = start_event(s, t, VIV_KIND_HTTP, num > 0x7fffffff ? 0x7fffffff : num);
-	bpf_loop(VIV_HTTP_PEEK, h1_step, &h, 0);
-	if (h.outcome == H1_NOT_HTTP)
+	bpf_loop(VIV_HTTP_PEEK, h1_step, &ctx, 0);
+	if (h->outcome == H1_NOT_HTTP)
 		return 0;
 	e->aux = VIV_HTTP_H1;
 	e->open_flags = (__u32)ssl;
 	e->mode = ssl >> 32;
-	e->len[VIV_FIELD_REQUESTED] = h.line & (VIV_HTTP_PEEK - 1);
-	e->len[VIV_FIELD_BASE] = h.host & (VIV_HTTP_PEEK - 1);
-	if (h.state < H1_LINE_START) {
+	e->len[VIV_FIELD_REQUESTED] = h->line & (VIV_HTTP_PEEK - 1);
+	e->len[VIV_FIELD_BASE] = h->host & (VIV_HTTP_PEEK - 1);
+	if (h->state < H1_LINE_START) {
 		/* A request line that goes on past what is read: reported cut (user
 		 * space fails it closed) when all that was read is one; a short
 		 * write that ends within its first line is not a request head. */
-		if (n < VIV_HTTP_PEEK || h.state == H1_METHOD)
+		if (n < VIV_HTTP_PEEK || h->state == H1_METHOD)
 			return 0;
 		mark_truncated(e, VIV_FIELD_REQUESTED);
 	}
-	if (h.outcome != H1_COMPLETE)
+	if (h->outcome != H1_COMPLETE)
 		mark_truncated(e, VIV_FIELD_BASE);
 	submit_event(s, t->slot);
 	return 0;

@@ -323,7 +323,8 @@ async function main() {
   }
   server.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
+  // A pipe is written asynchronously: exit once all of it is out.
+  await new Promise((resolve) => process.stdout.write(`${JSON.stringify(results, null, 1)}\n`, resolve));
 }
 
 main().then(
