@@ -35,6 +35,8 @@ export { FOOTPRINT_SERIALIZER, type FootprintSnapshot, NO_EFFECTS, footprintSnap
 export { FOOTPRINT_VERSION, type RunFootprint, footprintOfReports, isRunFootprint } from './footprint/run.js';
 export { type FootprintDiff, type TestChange, diffFootprints } from './footprint/diff.js';
 export { diffMarkdown, diffText } from './footprint/diff-render.js';
+export * from './provenance/origin.js';
+export { Provenance } from './provenance/recorder.js';
 export * from './session.js';
 export * from './test-verdict.js';
 export * from './worker.js';

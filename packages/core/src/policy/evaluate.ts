@@ -31,7 +31,7 @@ function compileUncovered(rule: PolicyRule, patterns: string[], tokens: TokenVal
 function violation(event: ReportEvent, rule: PolicyRule, subject: Subject | undefined): Violation {
   // A privileged act is allowed by its kind, but told by what it did: `setuid 0`, `kill pid 12`.
   const told = subject && subject.type !== 'act' ? subjectText(subject) : event.subject;
-  const line = formatSubjectLine(event.kind, event, told, { errno: event.errno, child: event.child, leftover: event.leftover });
+  const line = formatSubjectLine(event.kind, event, told, { errno: event.errno, child: event.child, leftover: event.leftover, origin: event.origin });
   return { rule, kind: event.kind, subject: subject ? subjectText(subject) : event.subject, message: `${line}: not in allow.${rule}` };
 }
 
