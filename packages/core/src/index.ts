@@ -28,6 +28,7 @@ export * from './report/types.js';
 export * from './report/spool.js';
 export * from './report/build.js';
 export * from './report/html.js';
+export { type PackageGroup, summarizePackages } from './report/html-packages.js';
 export * from './report/run-report.js';
 export * from './report/read.js';
 export { FOOTPRINT_GROUPS, type Footprint, type FootprintGroup, footprintOf, footprintOfEvents } from './footprint/normalise.js';
