@@ -70,6 +70,9 @@ export class Session {
       session = new Session(options);
       store[KEY] = session;
       session.start();
+    } else if (options.provenance && !session.provenance) {
+      // Asked for by a later user of the session (Jest's environment in band, after its reporter).
+      session.provenance = Provenance.install();
     }
     return session;
   }

@@ -44,7 +44,8 @@ export function parseStack(stack: string): CallSite[] {
     if (!m) continue;
     const [file, l, c] = m[2] !== undefined ? [m[2], m[3], m[4]] : [m[5]!, m[6], m[7]];
     const site: CallSite = { file: fileOf(file), line: Number(l), column: Number(c) };
-    if (m[1]) site.function = m[1];
+    // 'Object.<anonymous>' (a CommonJS module's top level, Jest's test functions) names nothing.
+    if (m[1] && !m[1].endsWith('<anonymous>')) site.function = m[1];
     frames.push(site);
   }
   return frames;

@@ -12,7 +12,7 @@ const STACK = `Error
     at loadRc (/app/node_modules/rc/index.js:41:12)
     at async Promise.all (index 0)
     at main (file:///app/src/main.ts:7:3)
-    at /app/test/app.test.ts:12:9
+    at Object.<anonymous> (/app/test/app.test.ts:12:9)
     at file:///app/node_modules/@vitest/runner/dist/index.js:1:2`;
 
 describe('parseStack', () => {
