@@ -47,16 +47,18 @@ const NSS_FILES = /^\/etc\/(?:hosts|resolv\.conf|nsswitch\.conf|host\.conf|gai\.
 const DNS_PORT = 53;
 
 export class Attribution {
-  /** By start, so the last one started before an event is found from the end. */
-  private readonly calls: Array<CallRecord> = [];
+  /** Synchronous calls by start: they run one at a time on the main thread, so their windows never overlap. */
+  private sync: CallRecord[] = [];
+  /** Calls whose work goes on after they return, by start. */
+  private pending: CallRecord[] = [];
   private readonly children = new Map<number, CallRecord>();
 
   add(call: CallRecord): void {
-    this.calls.push(call);
+    (call.sync ? this.sync : this.pending).push(call);
   }
 
   get size(): number {
-    return this.calls.length;
+    return this.sync.length + this.pending.length;
   }
 
   /** Sets `origin` on the events it can attribute; returns the events minus
@@ -66,7 +68,7 @@ export class Attribution {
     for (const event of events) {
       const call = this.callOf(event);
       if (call?.own) continue;
-      if (call) event.origin = call.origin();
+      if (call) lazyOrigin(event, call);
       if (event.kind === 'fork' && call) this.children.set(event.childPid, call);
       kept.push(event);
     }
@@ -76,12 +78,8 @@ export class Attribution {
   /** Forgets synchronous calls that ended before `ns` (their events were
    * drained), and all but the last `keep` others. */
   forget(ns: number, keep = 1024): void {
-    let pending = 0;
-    for (let i = this.calls.length - 1; i >= 0; i--) {
-      const call = this.calls[i]!;
-      const old = call.sync ? call.end < ns : ++pending > keep;
-      if (old) this.calls.splice(i, 1);
-    }
+    this.sync = this.sync.filter((call) => call.end >= ns);
+    if (this.pending.length > keep) this.pending = this.pending.slice(-keep);
     if (this.children.size > 4 * keep) this.children.clear();
   }
 
@@ -94,12 +92,17 @@ export class Attribution {
     return this.keyed(event);
   }
 
+  /** The synchronous call running at `ns`: the last one started by then, if it had not ended. */
   private syncAt(ns: number): CallRecord | undefined {
-    for (let i = this.calls.length - 1; i >= 0; i--) {
-      const call = this.calls[i]!;
-      if (call.sync && call.start <= ns && ns <= call.end) return call;
+    let lo = 0;
+    let hi = this.sync.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sync[mid]!.start <= ns) lo = mid + 1;
+      else hi = mid;
     }
-    return undefined;
+    const call = this.sync[lo - 1];
+    return call && ns <= call.end ? call : undefined;
   }
 
   private keyed(event: VivariumEvent): CallRecord | undefined {
@@ -107,14 +110,32 @@ export class Attribution {
     if (!matches) return undefined;
     // A stream's open is Node's own fs.open, after the user's createReadStream: prefer the call with a user frame.
     let fallback: CallRecord | undefined;
-    for (let i = this.calls.length - 1; i >= 0; i--) {
-      const call = this.calls[i]!;
-      if (call.start > event.timeNs || call.own || !matches(call.keys)) continue;
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const call = this.pending[i]!;
+      if (call.start > event.timeNs || !matches(call.keys)) continue;
       if (call.origin().site) return call;
       fallback ??= call;
     }
     return fallback;
   }
+}
+
+/** `event.origin`, worked out when first read: printing a stack costs
+ * microseconds, and most events are never shown (no reporter, no policy, a
+ * passing matcher). It is an own property like any other (spread, JSON). */
+function lazyOrigin(event: VivariumEvent, call: CallRecord): void {
+  Object.defineProperty(event, 'origin', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const origin = call.origin();
+      Object.defineProperty(event, 'origin', { value: origin, configurable: true, enumerable: true, writable: true });
+      return origin;
+    },
+    set(value: Origin) {
+      Object.defineProperty(event, 'origin', { value, configurable: true, enumerable: true, writable: true });
+    },
+  });
 }
 
 function matcherOf(event: VivariumEvent): ((keys: CallKeys) => boolean) | undefined {

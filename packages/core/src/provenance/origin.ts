@@ -51,7 +51,8 @@ export function parseStack(stack: string): CallSite[] {
   return frames;
 }
 
-function fileOf(location: string): string {
+/** A frame's file as a path ('file://' URLs of ES modules converted). */
+export function fileOf(location: string): string {
   if (!location.startsWith('file://')) return location;
   try {
     return fileURLToPath(location);

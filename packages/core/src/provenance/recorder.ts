@@ -12,7 +12,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VivariumEvent } from '../events.js';
 import { Attribution, type CallKeys, type CallRecord } from './attribute.js';
-import { type Origin, type PackageId, originOf, packageDirOf } from './origin.js';
+import { type Origin, type PackageId, fileOf, isUserFrame, originOf, packageDirOf } from './origin.js';
 
 /** Frames captured per call: enough to get past Node's http/net internals to the caller. */
 const STACK_LIMIT = 16;
@@ -150,7 +150,13 @@ export class Provenance {
     for (const site of sites) key += `\0${site.getFileName()}:${site.getLineNumber()}:${site.getColumnNumber()}`;
     let origin = this.origins.get(key);
     if (!origin) {
-      const text = typeof prepare === 'function' ? String(prepare(Object.assign(Object.create(Error.prototype) as Error, { message: '' }), sites)) : sites.map((s) => `    at ${s}`).join('\n');
+      // Only user frames are printed: mapping the runner's own frames would load its source maps for nothing.
+      const user = sites.filter((site) => isUserFrame({ file: fileOf(site.getFileName() ?? ''), line: 0, column: 0 }, this.ownDirs));
+      const text = !user.length
+        ? ''
+        : typeof prepare === 'function'
+          ? String(prepare(Object.assign(Object.create(Error.prototype) as Error, { message: '' }), user))
+          : user.map((site) => `    at ${site}`).join('\n');
       origin = originOf(api, text, this.ownDirs, (file) => this.packageOf(file));
       if (this.origins.size >= ORIGINS_KEPT) this.origins.clear();
       this.origins.set(key, origin);

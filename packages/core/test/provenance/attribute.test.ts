@@ -41,6 +41,18 @@ describe('Attribution', () => {
     expect(apis(a.attribute([open('/a', { ...POOL, timeNs: 130 }), open('/b', { ...POOL, timeNs: 130 })]))).toEqual(['fs.createReadStream', 'fs.open']);
   });
 
+  test('an origin is worked out when first read, once', () => {
+    const a = new Attribution();
+    let printed = 0;
+    a.add({ ...call('fs.readFileSync', 100, 200), origin: () => (printed++, { api: 'fs.readFileSync', stack: [] }) });
+    const [first, second] = a.attribute([open('/a', { ...WORKER, timeNs: 150 }), open('/b', { ...WORKER, timeNs: 160 })]);
+    expect(printed).toBe(0);
+    expect(first!.origin?.api).toBe('fs.readFileSync');
+    expect({ ...second! }.origin?.api).toBe('fs.readFileSync');
+    expect(JSON.parse(JSON.stringify(first)).origin).toEqual({ api: 'fs.readFileSync', stack: [] });
+    expect(printed).toBe(2); // once per event read (the call memoises in the recorder)
+  });
+
   test('both paths of a rename are keys', () => {
     const a = new Attribution();
     a.add(call('fs.promises.rename', 100, Infinity, { paths: ['/old', '/new'] }));
