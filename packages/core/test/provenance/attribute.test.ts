@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { VivariumEvent } from '../../src/events.js';
-import { Attribution, type CallKeys } from '../../src/provenance/attribute.js';
+import { Attribution, type CallKeys, MAX_CALLS } from '../../src/provenance/attribute.js';
 import type { Origin } from '../../src/provenance/origin.js';
 import { byChild, connect, dns, event, exec, inet, open, rename, unix } from '../helpers/events.js';
 
@@ -97,6 +97,13 @@ describe('Attribution', () => {
     a.forget(500);
     expect(a.size).toBe(0);
     expect(apis(a.attribute([open('/x', { ...WORKER, timeNs: 350 })]))).toEqual([undefined]);
+  });
+
+  test('at most MAX_CALLS of each sort are kept between drains: the oldest go first', () => {
+    const a = new Attribution();
+    for (let i = 0; i <= MAX_CALLS; i++) a.add(call('fs.openSync', 2 * i, 2 * i + 1));
+    expect(a.size).toBe(MAX_CALLS / 2 + 1);
+    expect(apis(a.attribute([open('/x', { ...WORKER, timeNs: 0 }), open('/x', { ...WORKER, timeNs: 2 * MAX_CALLS })]))).toEqual([undefined, 'fs.openSync']);
   });
 
   test('forget keeps the latest pending calls only', () => {
