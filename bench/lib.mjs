@@ -15,7 +15,7 @@ const PIN_BASE = process.env.BENCH_PIN_DIR ?? '/sys/fs/bpf/vivarium-bench';
 /** Pin dirs this bench creates and stops; it never touches any other. */
 export const PIN_DIRS = { real: PIN_BASE, floor: `${PIN_BASE}-floor` };
 
-const SECTIONS = ['micro', 'decode', 'suite', 'profile'];
+const SECTIONS = ['micro', 'decode', 'suite', 'thirdparty', 'profile'];
 
 export function readOptions(env = process.env) {
   const quick = env.BENCH_QUICK === '1';
@@ -95,12 +95,14 @@ export async function startDaemon(pinDir, args = []) {
     });
   });
   let stopped = false;
-  return async () => {
+  const stop = async () => {
     if (stopped || child.exitCode !== null) return;
     stopped = true;
     child.kill('SIGTERM');
     await once(child, 'exit');
   };
+  stop.pid = child.pid;
+  return stop;
 }
 
 /** The real daemon with a ring large enough that a whole measured loop fits. */

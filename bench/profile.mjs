@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BENCH, BUILD, PIN_DIRS, REPO, allProgs, ensureBuildDir, foreignHooks, measure, median, ourProgs, run, startFloor, startReal, withDaemon } from './lib.mjs';
+import { BENCH, BUILD, PIN_DIRS, REPO, allProgs, ensureBuildDir, foreignHooks, measure, median, ourProgs, run, startDaemon, startFloor, startReal, withDaemon } from './lib.mjs';
 import { startServer } from './micro.mjs';
 
 const STATS = '/proc/sys/kernel/bpf_stats_enabled';
@@ -181,6 +181,51 @@ console.log(JSON.stringify({ importMs: t1 - t0, registerMs: t2 - t1, windowUs: (
   };
 }
 
+const memAvailable = () => Number(/MemAvailable:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))[1]) * 1024;
+const residentOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+/** A fresh Node's memory once idle, plain or after importing @vivarium/core
+ * and registering: resident (RSS: the ring counts twice, its data pages
+ * are mapped twice so records can wrap), proportional (PSS) and anonymous. */
+function workerMemory(withVivarium) {
+  const script = `${withVivarium ? "const { Worker } = await import('@vivarium/core'); const w = Worker.register(); w.drain();" : ''}
+await new Promise((r) => setTimeout(r, 200));
+const kb = (file, key) => 1024 * parseInt(require('node:fs').readFileSync(file, 'utf8').split('\\n').find((l) => l.startsWith(key + ':')).slice(key.length + 1), 10);
+console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/proc/self/status', 'RssAnon'), pss: kb('/proc/self/smaps_rollup', 'Pss') }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${script}`], {
+    cwd: REPO,
+    env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`bench: memory probe failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** vivariumd's start time and idle memory (default rings, no worker
+ * registered: the rings are made when workers register), and a worker's
+ * resident memory with and without Vivarium, at the default ring size. */
+async function resources(options, rounds) {
+  const samples = [];
+  for (let i = 0; i < rounds; i++) {
+    const before = memAvailable();
+    const t0 = performance.now();
+    const stop = await startDaemon(PIN_DIRS.real, ['--ring-size', String(options.ringSize)]);
+    const startMs = performance.now() - t0;
+    try {
+      await sleep(1000); // settled: what it holds idle, not while starting
+      const sample = { startMs, daemonResident: residentOf(stop.pid), usedOnStart: before - memAvailable() };
+      sample.workerPlain = workerMemory(false);
+      sample.workerRegistered = workerMemory(true);
+      samples.push(sample);
+    } finally {
+      await stop();
+    }
+  }
+  const m = (key) => median(samples.map((s) => s[key]));
+  const worker = (variant) => Object.fromEntries(['rss', 'pss', 'anon'].map((k) => [k, median(samples.map((s) => s[variant][k]))]));
+  return { samples, startMs: m('startMs'), daemonResident: m('daemonResident'), usedOnStart: m('usedOnStart'), workerPlain: worker('workerPlain'), workerRegistered: worker('workerRegistered') };
+}
+
 export async function runProfile(options, log) {
   ensureBuildDir();
   const result = { bpf: await bpfStats(options, log) };
@@ -193,6 +238,7 @@ export async function runProfile(options, log) {
     () => startReal(options.ringSize),
     async () => setupCost(5),
   );
+  result.resources = await resources(options, 5);
   result.perf = [];
   if (options.perf && perfWorks()) {
     const server = await startServer();

@@ -6,9 +6,11 @@
 //   decode   Node drain+decode vs a C libbpf consumer of the same ring
 //   suite    a generated suite under Vitest (and Jest when installed):
 //            plain / with Vivarium / under strace
+//   thirdparty  a real suite from the registry (zod's, pinned): plain / with
+//            Vivarium / under strace
 //   profile  causes: BPF run time per program, perf top symbols, decoder
 //            self time, set-up cost
-// Env: BENCH_ROUNDS, BENCH_ITERATIONS, BENCH_QUICK=1, BENCH_ONLY=micro,decode,suite,profile,
+// Env: BENCH_ROUNDS, BENCH_ITERATIONS, BENCH_QUICK=1, BENCH_ONLY=micro,decode,suite,thirdparty,profile,
 // BENCH_SUITE_ROUNDS, BENCH_DECODE_EVENTS, BENCH_SUITE_FILES, BENCH_SUITE_TESTS,
 // BENCH_RING_SIZE, BENCH_PERF=0, BENCH_PUBLISH=1|0. Root only. See BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { BENCH, BUILD, FLOOR_OBJECT, REPO, ensureBuildDir, foreignHooks, readOpt
 import { runMicro } from './micro.mjs';
 import { runDecode } from './decode.mjs';
 import { runSuite } from './suite.mjs';
+import { runThirdParty } from './thirdparty.mjs';
 import { runProfile } from './profile.mjs';
 import { renderMarkdown, renderText } from './report.mjs';
 import { renderSvg } from './plot.mjs';
@@ -95,7 +98,7 @@ async function main() {
   const atStart = foreignHooks();
   warnIfContaminated(atStart, 'at start');
   const report = { date: new Date().toISOString(), options, machine: machine(), contaminated: [] };
-  const sections = { micro: runMicro, decode: runDecode, suite: runSuite, profile: runProfile };
+  const sections = { micro: runMicro, decode: runDecode, suite: runSuite, thirdparty: runThirdParty, profile: runProfile };
   for (const name of options.sections) {
     log(`== ${name}`);
     report[name] = await sections[name](options, log);
@@ -110,7 +113,7 @@ async function main() {
   writeFileSync(`${BENCH}last-run.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${BUILD}overhead.svg`, svg);
   writeFileSync(`${BUILD}results.md`, `${markdown}\n`);
-  const full = options.sections.length === 4 && !options.quick;
+  const full = options.sections.length === 5 && !options.quick;
   if (options.publish === '1' || (options.publish !== '0' && full)) publish(report, markdown, svg);
   console.log('\nraw samples: bench/last-run.json; plot: bench/build/overhead.svg; Markdown: bench/build/results.md');
   warnIfContaminated(report.contaminated, 'during this run');

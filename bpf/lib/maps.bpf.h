@@ -104,6 +104,7 @@ struct {
 struct viv_walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
+	struct dentry *mnt_root; /* vfsmnt's root: read once per mount, not per step */
 	struct dentry *root_dentry;
 	struct vfsmount *root_mnt;
 	struct dentry *sb_root; /* once fs_relative: where the walk ends */

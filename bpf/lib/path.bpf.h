@@ -15,6 +15,28 @@ static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
+/* A dentry's parent and name: one read where they are neighbours (every
+ * kernel so far), two otherwise. Each read is a helper call, and the walk
+ * makes them for every component of every path. */
+static __always_inline void parent_and_name(struct dentry *dentry, struct dentry **parent, struct qstr *name)
+{
+	struct {
+		struct dentry *parent;
+		struct qstr name;
+	} both;
+
+	if (bpf_core_field_offset(struct dentry, d_name) == bpf_core_field_offset(struct dentry, d_parent) + sizeof(void *) &&
+	    bpf_core_field_size(struct dentry, d_name) == sizeof(struct qstr)) {
+		if (bpf_probe_read_kernel(&both, sizeof(both), (void *)dentry + bpf_core_field_offset(struct dentry, d_parent)))
+			__builtin_memset(&both, 0, sizeof(both));
+		*parent = both.parent;
+		*name = both.name;
+		return;
+	}
+	*parent = BPF_CORE_READ(dentry, d_parent);
+	*name = BPF_CORE_READ(dentry, d_name);
+}
+
 /* One step of the walk: prepend "/name", or cross a mount. */
 static long walk_step(__u64 index, void *ctx)
 {
@@ -28,7 +50,7 @@ static long walk_step(__u64 index, void *ctx)
 
 	if (w->fs_relative ? dentry == w->sb_root : dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		return 1;
-	if (!w->fs_relative && dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+	if (!w->fs_relative && dentry == w->mnt_root) {
 		struct mount *mnt = real_mount(vfsmnt);
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 		struct dentry *sb_root = BPF_CORE_READ(vfsmnt, mnt_sb, s_root);
@@ -49,11 +71,11 @@ static long walk_step(__u64 index, void *ctx)
 			return 1; /* the namespace root */
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->vfsmnt = (struct vfsmount *)((void *)up + bpf_core_field_offset(struct mount, mnt));
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
 		return 0;
 	}
 prepend:
-	parent = BPF_CORE_READ(dentry, d_parent);
-	name = BPF_CORE_READ(dentry, d_name);
+	parent_and_name(dentry, &parent, &name);
 	len = name.len;
 	pos = w->pos;
 	if (len + 1 > pos || len > VIV_NAME_MASK) {
@@ -77,15 +99,14 @@ prepend:
 }
 
 /* Whether the task sees the files as its worker does: the worker's mount
- * namespace, and its namespace's root as its root (no chroot). */
-static __always_inline bool sees_worker_view(struct viv_scratch *s, struct task_struct *task)
+ * namespace, and its namespace's root as its root (no chroot). Direct
+ * loads through the task's BTF pointers: no helper calls. */
+static __always_inline bool sees_worker_view(struct viv_scratch *s, struct task_struct *task, struct path *root)
 {
 	struct mnt_namespace *ns = task->nsproxy->mnt_ns;
-	struct mount *ns_root = BPF_CORE_READ(ns, root);
+	struct mount *ns_root = ns->root;
 
-	return BPF_CORE_READ(ns, ns.inum) == s->worker_mntns &&
-	       BPF_CORE_READ(task, fs, root.mnt) == (struct vfsmount *)((void *)ns_root + bpf_core_field_offset(struct mount, mnt)) &&
-	       BPF_CORE_READ(task, fs, root.dentry) == BPF_CORE_READ(ns_root, mnt.mnt_root);
+	return ns->ns.inum == s->worker_mntns && root->mnt == &ns_root->mnt && root->dentry == ns_root->mnt.mnt_root;
 }
 
 /* Absolute path of a struct path, as seen from the task's root, into field
@@ -98,14 +119,19 @@ static __noinline void put_path(struct viv_scratch *s, int field, struct path *p
 	struct viv_walk *w = &s->w;
 	__u32 off, len;
 
-	w->dentry = BPF_CORE_READ(path, dentry);
-	w->vfsmnt = BPF_CORE_READ(path, mnt);
-	w->root_dentry = BPF_CORE_READ(task, fs, root.dentry);
-	w->root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	struct path where, root = task->fs->root;
+
+	if (bpf_probe_read_kernel(&where, sizeof(where), path))
+		return;
+	w->dentry = where.dentry;
+	w->vfsmnt = where.mnt;
+	w->mnt_root = BPF_CORE_READ(where.mnt, mnt_root);
+	w->root_dentry = root.dentry;
+	w->root_mnt = root.mnt;
 	w->sb_root = 0;
 	w->pos = VIV_FIELD_BUF;
 	w->truncated = 0;
-	w->foreign = !sees_worker_view(s, task);
+	w->foreign = !sees_worker_view(s, task, &root);
 	w->crossed = 0;
 	w->fs_relative = 0;
 	w->dev = 0;
@@ -142,14 +168,12 @@ static __always_inline void put_dentry_name(struct viv_scratch *s, int field, st
 static __always_inline struct file *fd_file(int fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = task->files->fdt; /* direct loads: no helper calls */
 	struct file *file = 0;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
 }
 
