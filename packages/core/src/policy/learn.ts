@@ -7,6 +7,7 @@
 // tests that needed it and, with provenance, the packages whose code did it.
 import { POLICY_RULES, type PolicyRule } from '../event-kinds.js';
 import { type ReportEvent, judgedSubjects, rulesOfLine } from '../event-lines.js';
+import { ownerOf } from '../provenance/origin.js';
 import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
 import { anyPortOf, isLoopback, noiseFilter, under } from './generalise.js';
 import type { EntryReason, Policy, PolicyWhy } from './policy.js';
@@ -40,7 +41,6 @@ const patternOf = (subject: Subject, tokens: TokenValues) =>
 
 /** Tests named per entry in `why`, at most. */
 export const WHY_TESTS = 10;
-const PROJECT = 'the project';
 
 /** A report line and the test (or record outside tests) it belongs to. */
 export interface LearnedLine {
@@ -67,7 +67,7 @@ export function learnPolicy(lines: Iterable<ReportEvent | LearnedLine>, tokens: 
         if (!reason) entries.set(pattern, (reason = { tests: new Set(), packages: new Set() }));
         if (test !== undefined) (explained = true), reason.tests.add(test);
         const { origin } = event;
-        if (origin?.site) reason.packages.add(origin.package ? `${origin.package.name}@${origin.package.version}` : PROJECT);
+        if (origin?.site) reason.packages.add(ownerOf(origin));
       }
     }
   }

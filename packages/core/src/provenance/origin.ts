@@ -31,6 +31,16 @@ export interface Origin {
   stack: string[];
 }
 
+/** Who made a call, as reports and `vivarium learn` name it. */
+export const PROJECT = 'the project';
+export const NO_USER_FRAME = 'no user frame';
+
+/** 'rc@1.2.8'; PROJECT for the project's own code (a user frame outside node_modules); NO_USER_FRAME. */
+export function ownerOf(origin: Origin): string {
+  if (origin.package) return `${origin.package.name}@${origin.package.version}`;
+  return origin.site ? PROJECT : NO_USER_FRAME;
+}
+
 /** Frames kept from the first user frame on. */
 export const ORIGIN_STACK_FRAMES = 5;
 
@@ -118,6 +128,6 @@ export function siteText(site: CallSite, base?: string): string {
 /** 'at loadRc (node_modules/rc/index.js:41:12) [rc@1.2.8]', or 'at fs.readFileSync (no user frame)'. */
 export function formatOrigin(origin: Origin, base: string = process.cwd()): string {
   if (!origin.site) return `at ${origin.api} (no user frame)`;
-  const pkg = origin.package ? `  [${origin.package.name}@${origin.package.version}]` : '';
+  const pkg = origin.package ? `  [${ownerOf(origin)}]` : '';
   return `at ${siteText(origin.site, base)}${pkg}`;
 }

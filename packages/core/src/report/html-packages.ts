@@ -2,6 +2,7 @@
 // a run's events grouped by the npm package of their JS call site (events of
 // reports written with provenance on carry one). Static HTML, like the footprint.
 import { judgedSubjects } from '../event-lines.js';
+import { NO_USER_FRAME, PROJECT, ownerOf } from '../provenance/origin.js';
 import { subjectText } from '../subjects.js';
 import { HTML_REPORT_CATEGORIES } from './html.js';
 import type { Report } from './types.js';
@@ -18,8 +19,7 @@ export interface PackageGroup {
   events: number;
 }
 
-export const PROJECT = 'the project';
-export const NO_USER_FRAME = 'no user frame';
+export { NO_USER_FRAME, PROJECT };
 
 /** Groups by package, the packages first (most subjects first), then the project, then calls with no user frame. Empty without provenance. */
 export function summarizePackages(report: Report): PackageGroup[] {
@@ -29,7 +29,7 @@ export function summarizePackages(report: Report): PackageGroup[] {
       for (const event of test.events) {
         const origin = event.origin;
         if (!origin || !event.rule) continue;
-        const label = origin.package ? `${origin.package.name}@${origin.package.version}` : origin.site ? PROJECT : NO_USER_FRAME;
+        const label = ownerOf(origin);
         let group = groups.get(label);
         if (!group) groups.set(label, (group = { subjects: HTML_REPORT_CATEGORIES.map(() => new Set<string>()), tests: new Set(), events: 0 }));
         const at = (HTML_REPORT_CATEGORIES as readonly string[]).indexOf(event.rule);
