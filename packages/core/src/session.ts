@@ -12,7 +12,7 @@
 // beforeAll, a grandchild that outlived its test) is kept, never dropped,
 // and marked `leftover` with that process and the window that started it.
 import { type Gaps, NO_GAPS, addGaps } from './completeness.js';
-import { DaemonNotRunningError } from './errors.js';
+import { DaemonNotRunningError, VivariumError } from './errors.js';
 import type { Leftover, VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
 import { Provenance } from './provenance/recorder.js';
@@ -33,7 +33,10 @@ export interface SessionOptions extends RegisterOptions {
 
 /** Whether provenance is asked for by the options, else by $VIVARIUM_PROVENANCE. */
 export function provenanceWanted(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  return option ?? (env.VIVARIUM_PROVENANCE === '1' || env.VIVARIUM_PROVENANCE === 'true');
+  if (option !== undefined) return option;
+  const value = env.VIVARIUM_PROVENANCE ?? '';
+  if (!['', '0', '1', 'false', 'true'].includes(value)) throw new VivariumError(`vivarium: VIVARIUM_PROVENANCE must be 1 or 0, got '${value}'`);
+  return value === '1' || value === 'true';
 }
 
 const KEY = Symbol.for('vivarium.session');

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatEvent } from '../../src/format.js';
 import { type Origin, formatOrigin, isUserFrame, originOf, packageDirOf, parseStack, siteText } from '../../src/provenance/origin.js';
+import { provenanceWanted } from '../../src/session.js';
 import { open } from '../helpers/events.js';
 
 const OWN = ['/repo/packages/'];
@@ -86,5 +87,17 @@ describe('formatting', () => {
   test('an event line ends with its origin', () => {
     const event = { ...open('/home/ci/.npmrc'), origin: { ...origin, site: { ...origin.site!, file: `${process.cwd()}/node_modules/rc/index.js` } } };
     expect(formatEvent(event)).toBe('open (read) /home/ci/.npmrc  at loadRc (node_modules/rc/index.js:41:12)  [rc@1.2.8]');
+  });
+});
+
+describe('provenanceWanted', () => {
+  test('the option first, else $VIVARIUM_PROVENANCE; a bad value is refused naming the fix', () => {
+    expect(provenanceWanted(true, {})).toBe(true);
+    expect(provenanceWanted(false, { VIVARIUM_PROVENANCE: '1' })).toBe(false);
+    expect(provenanceWanted(undefined, { VIVARIUM_PROVENANCE: '1' })).toBe(true);
+    expect(provenanceWanted(undefined, { VIVARIUM_PROVENANCE: 'true' })).toBe(true);
+    expect(provenanceWanted(undefined, { VIVARIUM_PROVENANCE: '0' })).toBe(false);
+    expect(provenanceWanted(undefined, {})).toBe(false);
+    expect(() => provenanceWanted(undefined, { VIVARIUM_PROVENANCE: 'yes' })).toThrow("vivarium: VIVARIUM_PROVENANCE must be 1 or 0, got 'yes'");
   });
 });
