@@ -38,6 +38,7 @@ export function readOptions(env = process.env) {
     // Per-kind loop sizes, scaled from BENCH_ITERATIONS (the open loop's).
     iterations: {
       open: iterations,
+      getenv: iterations,
       exec: Math.max(20, Math.round(iterations / 200)),
       connect: Math.max(100, Math.round(iterations / 20)),
     },

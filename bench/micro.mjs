@@ -11,7 +11,16 @@ export const WORKLOADS = [
   { id: 'open×2', kind: 'open', count: 2, label: 'open+close, 2 processes in parallel' },
   { id: 'exec', kind: 'exec', count: 1, label: 'spawnSync /bin/true' },
   { id: 'connect', kind: 'connect', count: 1, label: 'TCP connect to loopback + close' },
+  // The uprobe on libc's getenv: a trap per call for every process on the
+  // machine once attached (unregistered), plus the record when registered.
+  // Not measured against the floor daemon (it attaches no uprobes).
+  // No target: a uprobe is a trap into the kernel on every call, whatever the program does.
+  { id: 'getenv', kind: 'getenv', count: 1, label: 'process.env read (libc getenv)', skip: ['floor'], noTarget: true },
 ];
+
+/** BENCH_WORKLOADS=getenv,open×1: only these rows (default: all). */
+const WANTED = (process.env.BENCH_WORKLOADS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const workloadWanted = (w) => !WANTED.length || WANTED.includes(w.id);
 
 /** Daemon states. An `experiment` row would measure a proposed fix, not the product. */
 export const STATES = {
@@ -48,6 +57,7 @@ export async function runMicro(options, log) {
   const runState = async (state, pinDir, mode) => {
     for (const w of WORKLOADS) {
       if (STATES[state].only && !STATES[state].only.includes(w.id)) continue;
+      if (w.skip?.includes(state) || !workloadWanted(w)) continue;
       const results = await measure(w.kind, mode, options.iterations[w.kind], { count: w.count, pinDir, port: server.port });
       for (const r of results) if (r.dropped) log(`warning: ${r.dropped} events dropped in ${w.id}/${state}`);
       record(w, state, results);
@@ -60,6 +70,8 @@ export async function runMicro(options, log) {
       withDaemon(
         () => startReal(options.ringSize),
         async () => {
+          // Uprobes are attached when a worker first registers (and stay): register one.
+          await measure('getenv', 'registered', 100, { pinDir: PIN_DIRS.real });
           await runState('unregistered', PIN_DIRS.real, 'plain');
           await runState('registered', PIN_DIRS.real, 'registered');
           await runState('provenance', PIN_DIRS.real, 'provenance');
@@ -71,8 +83,8 @@ export async function runMicro(options, log) {
       contamination.push(...foreignHooks());
       for (let i = 0; i < phases.length; i++) await phases[(i + round - 1) % phases.length]();
       contamination.push(...foreignHooks());
-      const open = samples['open×1/detached'].at(-1);
-      log(`micro round ${round}/${options.rounds} done (open×1 detached ${open.toFixed(0)} ns/op)`);
+      const open = samples['open×1/detached']?.at(-1);
+      log(`micro round ${round}/${options.rounds} done${open ? ` (open×1 detached ${open.toFixed(0)} ns/op)` : ''}`);
     }
   } finally {
     await server.close();
@@ -91,7 +103,7 @@ export function microMedians(samples) {
       const ns = median(xs);
       // Unregistered: what the empty program costs (the floor), and at most 0.01 more.
       const floor = samples[`${w.id}/floor`]?.length ? median(samples[`${w.id}/floor`]) / base : undefined;
-      const target = state === 'unregistered' && floor !== undefined ? Math.round((floor + 0.01) * 1000) / 1000 : STATES[state].target;
+      const target = w.noTarget ? undefined : state === 'unregistered' && floor !== undefined ? Math.round((floor + 0.01) * 1000) / 1000 : STATES[state].target;
       rows.push({ workload: w.id, label: w.label, state, stateLabel: STATES[state].label, nsPerOp: ns, ratio: ns / base, target, experiment: !!STATES[state].experiment, n: xs.length });
     }
   }

@@ -12,7 +12,7 @@
 //            self time, set-up cost
 // Env: BENCH_ROUNDS, BENCH_ITERATIONS, BENCH_QUICK=1, BENCH_ONLY=micro,decode,suite,thirdparty,profile,
 // BENCH_SUITE_ROUNDS, BENCH_DECODE_EVENTS, BENCH_SUITE_FILES, BENCH_SUITE_TESTS,
-// BENCH_RING_SIZE, BENCH_PERF=0, BENCH_PUBLISH=1|0. Root only. See BENCHMARKS.md.
+// BENCH_RING_SIZE, BENCH_PERF=0, BENCH_PUBLISH=1|0, BENCH_WORKLOADS=getenv,open×1 (micro rows). Root only. See BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { BENCH, BUILD, FLOOR_OBJECT, REPO, ensureBuildDir, foreignHooks, readOptions, run, warnIfContaminated } from './lib.mjs';

@@ -30,7 +30,7 @@ writeFileSync(file, 'x');
 process.once('exit', () => rmSync(root, { recursive: true, force: true }));
 
 // Drain cadence while registered: roughly "every test" for a busy test.
-const DRAIN_EVERY = { open: 4096, exec: 32, connect: 1024 };
+const DRAIN_EVERY = { open: 4096, exec: 32, connect: 1024, getenv: 4096 };
 
 let worker;
 let provenance;
@@ -78,8 +78,17 @@ async function connectLoop(n, drainEvery) {
   }
 }
 
-const LOOPS = { open: openLoop, exec: execLoop, connect: connectLoop };
-const WARMUP = { open: 2000, exec: 5, connect: 200 };
+/** process.env reads: one libc getenv each, where vivariumd's uprobe sits. */
+let sink = 0;
+function getenvLoop(n, drainEvery) {
+  for (let i = 1; i <= n; i++) {
+    sink += process.env.VIVARIUM_BENCH_VAR?.length ?? 0;
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+const LOOPS = { open: openLoop, exec: execLoop, connect: connectLoop, getenv: getenvLoop };
+const WARMUP = { open: 2000, exec: 5, connect: 200, getenv: 2000 };
 
 function send(obj) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);

@@ -24,10 +24,12 @@
  * binary opened by execve is reported by the exec event). */
 #include "lib/decoders.bpf.h"
 #include "lib/process.bpf.h"
+#include "lib/uprobes.bpf.h"
 
 #define VIV_PF_IO_WORKER 0x10
 
 VIV_PROCESS_PROGRAMS()
+VIV_UPROBE_PROGRAMS()
 
 /* A record waiting in its task for the result of syscall `nr - 1`. */
 struct viv_pending {

@@ -7,8 +7,10 @@
  * since the old image's registers and memory are gone by sys_exit. */
 #include "lib/decoders.bpf.h"
 #include "lib/process.bpf.h"
+#include "lib/uprobes.bpf.h"
 
 VIV_PROCESS_PROGRAMS()
+VIV_UPROBE_PROGRAMS()
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(viv_sys_exit, struct pt_regs *regs, long ret)

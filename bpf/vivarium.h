@@ -56,6 +56,26 @@ enum viv_kind {
 	VIV_KIND_KEXEC = 36,
 	VIV_KIND_REBOOT = 37,
 	VIV_KIND_PIDFD_GETFD = 38,
+	VIV_KIND_ENV = 39,    /* uprobe: the C library's environment calls */
+	VIV_KIND_LOAD = 40,   /* uprobe: dlopen of a shared object */
+	VIV_KIND_LIST = 41,   /* getdents64: a directory listed */
+	VIV_KIND_SOCKET = 42, /* socket(): a raw, packet or netlink socket */
+};
+
+/* Which environment call an env event is (aux); its cookie at attach. */
+enum viv_env_op {
+	VIV_ENV_GETENV = 0,
+	VIV_ENV_SECURE_GETENV = 1,
+	VIV_ENV_SETENV = 2,
+	VIV_ENV_UNSETENV = 3,
+	VIV_ENV_PUTENV = 4,
+	VIV_ENV_CLEARENV = 5,
+};
+
+/* How a load event loaded its object (aux); its cookie at attach. */
+enum viv_load_how {
+	VIV_LOAD_DLOPEN = 0,
+	VIV_LOAD_DLMOPEN = 1,
 };
 
 /* Why an unobservable event could not be observed (aux of the event). */
@@ -100,6 +120,15 @@ enum viv_mount_op {
  *                     type and permissions, aux = device number
  *   send              EXTRA = the destination sockaddr (sendto, sendmsg,
  *                     sendmmsg with an address, TCP fast open); aux = fd
+ *   env               EXTRA = the variable's name, never its value (putenv's
+ *                     argument is cut at '='); aux = enum viv_env_op
+ *   load              REQUESTED + BASE = the file as passed to dlopen (BASE
+ *                     only for a relative path with a '/'); open_flags =
+ *                     dlopen's flags; aux = enum viv_load_how
+ *   list              PATH = the directory listed (the fd's); result = bytes
+ *                     returned (a call returning 0, the end, is not reported)
+ *   socket            aux = family, open_flags = type, mode = protocol; only
+ *                     raw, packet and netlink sockets (not NETLINK_ROUTE)
  *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
  *   capset ... pidfd_getfd  (privileged acts) mode = the syscall, aux and
  *                     open_flags = its first two arguments; PATH = a path it

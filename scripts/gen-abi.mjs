@@ -34,6 +34,8 @@ const ENUMS = {
   viv_backend: ['VIV_BACKEND_', 'BackendCode'],
   viv_blind_reason: ['VIV_BLIND_', 'BlindReason'],
   viv_mount_op: ['VIV_MOUNT_OP_', 'MountOp'],
+  viv_env_op: ['VIV_ENV_', 'EnvOp'],
+  viv_load_how: ['VIV_LOAD_', 'LoadHow'],
   viv_syscall: ['VIV_SYS_', 'Syscall'],
 };
 

@@ -6,6 +6,7 @@
 #define __VIV_ARCH_X86_64_H
 
 #define VIV_NR_open 2
+#define VIV_NR_socket 41
 #define VIV_NR_connect 42
 #define VIV_NR_sendto 44
 #define VIV_NR_sendmsg 46
@@ -53,6 +54,7 @@
 #define VIV_NR_lremovexattr 198
 #define VIV_NR_fremovexattr 199
 #define VIV_NR_tkill 200
+#define VIV_NR_getdents64 217
 #define VIV_NR_tgkill 234
 #define VIV_NR_utimes 235
 #define VIV_NR_kexec_load 246

@@ -439,10 +439,47 @@ DECODER(io_uring)
 	return kind;
 }
 
+#define VIV_AF_NETLINK 16
+#define VIV_AF_PACKET 17
+#define VIV_SOCK_RAW 3
+#define VIV_SOCK_TYPE_MASK 0xf
+#define VIV_NETLINK_ROUTE 0
+
+/* socket(): raw, packet and netlink sockets only (ordinary ones are seen
+ * when they connect or send): aux = family, open_flags = type, mode =
+ * protocol. Not NETLINK_ROUTE: the C library opens one to list interfaces
+ * and addresses (getaddrinfo with AI_ADDRCONFIG, which Node's net.connect
+ * asks for by name; getifaddrs, os.networkInterfaces()). */
+DECODER(socket)
+{
+	struct viv_event *e = event_of(s);
+	int family = ARG(0), type = ARG(1);
+
+	if (family != VIV_AF_NETLINK && family != VIV_AF_PACKET && (type & VIV_SOCK_TYPE_MASK) != VIV_SOCK_RAW)
+		return 0;
+	if (family == VIV_AF_NETLINK && ARG(2) == VIV_NETLINK_ROUTE)
+		return 0;
+	e->aux = family;
+	e->open_flags = type;
+	e->mode = ARG(2);
+	return kind;
+}
+
+/* getdents64: PATH = the directory listed. A call that returned nothing
+ * more (0, the end of the listing) is not reported: one listing, one event
+ * per batch of entries. */
+DECODER(list)
+{
+	if (ret == 0)
+		return 0;
+	put_fd_path(s, VIV_FIELD_PATH, ARG(0));
+	return kind;
+}
+
 /* Every decoder above, once. */
 #define VIV_DECODERS(X)                                                                                  \
 	X(open) X(exec) X(connect) X(send) X(path) X(fd_path) X(xattr) X(two_paths) X(symlink) X(creds)   \
-	X(ptrace) X(kill) X(mount) X(privileged) X(io_uring)
+	X(ptrace) X(kill) X(mount) X(privileged) X(io_uring) X(socket) X(list)
 
 #define VIV_DECODER_ID(name) VIV_DEC_##name,
 enum viv_decoder { VIV_DEC_NONE = 0, VIV_DECODERS(VIV_DECODER_ID) };

@@ -27,6 +27,8 @@
 	X(ctx, execve, EXEC, exec, EXEC)                               \
 	X(ctx, execveat, EXEC, exec, EXEC)                             \
 	X(ctx, connect, CONNECT, connect, CONNECT)                     \
+	X(ctx, socket, SOCKET, socket, NONE)                           \
+	X(ctx, getdents64, LIST, list, NONE)                           \
 	X(ctx, sendto, SEND, send, SEND)                               \
 	X(ctx, sendmsg, SEND, send, SEND)                              \
 	X(ctx, sendmmsg, SEND, send, SEND)                             \

@@ -2,7 +2,9 @@
 // in a real runner process against the real daemon, for every adapter.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Daemon, startDaemon, vivariumd } from '../helpers/daemon.js';
+import { E2E_PIN_DIR } from './daemon.global.js';
 import { skipKernelTests } from '../helpers/kernel.js';
 import { type RunResult, type Runner, expectationOf, jestRunner, vitestRunner, wrongOutcomes } from './runners.js';
 
@@ -34,6 +36,28 @@ describe.skipIf(skip).each(runners)('$name adapter', (runner) => {
     ]);
     const failure = down.results[0]!.failure;
     for (const mention of expectationOf(down.results[0]!.title).mentions) expect(failure).toContain(mention);
+  });
+});
+
+// A worker whose files vivariumd could not attach uprobes to: here, a daemon
+// told to attach none. The kinds fed by uprobes are unavailable, said so by
+// status, and their checks fail with the reason under both runners.
+describe.skipIf(skip)('a daemon without uprobes', () => {
+  const pinDir = `${E2E_PIN_DIR}-no-uprobes`;
+  let daemon: Daemon;
+  beforeAll(async () => {
+    daemon = await startDaemon(pinDir, ['--rings', '4', '--no-uprobes']);
+  }, 60_000);
+  afterAll(() => daemon?.stop());
+
+  test.each(runners)('$name: env and load checks fail with the reason; others pass', (runner) => {
+    const run = runner.run({ dir: 'scenarios-uprobes-off', env: { VIVARIUM_BPF_PIN_DIR: pinDir } });
+    expect(run.results.length, run.output).toBe(3);
+    expect(wrongOutcomes(run.results)).toEqual([]);
+  });
+
+  test('vivariumd status says why', () => {
+    expect(vivariumd(['status', '--pin-dir', pinDir])).toContain('uprobes:  unavailable (vivariumd runs with --no-uprobes)');
   });
 });
 

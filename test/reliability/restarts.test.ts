@@ -22,8 +22,11 @@ const skip = skipKernelTests();
 
 const bpftool = <T>(args: string[]): T => JSON.parse(execFileSync('bpftool', ['--json', ...args], { encoding: 'utf8' })) as T;
 
-/** A program's name as the kernel keeps it (BPF_OBJ_NAME_LEN). */
-const kernelName = (name: string) => name.slice(0, 15);
+/** The name the kernel keeps (BPF_OBJ_NAME_LEN) for the program of a link pin:
+ * the pin's name, or for a uprobe (uprobe-<program>-<symbol>-<dev>-<ino>) its program's. */
+const kernelName = (pin: string) => (pin.startsWith('uprobe-') ? pin.split('-')[1]! : pin).slice(0, 15);
+/** The kernel names of the programs of these link pins, sorted as attachedHooks sorts. */
+const kernelNames = (pins: string[]) => pins.map(kernelName).sort();
 
 /** The kernel's view: every link whose program uses this pin dir's config_targets. */
 function attachedHooks(pinDir: string): Array<{ link: number; prog: number; name: string }> {
@@ -81,7 +84,7 @@ describe.skipIf(skip)('restarts and stop', () => {
     const hooksBefore = attachedHooks(PIN_DIR);
     const pinnedHooks = status(PIN_DIR).hooks;
     expect(pinnedHooks).toEqual(expect.arrayContaining(['viv_exec', 'viv_exit', 'viv_fork']));
-    expect(hooksBefore.map((h) => h.name)).toEqual(pinnedHooks.map(kernelName)); // one link per hook
+    expect(hooksBefore.map((h) => h.name)).toEqual(kernelNames(pinnedHooks)); // one link per hook
 
     expect(await daemon.kill('SIGKILL')).toBe('SIGKILL');
     // No daemon process: the programs stay attached, the worker keeps its ring.
@@ -260,7 +263,7 @@ describe.skipIf(skip)('restarts and stop', () => {
       const { worker, hello } = await WorkerProcess.start(RACE_DIR);
       workers.push(worker);
       expect(hello.registered, hello.message).toBe(true);
-      expect(attachedHooks(RACE_DIR).map((h) => h.name)).toEqual(status(RACE_DIR).hooks.map(kernelName));
+      expect(attachedHooks(RACE_DIR).map((h) => h.name)).toEqual(kernelNames(status(RACE_DIR).hooks));
       await worker.send({ cmd: 'exit' });
       await served[0]!.value.kill();
       expect(() => readdirSync(RACE_DIR)).toThrow(/ENOENT/);

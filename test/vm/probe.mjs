@@ -70,6 +70,8 @@ async function settledChild(command, args) {
 
 /** The evasion scenarios' helper (test/e2e/evasion/evade.c, built by the matrix). */
 const EVADE = fileURLToPath(new URL('../e2e/evasion/build/evade', import.meta.url));
+/** The other helpers built with it (test/e2e/evasion/Makefile). */
+const HELPER = (name) => path.join(path.dirname(EVADE), name);
 const evade = (...args) => spawnSync(EVADE, args);
 /** A directory of the probe's, and one that leads elsewhere through a symlink. */
 const viaLink = (...parts) => path.join(dir, 'link', ...parts);
@@ -218,6 +220,23 @@ const cases = {
     run: () => ['bpf', 'unshare', 'chroot', 'reboot', 'delete_module'].forEach((r) => evade(r)),
   },
   'exec: a program from a memfd': { run: () => evade('memfd-exec', fs.realpathSync('/bin/true')) },
+  // Uprobes (attached by vivariumd to the worker's libc): the same programs in both backends.
+  'env: process.env read, set, deleted (getenv, setenv, unsetenv)': {
+    run: () => {
+      void process.env.VIVARIUM_PROBE_VAR;
+      process.env.VIVARIUM_PROBE_SET = '1';
+      delete process.env.VIVARIUM_PROBE_SET;
+    },
+  },
+  'load: process.dlopen of a shared object (dlopen)': {
+    setup: () => fs.copyFileSync(HELPER('libvivtest.so'), at('libprobe.so')),
+    run: () => attempt(() => process.dlopen({ exports: {} }, at('libprobe.so'))),
+  },
+  'list: a directory listed (getdents64)': {
+    setup: () => (fs.mkdirSync(at('listed')), fs.writeFileSync(at('listed', 'a'), 'a')),
+    run: () => fs.readdirSync(at('listed')),
+  },
+  'socket: raw, packet, netlink (an ordinary one is no event)': { run: () => spawnSync(HELPER('sockets'), { env: {} }) },
 };
 
 /** Events without what differs between runs: times, pids, fds, the temp dir. */

@@ -50,6 +50,10 @@ export const KindCode = {
   KEXEC: 36,
   REBOOT: 37,
   PIDFD_GETFD: 38,
+  ENV: 39,
+  LOAD: 40,
+  LIST: 41,
+  SOCKET: 42,
 } as const;
 
 /** enum viv_field */
@@ -104,6 +108,22 @@ export const MountOp = {
   MOUNT_SETATTR: 8,
 } as const;
 
+/** enum viv_env_op */
+export const EnvOp = {
+  GETENV: 0,
+  SECURE_GETENV: 1,
+  SETENV: 2,
+  UNSETENV: 3,
+  PUTENV: 4,
+  CLEARENV: 5,
+} as const;
+
+/** enum viv_load_how */
+export const LoadHow = {
+  DLOPEN: 0,
+  DLMOPEN: 1,
+} as const;
+
 /** enum viv_syscall */
 export const Syscall = {
   open: 2,
@@ -114,6 +134,8 @@ export const Syscall = {
   execve: 59,
   execveat: 322,
   connect: 42,
+  socket: 41,
+  getdents64: 217,
   sendto: 44,
   sendmsg: 46,
   sendmmsg: 307,

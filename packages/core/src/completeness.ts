@@ -1,7 +1,7 @@
 // What an observation window could not see. Nothing may be lost silently:
 // a window with a gap fails whatever judges it (a matcher, a test's policy
 // check), saying what was missed and what to do about it.
-import { EventsDroppedError, TamperedError, UnfollowedError } from './errors.js';
+import { EventsDroppedError, TamperedError, UnavailableKindError, UnfollowedError } from './errors.js';
 import type { VivariumEvent } from './events.js';
 
 export interface Gaps {
@@ -13,6 +13,9 @@ export interface Gaps {
   unfollowed: number;
   /** What changed in the worker's registration, when someone removed or rewrote it. */
   tampered: string | undefined;
+  /** Kinds seen through uprobes that vivariumd could not attach for this
+   * worker, with the reason: only checks of those kinds fail. */
+  unavailable?: Readonly<Record<string, string>> | undefined;
 }
 
 export const NO_GAPS: Readonly<Gaps> = { dropped: 0, leftoverDropped: 0, unfollowed: 0, tampered: undefined };
@@ -23,7 +26,18 @@ export function addGaps(a: Gaps, b: Gaps): Gaps {
     leftoverDropped: a.leftoverDropped + b.leftoverDropped,
     unfollowed: a.unfollowed + b.unfollowed,
     tampered: a.tampered ?? b.tampered,
+    unavailable: a.unavailable ?? b.unavailable,
   };
+}
+
+/** Throws when one of `kinds` could not be observed for the worker: a check
+ * of it would pass blind. `what`: 'expect(fn).toReadEnv()', 'this test'. */
+export function assertAvailable(gaps: Gaps, kinds: readonly string[], what: string): void {
+  for (const kind of kinds) {
+    const reason = gaps.unavailable?.[kind];
+    if (reason)
+      throw new UnavailableKindError(`vivarium: ${what} cannot be checked: ${kind} events are unavailable for this worker (${reason})`);
+  }
 }
 
 /** Throws the error a window with gaps fails with. `what`: 'this test',

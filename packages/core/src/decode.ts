@@ -1,9 +1,9 @@
 // Pure decoding of ring records (bytes in, typed events out), tested on bytes.
 import { posix } from 'node:path';
-import { BlindReason, EventFlag, Field, Layout, MountOp, Syscall } from './abi.generated.js';
+import { BlindReason, EnvOp, EventFlag, Field, Layout, LoadHow, MountOp, Syscall } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
 import { decodeDnsQuestion } from './dns-message.js';
-import { type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
+import { type EnvOperation, type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
@@ -175,6 +175,20 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, request: aux, targetPid: mode | 0 };
     case 'kill':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, targetPid: aux | 0, signal: mode };
+    case 'env': {
+      const op = ENV_OPS.get(aux) ?? 'getenv';
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: text(at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
+    }
+    case 'load':
+      // A bare name is searched for by the loader: kept as passed.
+      return {
+        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
+        path: requested.includes('/') ? requestedPath : requested, requested, flags: openFlags, how: aux === LoadHow.DLMOPEN ? 'dlmopen' : 'dlopen',
+      };
+    case 'list':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: resolved, requested, unresolved, fsView };
+    case 'socket':
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, family: SOCKET_FAMILIES[aux] ?? `family ${aux}`, type: SOCKET_TYPES[openFlags & 0xf] ?? `type ${openFlags & 0xf}`, protocol: mode };
     case 'fork':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, childPid: aux };
     case 'exit':
@@ -227,6 +241,11 @@ const SYSCALL_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(Syscal
 export function syscallName(nr: number): string {
   return SYSCALL_NAMES.get(nr) ?? `syscall ${nr}`;
 }
+
+const ENV_OPS: ReadonlyMap<number, EnvOperation> = new Map(Object.entries(EnvOp).map(([name, code]) => [code, name.toLowerCase() as EnvOperation]));
+
+const SOCKET_FAMILIES: Record<number, string> = { 1: 'unix', 2: 'inet', 10: 'inet6', 16: 'netlink', 17: 'packet' };
+const SOCKET_TYPES: Record<number, string> = { 1: 'stream', 2: 'dgram', 3: 'raw', 5: 'seqpacket' };
 
 const MOUNT_OPS: ReadonlyMap<number, MountOpName> = new Map(
   Object.entries(MountOp).map(([name, code]) => [code, name.toLowerCase() as MountOpName]),

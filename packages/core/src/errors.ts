@@ -30,6 +30,9 @@ export class TamperedError extends named('TamperedError') {}
 /** Processes of an observed window that the kernel could not follow. */
 export class UnfollowedError extends named('UnfollowedError') {}
 
+/** A kind of event vivariumd could not attach its uprobes for, for this worker: a check of it cannot see. */
+export class UnavailableKindError extends named('UnavailableKindError') {}
+
 /** The kernel lost events of this worker because its ring was full. */
 export class EventsDroppedError extends VivariumError {
   override name = 'EventsDroppedError';

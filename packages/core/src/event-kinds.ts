@@ -9,7 +9,7 @@ import { EVENT_KINDS, type EventKind, type FileOpenEvent, type VivariumEvent } f
 import type { Subject, SubjectType, SubjectValues } from './subjects.js';
 
 /** The policy rules, as allow-lists are keyed in vivarium.policy.json. */
-export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged'] as const;
+export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged', 'env', 'load'] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];
 
 /** What each rule's allow-list holds patterns for. */
@@ -20,6 +20,8 @@ export const RULE_SUBJECT: { readonly [R in PolicyRule]: SubjectType } = {
   connect: 'endpoint',
   resolve: 'host',
   privileged: 'act',
+  env: 'variable',
+  load: 'library',
 };
 
 /** An event in words: `open (read) /etc/hosts`, `exec /usr/bin/ls  ["ls","-l"]`. */
@@ -150,6 +152,17 @@ export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> 
   kexec: act,
   reboot: act,
   pidfd_getfd: act,
+  // Reads and changes alike: a test that depends on a variable, or sets one, shows it.
+  env: {
+    rule: 'env',
+    subjects: { variable: (e) => (e.name ? [e.name] : []) },
+    describe: (e) => ({ subject: e.name || '(all)', detail: e.op }),
+    verb: 'env',
+  },
+  load: { rule: 'load', subjects: { library: (e) => [e.path] }, describe: (e) => ({ subject: e.path, ...(e.how !== 'dlopen' ? { detail: e.how } : {}) }) },
+  // A listing reads the directory: judged as a read of its path.
+  list: { rule: 'read', subjects: onePath, describe: pathOnly },
+  socket: { rule: 'privileged', subjects: {}, describe: (e) => ({ subject: `${e.family} ${e.type}`, ...(e.protocol ? { detail: `protocol ${e.protocol}` } : {}) }) },
   fork: { rule: undefined, subjects: {}, describe: (e) => ({ subject: `pid ${e.childPid}` }) },
   exit: { rule: undefined, subjects: {}, describe: (e) => ({ subject: `pid ${e.pid}`, detail: `status ${e.status}` }) },
 };

@@ -210,6 +210,50 @@ export interface PrivilegedEvent extends EventBase {
   tampers: boolean;
 }
 
+/** Which C library call an env event was. */
+export type EnvOperation = 'getenv' | 'secure_getenv' | 'setenv' | 'unsetenv' | 'putenv' | 'clearenv';
+
+/** An environment variable read or changed through the C library (Node's
+ * process.env goes through it). Its name only: a value is never recorded. */
+export interface EnvEvent extends EventBase {
+  kind: 'env';
+  /** The variable's name ('' for clearenv, which removes them all). */
+  name: string;
+  op: EnvOperation;
+  /** setenv, unsetenv, putenv, clearenv: the environment changed. */
+  write: boolean;
+}
+
+/** A shared object loaded at run time (dlopen): a native addon through
+ * process.dlopen, a library a child loads. */
+export interface LoadEvent extends EventBase {
+  kind: 'load';
+  /** The file asked for: absolute when given with a '/' (made absolute
+   * against the cwd), else the bare name as passed ('libz.so.1'), which the
+   * dynamic loader searches for. */
+  path: string;
+  /** As passed to dlopen. */
+  requested: string;
+  /** dlopen's flags (RTLD_*). */
+  flags: number;
+  how: 'dlopen' | 'dlmopen';
+}
+
+/** A directory listed (getdents64): the directory's path. */
+export interface ListEvent extends PathEventBase {
+  kind: 'list';
+}
+
+/** A raw, packet or netlink socket created: a privileged act. */
+export interface SocketEvent extends EventBase {
+  kind: 'socket';
+  /** 'netlink', 'packet', 'inet', 'inet6', or 'family N'. */
+  family: string;
+  /** 'raw', 'dgram', 'stream', or 'type N' (flags left out). */
+  type: string;
+  protocol: number;
+}
+
 export interface CredentialEvent extends EventBase {
   kind: 'setuid' | 'setgid';
   /** The id arguments as passed (-1 = unchanged). */
@@ -255,6 +299,10 @@ export type VivariumEvent =
   | DnsEvent
   | UnobservableEvent
   | PrivilegedEvent
+  | EnvEvent
+  | LoadEvent
+  | ListEvent
+  | SocketEvent
   | CredentialEvent
   | PtraceEvent
   | KillEvent

@@ -24,6 +24,9 @@ export interface RegisterReply {
   targetFlags: number;
   /** The window the control map starts at. */
   epoch: number;
+  /** Kinds seen through uprobes that vivariumd could not attach for this
+   * worker, with the reason (absent from older daemons: none). */
+  unavailable?: Record<string, string>;
 }
 
 export interface ErrorReply {

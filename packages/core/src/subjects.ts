@@ -20,11 +20,15 @@ export interface SubjectValues {
   host: string;
   /** A privileged act, named by its event kind ('setuid', 'mount', ...). */
   act: EventKind;
+  /** An environment variable's name ('HOME'). */
+  variable: string;
+  /** A shared object loaded at run time: absolute, or a bare name the loader searched for. */
+  library: string;
 }
 
 export type SubjectType = keyof SubjectValues;
 
-export const SUBJECT_TYPES: readonly SubjectType[] = ['path', 'program', 'endpoint', 'host', 'act'];
+export const SUBJECT_TYPES: readonly SubjectType[] = ['path', 'program', 'endpoint', 'host', 'act', 'variable', 'library'];
 
 /** One subject: `{ type: 'path', value: '/etc/hosts' }`. */
 export type Subject = { [T in SubjectType]: { type: T; value: SubjectValues[T] } }[SubjectType];

@@ -3,7 +3,9 @@
 // did against the run's policy, records it for the reporter (the spool), and
 // returns the error the test must fail with — lost events, or violations in
 // enforce mode. Violations in audit mode are printed, not thrown.
-import { assertComplete, leftoversOf } from './completeness.js';
+import { assertAvailable, assertComplete, leftoversOf } from './completeness.js';
+import { kindRow } from './event-kinds.js';
+import type { EventKind } from './events.js';
 import { VivariumError } from './errors.js';
 import { type Violation, toReportEvents } from './event-lines.js';
 import { type FilePolicy, type PolicyChecker, formatViolations } from './policy/evaluate.js';
@@ -103,6 +105,8 @@ export class TestVerdicts {
     const { violations } = spooled;
     try {
       assertComplete(record.gaps, what, leftoversOf(record.events));
+      // A policy judging a kind this worker cannot see would pass it blind.
+      if (policy) assertAvailable(record.gaps, judgedKinds(policy, record.gaps.unavailable), what);
     } catch (err) {
       return err as Error;
     }
@@ -112,4 +116,12 @@ export class TestVerdicts {
     this.print(`${where.name || `${where.file} (outside its tests)`}\n${message}\n`);
     return undefined;
   }
+}
+
+/** The unavailable kinds whose rule `policy` restricts. */
+function judgedKinds(policy: FilePolicy, unavailable: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.keys(unavailable ?? {}).filter((kind) => {
+    const { rule } = kindRow(kind as EventKind);
+    return typeof rule === 'string' && policy.rules.includes(rule);
+  });
 }

@@ -58,6 +58,8 @@ export class Worker {
   private seen: Counters;
   private closed = false;
   private readonly mounts: MountView;
+  /** Kinds vivariumd could not attach uprobes for, for this worker, with the reason. */
+  readonly unavailable: Readonly<Record<string, string>>;
 
   private constructor(
     private readonly socketFd: number,
@@ -72,6 +74,7 @@ export class Worker {
     this.backend = reply.backend;
     this.epoch = reply.epoch;
     this.targetFlags = reply.targetFlags;
+    this.unavailable = reply.unavailable ?? {};
     this.seen = this.readCounters();
   }
 
@@ -154,7 +157,7 @@ export class Worker {
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
     const unfollowed = Number(now.unfollowed - this.seen.unfollowed);
     this.seen = now;
-    return { events, dropped, leftoverDropped, unfollowed, tampered };
+    return { events, dropped, leftoverDropped, unfollowed, tampered, unavailable: Object.keys(this.unavailable).length ? this.unavailable : undefined };
   }
 
   /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */

@@ -101,6 +101,8 @@ test('vivarium learn: a policy the same report passes', () => {
     connect: ['127.0.0.1:*'],
     resolve: [],
     privileged: [],
+    env: [],
+    load: [],
   });
   expect(run('check', reportPath, '--policy', learned)).toEqual({ code: 0, out: expect.stringMatching(/^vivarium check: 1 tests, no violations/) });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BlindReason, EventFlag, KindCode, Syscall } from '../src/abi.generated.js';
+import { BlindReason, EnvOp, EventFlag, KindCode, LoadHow, Syscall } from '../src/abi.generated.js';
 import { absoluteRequested, decodeEvent } from '../src/decode.js';
 import { DecodeError } from '../src/errors.js';
 import { asView, buildRecord } from './helpers/record-builder.js';
@@ -128,5 +128,29 @@ describe('decodeEvent, other kinds', () => {
     server.set([127, 0, 0, 1], 4);
     const event = decode(buildRecord({ kind: KindCode.DNS, result: 0, fields: ['', '', server as unknown as string, question] }));
     expect(event).toMatchObject({ kind: 'dns', name: 'example.test', type: 'AAAA', server: { text: '127.0.0.1:53' } });
+  });
+});
+
+describe('what a process asks its libraries for, and odd sockets', () => {
+  test('env: the name only, and which call', () => {
+    expect(decode(buildRecord({ kind: KindCode.ENV, result: 0, aux: EnvOp.GETENV, fields: ['', '', '', 'SOME_TOKEN'] }))).toMatchObject({ kind: 'env', name: 'SOME_TOKEN', op: 'getenv', write: false });
+    expect(decode(buildRecord({ kind: KindCode.ENV, result: 0, aux: EnvOp.PUTENV, fields: ['', '', '', 'PATH'] }))).toMatchObject({ name: 'PATH', op: 'putenv', write: true });
+    expect(decode(buildRecord({ kind: KindCode.ENV, result: 0, aux: EnvOp.CLEARENV }))).toMatchObject({ name: '', op: 'clearenv', write: true });
+  });
+
+  test('load: a relative path with a / is made absolute against the cwd; a bare name is kept as passed', () => {
+    expect(decode(buildRecord({ kind: KindCode.LOAD, result: 0, openFlags: 1, fields: ['', './build/addon.node', '/work/app', ''] }))).toMatchObject({
+      kind: 'load', path: '/work/app/build/addon.node', requested: './build/addon.node', flags: 1, how: 'dlopen',
+    });
+    expect(decode(buildRecord({ kind: KindCode.LOAD, result: 0, aux: LoadHow.DLMOPEN, fields: ['', 'libz.so.1', '/work/app', ''] }))).toMatchObject({ path: 'libz.so.1', how: 'dlmopen' });
+  });
+
+  test('list: the directory, and how many bytes of entries the call returned', () => {
+    expect(decode(buildRecord({ kind: KindCode.LIST, result: 4096, fields: ['/etc/ssl/certs', '', '', ''] }))).toMatchObject({ kind: 'list', path: '/etc/ssl/certs', result: 4096 });
+  });
+
+  test('socket: family, type without its flags, protocol', () => {
+    expect(decode(buildRecord({ kind: KindCode.SOCKET, result: 5, aux: 2, openFlags: 3 | 0o2000000, mode: 1 }))).toMatchObject({ kind: 'socket', family: 'inet', type: 'raw', protocol: 1 });
+    expect(decode(buildRecord({ kind: KindCode.SOCKET, result: 5, aux: 16, openFlags: 3 }))).toMatchObject({ family: 'netlink', type: 'raw', protocol: 0 });
   });
 });

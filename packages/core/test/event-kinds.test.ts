@@ -17,7 +17,7 @@ describe('the table', () => {
   test('privileged kinds are exactly those whose rule is privileged; their act is a subject', () => {
     expect(PRIVILEGED_KINDS).toEqual([
       'setuid', 'setgid', 'ptrace', 'kill', 'mount', 'capset', 'setgroups', 'unshare', 'setns', 'chroot', 'pivot_root', 'bpf', 'module',
-      'process_vm', 'perf_event', 'kexec', 'reboot', 'pidfd_getfd',
+      'process_vm', 'perf_event', 'kexec', 'reboot', 'pidfd_getfd', 'socket',
     ]);
     for (const kind of EVENT_KINDS)
       expect(subjectsOf(SAMPLES[kind]).some((s) => s.type === 'act'), kind).toBe(PRIVILEGED_KINDS.includes(kind));
@@ -49,6 +49,7 @@ describe('the table', () => {
         "chroot": "privileged | [{"act":"chroot"}] | chroot /tmp/jail  EPERM",
         "connect": "connect | [{"endpoint":{"family":"inet","address":"127.0.0.1","port":5432,"text":"127.0.0.1:5432"}}] | connect 127.0.0.1:5432",
         "dns": "resolve | [{"host":"registry.example.com"}] | dns registry.example.com  AAAA via 127.0.0.53:53",
+        "env": "env | [{"variable":"SOME_TOKEN"}] | env SOME_TOKEN  getenv",
         "exec": "exec | [{"program":{"path":"/usr/bin/dash","requested":"/bin/sh"}}] | exec /usr/bin/dash  ["sh","-c","ls"]  (requested /bin/sh)  [child 4242]",
         "exit": "- | [] | exit pid 4242  status 256  [child 4242]",
         "file_open": "read | [{"path":"/work/app/config.json"}] | open (read) /work/app/config.json",
@@ -56,6 +57,8 @@ describe('the table', () => {
         "kexec": "privileged | [{"act":"kexec"}] | kexec 0, 0  kexec_file_load  EPERM",
         "kill": "privileged | [{"act":"kill"}] | kill pid 77  signal 9",
         "link": "write | [{"path":"/work/app/a"},{"path":"/work/app/hard-a"}] | link /work/app/a  → /work/app/hard-a",
+        "list": "read | [{"path":"/work/app/fixtures"}] | list /work/app/fixtures",
+        "load": "load | [{"library":"/work/app/build/addon.node"}] | load /work/app/build/addon.node",
         "mkdir": "write | [{"path":"/tmp/x/out"}] | mkdir /tmp/x/out  0755",
         "mknod": "write | [{"path":"/tmp/x/fifo"}] | mknod /tmp/x/fifo  10644",
         "module": "privileged | [{"act":"module"}] | module /tmp/evil.ko  finit_module  EPERM",
@@ -73,6 +76,7 @@ describe('the table', () => {
         "setgroups": "privileged | [{"act":"setgroups"}] | setgroups 0, 0  EPERM",
         "setns": "privileged | [{"act":"setns"}] | setns 5, 0",
         "setuid": "privileged | [{"act":"setuid"}] | setuid 0  EPERM",
+        "socket": "privileged | [{"act":"socket"}] | socket netlink raw",
         "symlink": "write | [{"path":"/work/app/latest"}] | symlink /work/app/latest  → v2",
         "truncate": "write | [{"path":"/work/app/log.txt"}] | truncate /work/app/log.txt  truncate",
         "unlink": "write | [{"path":"/tmp/x/old.txt"}] | unlink /tmp/x/old.txt",

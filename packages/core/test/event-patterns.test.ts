@@ -119,7 +119,7 @@ describe('act patterns', () => {
 
   test.each(['chmod', 'file_open', 'root'])('%s is not a privileged kind: a TypeError listing them', (kind) => {
     expect(() => compileActPatterns(kind, tokens, 'allow.privileged')).toThrow(
-      `vivarium: allow.privileged: '${kind}' is not a privileged event kind (one of setuid, setgid, ptrace, kill, mount, capset, setgroups, unshare, setns, chroot, pivot_root, bpf, module, process_vm, perf_event, kexec, reboot, pidfd_getfd)`,
+      `vivarium: allow.privileged: '${kind}' is not a privileged event kind (one of setuid, setgid, ptrace, kill, mount, capset, setgroups, unshare, setns, chroot, pivot_root, bpf, module, process_vm, perf_event, kexec, reboot, pidfd_getfd, socket)`,
     );
   });
 });

@@ -170,6 +170,8 @@ describe('learnPolicy', () => {
         connect: ['127.0.0.1:*', '203.0.113.7:443', '[::1]:*', 'unix:<tmp>/**'],
         resolve: ['registry.internal.test'],
         privileged: ['kill'],
+        env: [],
+        load: [],
       },
     });
   });

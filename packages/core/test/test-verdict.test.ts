@@ -95,6 +95,16 @@ describe('TestVerdicts.complete', () => {
 });
 
 describe('windows that could not see everything', () => {
+  test('a kind vivariumd could not attach uprobes for fails a policy that restricts its rule, naming why; others pass', () => {
+    const unavailable = { env: '/usr/local/bin/node maps no libc.so.6 (a statically linked program?)' };
+    const judgesEnv = new PolicyChecker({ allow: { read: ['<rootDir>/**'], env: ['HOME'] } }, 'vivarium.policy.json', tokens);
+    const error = new TestVerdicts(judgesEnv, undefined).complete(window([], 0, { unavailable }), '/work/app/a.test.ts', 't');
+    expect(error?.message).toBe(
+      'vivarium: this test cannot be checked: env events are unavailable for this worker (/usr/local/bin/node maps no libc.so.6 (a statically linked program?))',
+    );
+    expect(new TestVerdicts(policy('enforce'), undefined).complete(window([], 0, { unavailable }), '/work/app/a.test.ts', 't')).toBeUndefined();
+  });
+
   test('a tampered window fails the test naming what changed', () => {
     const error = new TestVerdicts(undefined, undefined).complete(window([], 0, { tampered: "this worker's config_targets entry is gone" }), '/work/app/a.test.ts', 't');
     expect(error?.message).toBe("vivarium: observation of this test was tampered with (this worker's config_targets entry is gone)");

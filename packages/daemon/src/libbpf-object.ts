@@ -19,11 +19,25 @@ export interface LibbpfObjectApi {
   btf__find_by_name_kind(btf: Ptr, name: string, kind: number): number;
   btf__free(btf: Ptr): void;
   bpf_program__attach(prog: Ptr): Ptr;
+  bpf_program__attach_uprobe_opts(prog: Ptr, pid: number, binaryPath: string, funcOffset: number, opts: UprobeOpts): Ptr;
+  bpf_object__next_map(obj: Ptr, prev: Ptr | null): Ptr;
+  bpf_map__name(map: Ptr): string;
+  bpf_map__reuse_fd(map: Ptr, fd: number): number;
+  bpf_link__fd(link: Ptr): number;
   bpf_map__set_max_entries(map: Ptr, n: number): number;
   bpf_map__fd(map: Ptr): number;
   bpf_link__pin(link: Ptr, path: string): number;
   bpf_link__destroy(link: Ptr): number;
   libbpf_get_error(ptr: Ptr): number;
+}
+
+/** struct bpf_uprobe_opts (libbpf 1.1, x86-64): sz, ref_ctr_offset, bpf_cookie, retprobe, func_name. */
+export interface UprobeOpts {
+  sz: number;
+  ref_ctr_offset: number;
+  bpf_cookie: number;
+  retprobe: boolean;
+  func_name: string | null;
 }
 
 const LIBBPF_DEBUG = 2;
@@ -33,6 +47,13 @@ const log: string[] = [];
 export function objectApi(): LibbpfObjectApi {
   if (api) return api;
   const lib = libbpfLibrary();
+  koffi.struct('vivarium_uprobe_opts', {
+    sz: 'size_t',
+    ref_ctr_offset: 'size_t',
+    bpf_cookie: 'uint64_t',
+    retprobe: 'bool',
+    func_name: 'const char *',
+  });
   api = {
     bpf_object__open_file: lib.func('void *bpf_object__open_file(const char *path, const void *opts)'),
     bpf_object__load: lib.func('int bpf_object__load(void *obj)'),
@@ -47,6 +68,13 @@ export function objectApi(): LibbpfObjectApi {
     btf__find_by_name_kind: lib.func('int btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),
     btf__free: lib.func('void btf__free(void *btf)'),
     bpf_program__attach: lib.func('void *bpf_program__attach(void *prog)'),
+    bpf_program__attach_uprobe_opts: lib.func(
+      'void *bpf_program__attach_uprobe_opts(void *prog, int pid, const char *binary_path, size_t func_offset, const vivarium_uprobe_opts *opts)',
+    ),
+    bpf_object__next_map: lib.func('void *bpf_object__next_map(void *obj, void *prev)'),
+    bpf_map__name: lib.func('const char *bpf_map__name(void *map)'),
+    bpf_map__reuse_fd: lib.func('int bpf_map__reuse_fd(void *map, int fd)'),
+    bpf_link__fd: lib.func('int bpf_link__fd(void *link)'),
     bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
     bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
     bpf_link__pin: lib.func('int bpf_link__pin(void *link, const char *path)'),

@@ -45,7 +45,8 @@ export function attach(options: AttachOptions): Attached {
     const missing = new Set(missingLsmHooks(programs.map(({ prog }) => api.bpf_program__section_name(prog))));
     for (let i = programs.length - 1; i >= 0; i--) {
       const section = api.bpf_program__section_name(programs[i]!.prog);
-      if (!missing.has(section.replace(/^lsm\//, ''))) continue;
+      // uprobes are loaded and attached per worker's files (uprobes/attacher.ts).
+      if (!missing.has(section.replace(/^lsm\//, '')) && !isUprobe(section)) continue;
       api.bpf_program__set_autoload(programs[i]!.prog, false);
       programs.splice(i, 1);
     }
@@ -80,6 +81,10 @@ export function attach(options: AttachOptions): Attached {
     for (const link of links) api.bpf_link__destroy(link);
     api.bpf_object__close(obj);
   }
+}
+
+function isUprobe(section: string): boolean {
+  return section === 'uprobe' || section === 'uretprobe' || section.startsWith('uprobe/') || section.startsWith('uretprobe/');
 }
 
 function metaValue(options: AttachOptions): Uint8Array {

@@ -19,6 +19,7 @@ Options:
   --socket PATH      where workers register (default /run/vivarium/<pin dir name>.sock)
   --object PATH      the backend's BPF object, or a directory of <backend>.bpf.o (default: shipped ones)
   --group NAME       members of group NAME may register workers (the socket is root:NAME 0660; default: root only)
+  --no-uprobes       attach no uprobes: env and load events are unavailable (their checks fail, saying so)
   --json             machine-readable status
   -h, --help         this text
   --version          print the version`;
@@ -38,6 +39,8 @@ export interface Options {
   json: boolean;
   /** status --wait: seconds to wait for the daemon to serve. */
   wait: number | undefined;
+  /** Attach uprobes to workers' files (--no-uprobes: not). */
+  uprobes: boolean;
 }
 
 export class UsageError extends Error {
@@ -66,6 +69,7 @@ export function parseOptions(argv: string[]): Options {
         group: { type: 'string' },
         'dns-port': { type: 'string', default: '53' },
         json: { type: 'boolean', default: false },
+        'no-uprobes': { type: 'boolean', default: false },
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -112,5 +116,6 @@ export function parseOptions(argv: string[]): Options {
     group,
     json: values.json!,
     wait,
+    uprobes: !values['no-uprobes'],
   };
 }

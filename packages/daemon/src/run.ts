@@ -15,6 +15,9 @@ import type { Options } from './options.js';
 import { ensureBpffs, hasPins, linkPins, makePinDir, removePins } from './pin-dir.js';
 import { Registry } from './registry.js';
 import { serveRegistrations } from './server.js';
+import { Uprobes } from './uprobes/attacher.js';
+import { removeUprobeState, writeUprobeState } from './uprobes/state-file.js';
+import { UPROBE_KINDS } from './uprobes/table.js';
 
 /** How often slots of workers that died unseen (adopted ones) are collected and idle spares freed. */
 const SWEEP_MS = 2000;
@@ -136,10 +139,19 @@ export async function run(options: Options, log: (line: string) => void): Promis
   const swept = await registry.sweep();
   if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
   registry.warmUp();
+  const uprobes = options.uprobes ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log) : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
+  if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
+  let stopping = false;
+  const onUprobes = () => {
+    if (!stopping) writeUprobeState(options.socket, uprobes.state());
+  };
+  onUprobes();
   let server;
   try {
-    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, log });
+    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, uprobes, onUprobes, log });
   } catch (err) {
+    uprobes.close();
+    removeUprobeState(options.socket);
     pins.close();
     lock.release();
     throw err;
@@ -157,6 +169,9 @@ export async function run(options: Options, log: (line: string) => void): Promis
       server.close();
       registry.close();
       pins.close();
+      stopping = true;
+      uprobes.close();
+      removeUprobeState(options.socket);
       removePins(options.pinDir);
       lock.release();
       log(`${signal}: detached and unpinned ${options.pinDir}`);

@@ -9,6 +9,8 @@ import { Abi, AbiMismatchError, type BackendName, VivariumError } from '@vivariu
 import { MAX_LINE, type Reply, type Request, encodeLine, sendWithFds } from '@vivarium/core/kernel';
 import { type Peer, assertPeerAlive, forgetPeer, identifyPeer } from './peer.js';
 import { FIRST_EPOCH, type Registry } from './registry.js';
+import type { Uprobes } from './uprobes/attacher.js';
+import { UPROBE_KINDS } from './uprobes/table.js';
 
 export interface ServerOptions {
   path: string;
@@ -16,6 +18,10 @@ export interface ServerOptions {
   ringSize: number;
   /** Group allowed to connect (socket root:gid 0660), or undefined: root only (0600). */
   gid: number | undefined;
+  /** Attaches uprobes to each worker's files before it is answered. */
+  uprobes: Uprobes;
+  /** The uprobe state changed (status shows it). */
+  onUprobes(): void;
   log(line: string): void;
 }
 
@@ -65,6 +71,8 @@ function handle(socket: Socket, registry: Registry, options: ServerOptions): voi
   socket.on('error', () => {}); // a worker that died mid-request: 'close' follows
   let pending: Promise<number | undefined> | undefined;
   socket.on('close', () => {
+    options.uprobes.forget(peer!.pid);
+    options.onUprobes();
     forgetPeer(peer);
     // A worker that left mid-registration is released once registered.
     void (pending ?? Promise.resolve(slot)).then((s) => (s === undefined ? undefined : registry.release(s))).catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`));
@@ -99,6 +107,10 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
     assertPeerAlive(peer);
     const registration = await registry.register(peer, request.followChildren !== false);
     try {
+      // Before the reply: the worker's first test is observed in full.
+      const unavailable = attachUprobes(options, peer.pid);
+      options.onUprobes();
+      for (const [kind, reason] of Object.entries(unavailable)) options.log(`pid ${peer.pid}: ${kind} events unavailable: ${reason}`);
       reply(fd, {
         ok: true,
         abi: Abi.ABI_VERSION,
@@ -107,6 +119,7 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
         ringSize: options.ringSize,
         targetFlags: registration.targetFlags,
         epoch: FIRST_EPOCH,
+        unavailable,
       }, registration.fds);
     } catch (err) {
       await registry.release(registration.slot);
@@ -122,6 +135,17 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
       // the worker is gone
     }
     return undefined;
+  }
+}
+
+/** The kinds unavailable for worker `pid` after attaching its uprobes; a
+ * failure of the attacher itself makes every kind it feeds unavailable. */
+function attachUprobes(options: ServerOptions, pid: number): Record<string, string> {
+  try {
+    return options.uprobes.attachFor(pid);
+  } catch (err) {
+    options.log(`attaching uprobes for pid ${pid} failed: ${(err as Error).message}`);
+    return Object.fromEntries(UPROBE_KINDS.map((kind) => [kind, `vivariumd failed to attach uprobes: ${(err as Error).message}`]));
   }
 }
 

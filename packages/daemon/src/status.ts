@@ -7,6 +7,9 @@ import { type DaemonMeta, PinDir } from '@vivarium/core/kernel';
 import { lockHolder } from './lock.js';
 import { linkPins } from './pin-dir.js';
 import { commandOf } from './proc.js';
+import type { UprobeState } from './uprobes/attacher.js';
+import { readUprobeState } from './uprobes/state-file.js';
+import { UPROBE_KINDS } from './uprobes/table.js';
 
 export interface Status {
   pinDir: string;
@@ -21,6 +24,8 @@ export interface Status {
   /** Who may register: the socket's group (null: root only). */
   access: { group: string | null; gid: number };
   hooks: string[];
+  /** Uprobes attached, and kinds unavailable per registered worker (null: no daemon state). */
+  uprobes: UprobeState | null;
   targets: Array<{ pidnsInode: number; pid: number; slot: number; child: boolean; epoch: number }>;
   slots: Array<{
     slot: number;
@@ -70,6 +75,7 @@ export function readStatus(pinDir: string, socket: string): Status {
       dnsPorts: pins.meta.dnsPorts.filter((p) => p !== 0),
       access: socketAccess(socket),
       hooks: linkPins(pinDir),
+      uprobes: readUprobeState(socket),
       targets,
       slots,
     };
@@ -104,6 +110,7 @@ export function formatStatus(s: Status): string {
     `dns:      ${s.dnsPorts.length ? `ports ${s.dnsPorts.join(', ')}` : 'off'}`,
     `access:   ${s.access.group === null ? 'root only' : `root and group ${s.access.group}`}`,
     `hooks:    ${s.hooks.join(', ') || 'none'}`,
+    ...uprobeLines(s.uprobes),
     ...s.targets.map((t) => `  pid ${t.pid} (pidns ${t.pidnsInode}) → slot ${t.slot}${t.child ? ` (child, window ${t.epoch})` : ''}`),
     ...s.slots.map(
       (x) =>
@@ -111,4 +118,13 @@ export function formatStatus(s: Status): string {
     ),
   ];
   return lines.join('\n');
+}
+
+function uprobeLines(u: UprobeState | null): string[] {
+  if (!u) return [];
+  if (u.programs) return [`uprobes:  unavailable (${u.programs}): ${UPROBE_KINDS.join(' and ')} events cannot be seen`];
+  return [
+    `uprobes:  ${u.files.map((f) => `${f.file} (${f.symbols.join(', ')})`).join(', ') || 'none attached yet'}`,
+    ...Object.entries(u.workers).flatMap(([pid, kinds]) => Object.entries(kinds).map(([kind, why]) => `  pid ${pid}: ${kind} events unavailable: ${why}`)),
+  ];
 }

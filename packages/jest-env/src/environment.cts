@@ -33,6 +33,7 @@
 import NodeEnvironment from 'jest-environment-node';
 import type { Session, TestVerdicts } from '@vivarium/core';
 import { VivariumConfigError, type VivariumJestOptions, readOptions } from './options.cjs';
+import { readThroughEnv } from './realm-env.cjs';
 import { jestSnapshots } from './snapshots.cjs';
 
 type Core = typeof import('@vivarium/core');
@@ -101,6 +102,9 @@ export class VivariumEnvironment extends NodeEnvironment {
 
   override async setup(): Promise<void> {
     await super.setup();
+    // Reads of process.env in the test file reach getenv, where they are seen.
+    const realmProcess = (this.global as unknown as { process: NodeJS.Process }).process;
+    Object.defineProperty(realmProcess, 'env', { value: readThroughEnv(process.env), writable: true, enumerable: true, configurable: true });
     const core = await import('@vivarium/core');
     // The first test file of a worker registers it; later files get the same session.
     // Before registering: what it opens is then no event of this worker.

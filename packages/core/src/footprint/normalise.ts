@@ -38,7 +38,12 @@ export interface FootprintLine {
 
 /** The group of a report line; none for what no rule governs. */
 export function groupOf(line: Pick<ReportEvent, 'rule' | 'blind'>): FootprintGroup | undefined {
-  return line.blind ? 'unobservable' : line.rule;
+  if (line.blind) return 'unobservable';
+  // Which variables a process reads depends on which are set (os.tmpdir()
+  // tries TMPDIR, TMP, TEMP; the C library its locale variables): no footprint
+  // would be the same on two machines. Environment reads are checked by the
+  // env rule and matchers instead.
+  return line.rule === 'env' ? undefined : line.rule;
 }
 
 /** A run's normaliser: report lines → footprint lines (unsorted, repeats kept), noise left out

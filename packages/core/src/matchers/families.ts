@@ -5,7 +5,8 @@
 //   expectOutside: some selected attempt has a value no allowed pattern matches (used as .not.toOpenOutside, ...)
 // Events are shown by their line from the kind table (format.ts).
 import { isBlind, succeeded } from '../event-kinds.js';
-import type { VivariumEvent } from '../events.js';
+import type { EventKind, VivariumEvent } from '../events.js';
+import { assertAvailable } from '../completeness.js';
 import { formatEvent, groupLines, indent } from '../format.js';
 import type { PatternCompiler, SubjectPatterns } from '../policy/path-patterns.js';
 import { SUBJECT_COMPILERS } from '../policy/subject-patterns.js';
@@ -28,6 +29,8 @@ export interface Judged<E extends VivariumEvent, T extends SubjectType> {
 interface Spec<E extends VivariumEvent, T extends SubjectType> extends Judged<E, T> {
   /** 'toOpenFiles(paths)': the matcher's name and what its argument is called. */
   signature: `${string}(${string})`;
+  /** Kinds seen through uprobes it judges: unavailable for the worker, the matcher fails with the reason. */
+  needs?: readonly EventKind[];
 }
 
 export interface AllSeenSpec<E extends VivariumEvent, T extends SubjectType> extends Spec<E, T> {
@@ -63,7 +66,10 @@ function defineMatcher<E extends VivariumEvent, T extends SubjectType>(
     const matcher = function (this: MatcherState, received: unknown, value: unknown) {
       const compiled = compile(value, context.tokens(), spec.signature);
       const hint = () => this.utils.matcherHint(name!, 'fn', argument, { isNot: this.isNot, promise: this.promise ?? '' });
-      return withObservation(context, received, name!, (observation) => judge(this, observation.events, compiled, values, hint));
+      return withObservation(context, received, name!, (observation) => {
+        assertAvailable(observation.gaps, spec.needs ?? [], `expect(fn).${name}()`);
+        return judge(this, observation.events, compiled, values, hint);
+      });
     };
     Object.defineProperty(matcher, 'name', { value: name });
     return matcher;

@@ -8,6 +8,9 @@ import { toMatchFootprintSnapshot } from './toMatchFootprintSnapshot.js';
 import { toMatchInlineFootprintSnapshot } from './toMatchInlineFootprintSnapshot.js';
 import { toOpenFiles } from './toOpenFiles.js';
 import { toOpenOutside } from './toOpenOutside.js';
+import { toLoad } from './toLoad.js';
+import { toReadEnv } from './toReadEnv.js';
+import { toReadEnvOutside } from './toReadEnvOutside.js';
 import { toReadFiles } from './toReadFiles.js';
 import { toResolve } from './toResolve.js';
 import { toResolveOutside } from './toResolveOutside.js';
@@ -38,6 +41,9 @@ export const MATCHER_FACTORIES = {
   toResolveOutside,
   toTouchOutside,
   toTrigger,
+  toReadEnv,
+  toReadEnvOutside,
+  toLoad,
   toMatchFootprintSnapshot,
   toMatchInlineFootprintSnapshot,
 } satisfies Record<keyof VivariumMatchers, MatcherFactory>;

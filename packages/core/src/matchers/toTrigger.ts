@@ -3,6 +3,7 @@
 // with a subject the pattern matches — a path glob, a program, an endpoint or
 // a host, as the kind table says the kind carries.
 //   expect(fn).not.toTrigger('setuid')
+import { assertAvailable } from '../completeness.js';
 import { subjectTypesOf, subjectsOf } from '../event-kinds.js';
 import { EVENT_KINDS, type EventKind, type VivariumEvent } from '../events.js';
 import { formatEvent, groupLines, indent } from '../format.js';
@@ -33,6 +34,7 @@ export const toTrigger: MatcherFactory = (context: MatcherContext) =>
     const hint = () =>
       this.utils.matcherHint('toTrigger', 'fn', pattern === undefined ? 'kind' : 'kind, pattern', { isNot: this.isNot, promise: this.promise ?? '' });
     return withObservation(context, received, 'toTrigger', (observation) => {
+      assertAvailable(observation.gaps, [kind], 'expect(fn).toTrigger()');
       const ofKind = observation.events.filter((e) => e.kind === kind);
       const hits = matches ? ofKind.filter(matches) : ofKind;
       const pass = hits.length > 0;

@@ -38,6 +38,12 @@ export interface VivariumMatchers<R = unknown> {
   toResolveOutside(hostGlobs: Patterns): R;
   /** Some path-carrying event fell outside the globs; use as `.not.toTouchOutside(globs)`. */
   toTouchOutside(globs: Patterns): R;
+  /** Every listed environment variable was read (getenv, as process.env does); names or globs ('AWS_*'). */
+  toReadEnv(names: Patterns): R;
+  /** Some environment variable read has a name outside the globs; use as `.not.toReadEnvOutside(globs)`. */
+  toReadEnvOutside(globs: Patterns): R;
+  /** Every listed shared object was loaded at run time (dlopen); a glob with '/' matches the path, one without the file name ('*.node'). */
+  toLoad(globs: Patterns): R;
   /** At least one event of the kind (matching the pattern, if given) happened. */
   toTrigger(kind: EventKind, pattern?: string): R;
   /** What fn did to the operating system (files, programs, endpoints, names),

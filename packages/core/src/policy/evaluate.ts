@@ -63,6 +63,8 @@ function mergeAllow(...lists: Array<PolicyAllow | undefined>): PolicyAllow {
 
 export interface FilePolicy {
   mode: PolicyMode;
+  /** The rules it restricts (those it lists). */
+  rules: readonly PolicyRule[];
   check(events: readonly ReportEvent[]): Violation[];
 }
 
@@ -125,6 +127,7 @@ export class PolicyChecker {
       rules.set(rule, compileUncovered(rule, [...patterns, ...(noise[rule] ?? [])], this.tokens, `${this.source}: allow.${rule}`));
     return {
       mode,
+      rules: [...rules.keys()],
       check: (events) => {
         const violations: Violation[] = [];
         for (const event of events)

@@ -29,14 +29,17 @@ export function anyPortOf(endpoint: Endpoint): string {
   return endpoint.family === 'inet' ? `${endpoint.address}:*` : `[${endpoint.address}]:*`;
 }
 
-/** Whether a line is all noise: read or write only, every subject on the
- * default noise list (what Node and the runners open on their own). */
+/** The rules noise lists allow for. */
+const NOISE_RULES: ReadonlySet<string> = new Set(['read', 'write', 'env', 'load']);
+
+/** Whether a line is all noise: under those rules only, every subject on the
+ * default noise list (what Node and the runners do on their own). */
 export function noiseFilter(tokens: TokenValues, scope?: RecordScope): (line: ReportEvent) => boolean {
   // Outside tests, also what module loading (a file) or a runner does on its own.
-  const checker = new PolicyChecker({ allow: { read: [], write: [] } }, 'noise', tokens);
+  const checker = new PolicyChecker({ allow: { read: [], write: [], env: [], load: [] } }, 'noise', tokens);
   const noise = scope === 'run' ? checker.forRun() : scope === 'file' ? checker.forFileOutsideTests('') : checker.forFile('');
   return (line) => {
     const rules = line.blind ? [] : rulesOfLine(line);
-    return rules.length > 0 && rules.every((r) => r === 'read' || r === 'write') && noise.check([line]).length === 0;
+    return rules.length > 0 && rules.every((r) => NOISE_RULES.has(r)) && noise.check([line]).length === 0;
   };
 }

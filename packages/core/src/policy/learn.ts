@@ -34,6 +34,8 @@ const PATTERN_OF: { readonly [T in SubjectType]: (value: SubjectValues[T], token
   },
   host: (name) => name,
   act: (kind) => kind,
+  variable: (name) => name,
+  library: tokenised,
 };
 
 const patternOf = (subject: Subject, tokens: TokenValues) =>
@@ -59,7 +61,7 @@ export function learnPolicy(lines: Iterable<ReportEvent | LearnedLine>, tokens: 
   for (const line of lines) {
     const { event, test } = 'event' in line ? line : { event: line, test: undefined };
     for (const rule of event.blind ? [] : rulesOfLine(event)) {
-      if ((rule === 'read' || rule === 'write') && isNoise(event)) continue;
+      if (isNoise(event)) continue;
       for (const subject of judgedSubjects(event, rule)) {
         const entries = seen.get(rule)!;
         const pattern = patternOf(subject, tokens);

@@ -51,6 +51,10 @@ export function defaultNoise(): PolicyAllow {
     ],
     // Jest's transform cache, written when a test requires a module lazily.
     write: ['<tmp>/jest_*/**', '/dev/null', '/dev/tty', '/dev/pts/**'],
+    // Read by the C library on its own: its resolver (every lookup by name,
+    // Node's net.connect('localhost') included), its locale and time zone; by
+    // Node's net module as it loads cluster support.
+    env: ['LOCALDOMAIN', 'RES_OPTIONS', 'RESOLV_*', 'HOSTALIASES', 'TZ', 'LANG', 'LANGUAGE', 'LC_*', 'LOCPATH', 'NODE_CLUSTER_SCHED_POLICY', 'NODE_UNIQUE_ID'],
   };
 }
 
@@ -59,7 +63,11 @@ export function defaultNoise(): PolicyAllow {
  * project), looking for package.json files up the tree. Allowed for a
  * file's record outside its tests and the runner's. */
 export function moduleNoise(): PolicyAllow {
-  return { read: ['/**/node_modules/**', '/package.json', '/**/package.json'] };
+  // Environment variables: every name. Jest copies the whole environment
+  // into each test file's realm as it sets the file up, and a runner hands
+  // its whole environment to each worker it starts (measured: Jest 30 and
+  // Vitest 4 read no variable inside a trivial test, so tests get no env noise).
+  return { read: ['/**/node_modules/**', '/package.json', '/**/package.json'], env: ['*'] };
 }
 
 /** What a test runner's own process does on its own, besides loading
@@ -70,7 +78,11 @@ export function moduleNoise(): PolicyAllow {
  * transformed). Allowed for the runner's own record only. */
 export function runnerNoise(): PolicyAllow {
   return {
-    read: [...moduleNoise().read!, process.execPath],
+    // It lists the project to find test files.
+    read: [...moduleNoise().read!, process.execPath, '<rootDir>', '<rootDir>/**'],
+    env: moduleNoise().env!,
+    // Vivarium's own reporter loads koffi, and koffi the C library.
+    load: ['/**/node_modules/@koromix/**/*.node', '/**/node_modules/koffi/**/*.node', 'libc.so.6'],
     write: ['/**/node_modules/.vite', '/**/node_modules/.vite/**', `<tmp>/${VITEST_MODULE_CACHE}`, `<tmp>/${VITEST_MODULE_CACHE}/**`],
     exec: [process.execPath, '/**/bin/node', '/{usr/,}bin/{sh,dash,bash,cat,grep,sort,uniq,wc}'],
     connect: [`unix:${SOCKET_DIR}/*.sock`, `unix:${resolveSocket()}`],

@@ -5,6 +5,7 @@ import type { EventKind } from '../events.js';
 import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
 import { compileEndpointPatterns } from './endpoint-patterns.js';
 import { compileHostPatterns } from './host-patterns.js';
+import { compileLibraryPatterns, compileVariablePatterns } from './name-patterns.js';
 import { type PatternCompiler, type SubjectPatterns, compilePathPatterns, patternList } from './path-patterns.js';
 import { compileProgramPatterns } from './program-patterns.js';
 
@@ -23,6 +24,8 @@ export const SUBJECT_COMPILERS: { readonly [T in SubjectType]: PatternCompiler<S
   endpoint: compileEndpointPatterns,
   host: compileHostPatterns,
   act: compileActPatterns,
+  variable: compileVariablePatterns,
+  library: compileLibraryPatterns,
 };
 
 /** Patterns for subjects of `type`; a subject of another type matches none of them. */

@@ -11,8 +11,13 @@ export interface TokenValues {
 
 export const TOKEN_NAMES = ['cwd', 'tmp', 'home', 'rootDir'] as const;
 
+// Read once, when Vivarium is loaded: tmpdir() and homedir() read TMPDIR,
+// TMP, TEMP and HOME, which inside a test would be env events of Vivarium's own.
+const PROCESS_TMP = tmpdir();
+const PROCESS_HOME = homedir();
+
 export function currentTokens(rootDir: string = process.cwd()): TokenValues {
-  return { cwd: process.cwd(), tmp: tmpdir(), home: homedir(), rootDir };
+  return { cwd: process.cwd(), tmp: PROCESS_TMP, home: PROCESS_HOME, rootDir };
 }
 
 function realOrSame(path: string): string {

@@ -20,6 +20,7 @@ export const FOOTPRINT_SECTIONS = [
   { id: 'exec', title: 'Programs run' },
   { id: 'endpoint', title: 'Endpoints reached' },
   { id: 'host', title: 'Hosts resolved' },
+  { id: 'load', title: 'Native code loaded' },
   { id: 'write', title: 'Written outside <rootDir> and <tmp>' },
   { id: 'read', title: 'Read outside <rootDir> and <tmp>, by top directory' },
   { id: 'privileged', title: 'Privileged acts' },
@@ -28,17 +29,19 @@ export const FOOTPRINT_SECTIONS = [
 type SectionId = (typeof FOOTPRINT_SECTIONS)[number]['id'];
 
 /** Where a line with nothing to show goes (an unparsed DNS name, an unresolved path). */
-const SECTION_OF_GROUP: Record<FootprintGroup, SectionId> = {
+/** env is in no footprint (footprint/normalise.ts). */
+const SECTION_OF_GROUP: Record<Exclude<FootprintGroup, 'env'>, SectionId> = {
   read: 'read',
   write: 'write',
   exec: 'exec',
   connect: 'endpoint',
   resolve: 'host',
   privileged: 'privileged',
+  load: 'load',
   unobservable: 'unobservable',
 };
 
-const SECTION_OF_SUBJECT: { readonly [T in Exclude<SubjectType, 'path'>]: SectionId } = { program: 'exec', endpoint: 'endpoint', host: 'host', act: 'privileged' };
+const SECTION_OF_SUBJECT: { readonly [T in Exclude<SubjectType, 'path' | 'variable'>]: SectionId } = { program: 'exec', endpoint: 'endpoint', host: 'host', act: 'privileged', library: 'load' };
 const pathSection = (rule: PolicyRule | undefined): SectionId | undefined => (rule === 'read' || rule === 'write' ? rule : undefined);
 
 export interface FootprintItem {
@@ -95,12 +98,14 @@ function collect(report: Report, tests: readonly FootprintedTest[]): Map<string,
   tests.forEach((test, index) => {
     const words = stableOf.get(test.file)!;
     for (const { group, text, source } of test.lines) {
+      if (group === 'env') continue; // in no footprint
       const line = `${group}\0${text}`;
       let shown = false;
       if (group !== 'unobservable')
         for (const subject of source.subjects) {
           // A path is shown by the rule that judges it: read or write (a mount's path is its act's).
-          const section = subject.type === 'path' ? pathSection(ruleOfSubject(source.rule, subject)) : SECTION_OF_SUBJECT[subject.type];
+          const section =
+            subject.type === 'path' ? pathSection(ruleOfSubject(source.rule, subject)) : subject.type === 'variable' ? undefined : SECTION_OF_SUBJECT[subject.type];
           if (!section) continue;
           shown = true;
           const value = words(subjectText(subject));

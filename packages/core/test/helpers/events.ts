@@ -95,4 +95,14 @@ export const SAMPLES: { [K in EventKind]: EventOf<K> } = {
   kexec: privileged('kexec', 'kexec_file_load', failed('EPERM')),
   reboot: privileged('reboot', 'reboot', failed('EPERM')),
   pidfd_getfd: privileged('pidfd_getfd', 'pidfd_getfd', { args: [9, 3], ...failed('EPERM') }),
+  env: event('env', { name: 'SOME_TOKEN', op: 'getenv', write: false }),
+  load: event('load', { path: '/work/app/build/addon.node', requested: './build/addon.node', flags: 1, how: 'dlopen' }),
+  list: event('list', { ...paths('/work/app/fixtures'), requested: '', result: 4096 }),
+  socket: event('socket', { family: 'netlink', type: 'raw', protocol: 0 }),
 };
+
+/** An environment call: a read (getenv) unless `op` says otherwise. */
+export const env = (name: string, op: EventOf<'env'>['op'] = 'getenv', extra: Partial<Fields<'env'>> = {}) =>
+  event('env', { name, op, write: op !== 'getenv' && op !== 'secure_getenv', ...extra });
+
+export const load = (path: string, extra: Partial<Fields<'load'>> = {}) => event('load', { path, requested: path, flags: 1, how: 'dlopen', ...extra });

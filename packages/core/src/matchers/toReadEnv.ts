@@ -1,0 +1,16 @@
+// expect(fn).toReadEnv(names): every listed environment variable was read
+// (getenv or secure_getenv, as Node's process.env does; names or globs such
+// as 'AWS_*', exact case). Fails with the reason when env events are
+// unavailable for the worker.
+import type { EnvEvent, VivariumEvent } from '../events.js';
+import { expectAllSeen } from './families.js';
+
+export const envReads = (events: readonly VivariumEvent[]) => events.filter((e): e is EnvEvent => e.kind === 'env' && !e.write);
+
+export const toReadEnv = expectAllSeen({
+  signature: 'toReadEnv(names)',
+  words: ['Expected to read', 'Never read', 'Read', 'environment read(s)'],
+  attempts: envReads,
+  subject: 'variable',
+  needs: ['env'],
+});

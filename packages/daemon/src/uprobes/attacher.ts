@@ -1,0 +1,240 @@
+// Attaches the uprobe table (table.ts) to the files each registered worker
+// runs, once per distinct file (dev:ino): uprobes live on an inode, and the
+// programs keep to targets, so one attachment serves every worker and child
+// using that file. Links are pinned under links/ (they outlive a daemon that
+// dies, like the other programs; an adopting daemon reads what is attached
+// from their names) and held here until the daemon stops.
+//
+// The programs come from a second load of the backend's object that reuses
+// the pinned maps: a daemon that adopted the pins attaches new files the
+// same way as the one that created them.
+import { join } from 'node:path';
+import { MAP_PINS, PIN, closeFd, openPin } from '@vivarium/core/kernel';
+import { errnoName } from '@vivarium/core';
+import koffi from 'koffi';
+import { isNull, loadWithVerifierLog, objectApi, takeLibbpfLog } from '../libbpf-object.js';
+import { linkPins } from '../pin-dir.js';
+import { type BinaryFile, workerBinaries } from './binaries.js';
+import { functionOffsets } from './elf-symbols.js';
+import { LIBRARIES, UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE, type UprobeKind, type UprobeRow } from './table.js';
+
+/** Kinds a worker cannot be observed for, with the reason (empty: all available). */
+export type Unavailable = Partial<Record<UprobeKind, string>>;
+
+/** What `vivariumd status` shows (state-file.ts writes it). */
+export interface UprobeState {
+  /** Why no uprobe can be attached at all, if so. */
+  programs: string | null;
+  files: Array<{ file: string; key: string; symbols: string[] }>;
+  /** Per registered worker (host pid): kinds unavailable for it. */
+  workers: Record<string, Unavailable>;
+}
+
+const PIN_PREFIX = 'uprobe-';
+
+/** links/uprobe-<program>-<symbol>-<dev>-<ino> (bpffs refuses names with a '.'). */
+function pinName(row: UprobeRow, file: BinaryFile): string {
+  return `${PIN_PREFIX}${row.program}-${row.symbol}-${file.dev}-${file.ino}`.replace(/\./g, '_');
+}
+
+export class Uprobes {
+  private readonly programs = new Map<string, unknown>();
+  private readonly links: unknown[] = [];
+  /** Pin names of attached rows (ours and an earlier daemon's). */
+  private readonly attached = new Set<string>();
+  /** Per file key: symbol -> why it could not be attached. */
+  private readonly failed = new Map<string, Map<string, string>>();
+  private readonly shown = new Map<string, { file: string; symbols: Set<string> }>();
+  private readonly workers = new Map<number, Unavailable>();
+
+  private constructor(
+    private readonly log: (line: string) => void,
+    private readonly pinDir: string,
+    private readonly obj: unknown,
+    /** Why no program could be loaded, if so. */
+    private readonly broken: string | null,
+  ) {
+    for (const name of linkPins(pinDir)) {
+      if (!name.startsWith(PIN_PREFIX)) continue;
+      this.attached.add(name);
+      // Attached by an earlier vivariumd: known by device and inode only.
+      const [, , symbol, dev, ino] = name.split('-');
+      const key = `${dev}:${ino}`;
+      const shown = this.shown.get(key) ?? { file: `device ${dev} inode ${ino} (attached by an earlier vivariumd)`, symbols: new Set<string>() };
+      shown.symbols.add(symbol!);
+      this.shown.set(key, shown);
+    }
+  }
+
+  /** Loads the table's programs from `objectPath`, sharing the maps pinned in `pinDir`. */
+  static load(objectPath: string, pinDir: string, log: (line: string) => void): Uprobes {
+    const api = objectApi();
+    takeLibbpfLog();
+    const obj = api.bpf_object__open_file(objectPath, null);
+    if (isNull(obj) || api.libbpf_get_error(obj)) return new Uprobes(log, pinDir, null, `cannot open ${objectPath}`);
+    const fds: number[] = [];
+    try {
+      const programs = new Map<string, unknown>();
+      for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog)) {
+        const name = api.bpf_program__name(prog);
+        const wanted = UPROBE_PROGRAMS.includes(name);
+        api.bpf_program__set_autoload(prog, wanted);
+        if (wanted) programs.set(name, prog);
+      }
+      const missing = UPROBE_PROGRAMS.filter((p) => !programs.has(p));
+      if (missing.length) throw new Error(`the BPF object has no program ${missing.join(', ')} (npm run build:bpf)`);
+      for (let map = api.bpf_object__next_map(obj, null); !isNull(map); map = api.bpf_object__next_map(obj, map)) {
+        const name = api.bpf_map__name(map);
+        if (!(MAP_PINS as readonly string[]).includes(name)) continue;
+        const fd = openPin(join(pinDir, name));
+        fds.push(fd);
+        if (api.bpf_map__reuse_fd(map, fd) < 0) throw new Error(`reusing the pinned map ${name} failed`);
+      }
+      const { ret, verifierTail } = loadWithVerifierLog(obj);
+      if (ret < 0) throw new Error(`loading the uprobe programs failed: ${errnoName(ret)}${verifierTail.length ? ` (${verifierTail.at(-1)})` : ''}`);
+      const uprobes = new Uprobes(log, pinDir, obj, null);
+      for (const [name, prog] of programs) uprobes.programs.set(name, prog);
+      return uprobes;
+    } catch (err) {
+      api.bpf_object__close(obj);
+      return new Uprobes(log, pinDir, null, (err as Error).message);
+    } finally {
+      for (const fd of fds) closeFd(fd);
+    }
+  }
+
+  /** No uprobes, for `reason`: every kind the table feeds is unavailable, saying so. */
+  static off(pinDir: string, log: (line: string) => void, reason: string): Uprobes {
+    return new Uprobes(log, pinDir, null, reason);
+  }
+
+  /** Why uprobes cannot work at all here, or null. */
+  get unusable(): string | null {
+    return this.broken;
+  }
+
+  /**
+   * Attaches the table to the files of worker `pid` (host pid) not attached
+   * yet, and says which kinds cannot be observed for it, and why.
+   */
+  attachFor(pid: number): Unavailable {
+    const unavailable: Unavailable = {};
+    const mark = (kind: UprobeKind, reason: string) => {
+      unavailable[kind] ??= reason;
+    };
+    if (this.broken) {
+      for (const kind of UPROBE_KINDS) mark(kind, `no uprobes: ${this.broken}`);
+      this.workers.set(pid, unavailable);
+      return unavailable;
+    }
+    let binaries;
+    try {
+      binaries = workerBinaries(pid);
+    } catch (err) {
+      for (const kind of UPROBE_KINDS) mark(kind, `vivariumd cannot read the files of pid ${pid}: ${(err as Error).message}`);
+      this.workers.set(pid, unavailable);
+      return unavailable;
+    }
+    for (const kind of UPROBE_KINDS) {
+      const rows = UPROBE_TABLE.filter((r) => r.kind === kind);
+      for (const where of new Set(rows.map((r) => r.in))) {
+        const wanted = rows.filter((r) => r.in === where);
+        const required = wanted.some((r) => !r.optional);
+        let files: BinaryFile[];
+        if (where === 'program') {
+          if (typeof binaries.program === 'string') {
+            if (required) mark(kind, binaries.program);
+            continue;
+          }
+          files = [binaries.program];
+        } else {
+          files = binaries.libraries.get(where) ?? [];
+          if (required && !files.some((f) => f.mapped)) {
+            const exe = typeof binaries.program === 'string' ? `pid ${pid}` : binaries.program.shown;
+            mark(kind, `${exe} maps no ${LIBRARIES[where].files[0]} (a statically linked program?): uprobes on ${wanted.map((r) => r.symbol).join(', ')} cannot see its calls`);
+          }
+        }
+        for (const file of files) {
+          const reason = this.attachRows(wanted, file);
+          // Only the files the worker runs decide; others add coverage for children.
+          if (reason && file.mapped && required) mark(kind, reason);
+        }
+      }
+    }
+    this.workers.set(pid, unavailable);
+    return unavailable;
+  }
+
+  /** The worker `pid` left. */
+  forget(pid: number): void {
+    this.workers.delete(pid);
+  }
+
+  /** Attaches `rows` to `file`; returns why one it defines failed, or why none is defined. */
+  private attachRows(rows: readonly UprobeRow[], file: BinaryFile): string | undefined {
+    const api = objectApi();
+    const failed = this.failed.get(file.key) ?? new Map<string, string>();
+    this.failed.set(file.key, failed);
+    const todo = rows.filter((r) => !this.attached.has(pinName(r, file)) && !failed.has(r.symbol));
+    let offsets = new Map<string, number>();
+    if (todo.length) {
+      try {
+        offsets = functionOffsets(file.path, todo.map((r) => r.symbol));
+      } catch (err) {
+        for (const r of todo) failed.set(r.symbol, `cannot read its symbols: ${(err as Error).message}`);
+      }
+    }
+    for (const row of todo) {
+      if (failed.has(row.symbol)) continue;
+      const offset = offsets.get(row.symbol);
+      if (offset === undefined) {
+        failed.set(row.symbol, 'not defined');
+        continue;
+      }
+      takeLibbpfLog();
+      const link = api.bpf_program__attach_uprobe_opts(this.programs.get(row.program), -1, file.path, offset, {
+        sz: koffi.sizeof('vivarium_uprobe_opts'),
+        ref_ctr_offset: 0,
+        bpf_cookie: row.cookie,
+        retprobe: false,
+        func_name: null,
+      });
+      const err = isNull(link) ? -1 : api.libbpf_get_error(link);
+      if (err) {
+        failed.set(row.symbol, `attaching failed: ${errnoName(err)}`);
+        continue;
+      }
+      this.links.push(link);
+      const name = pinName(row, file);
+      // Unpinnable (an old kernel's perf link): still attached while we run.
+      const pinned = api.bpf_link__pin(link, join(this.pinDir, PIN.links, name));
+      if (pinned < 0) this.log(`uprobe ${name}: pinning failed (${errnoName(pinned)}): it stays attached while this daemon runs`);
+      this.attached.add(name);
+      const shown = this.shown.get(file.key) ?? { file: file.shown, symbols: new Set<string>() };
+      shown.symbols.add(row.symbol);
+      this.shown.set(file.key, shown);
+    }
+    const attached = rows.filter((r) => this.attached.has(pinName(r, file)));
+    const broken = rows.map((r) => [r.symbol, failed.get(r.symbol)] as const).filter(([, why]) => why && why !== 'not defined');
+    if (broken.length) return `vivariumd could not attach uprobes to ${file.shown} (${broken.map(([s, why]) => `${s}: ${why}`).join('; ')})`;
+    if (!attached.length) return `${file.shown} defines none of ${rows.map((r) => r.symbol).join(', ')}`;
+    return undefined;
+  }
+
+  state(): UprobeState {
+    return {
+      programs: this.broken,
+      files: [...this.shown].map(([key, { file, symbols }]) => ({ file, key, symbols: [...symbols] })),
+      workers: Object.fromEntries([...this.workers].filter(([, u]) => Object.keys(u).length).map(([pid, u]) => [String(pid), u])),
+    };
+  }
+
+  /** Lets go of what this daemon attached and frees the programs. Call just
+   * before the pins are removed: the pinned links hold the uprobes until then,
+   * and `vivariumd stop` returns once the pin dir is gone. */
+  close(): void {
+    const api = objectApi();
+    for (const link of this.links.splice(0)) api.bpf_link__destroy(link);
+    if (this.obj) api.bpf_object__close(this.obj);
+  }
+}
