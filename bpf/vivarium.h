@@ -60,6 +60,7 @@ enum viv_kind {
 	VIV_KIND_LOAD = 40,   /* uprobe: dlopen of a shared object */
 	VIV_KIND_LIST = 41,   /* getdents64: a directory listed */
 	VIV_KIND_SOCKET = 42, /* socket(): a raw, packet or netlink socket */
+	VIV_KIND_HTTP = 43,   /* uprobe: a TLS write starting HTTP requests */
 };
 
 /* Which environment call an env event is (aux); its cookie at attach. */
@@ -76,6 +77,20 @@ enum viv_env_op {
 enum viv_load_how {
 	VIV_LOAD_DLOPEN = 0,
 	VIV_LOAD_DLMOPEN = 1,
+};
+
+/* What an http event holds (aux). */
+enum viv_http_flags {
+	VIV_HTTP_H1 = 1 << 0,	    /* an HTTP/1.x request head */
+	VIV_HTTP_H2 = 1 << 1,	    /* HTTP/2 HEADERS and CONTINUATION frames */
+	VIV_HTTP_H2_START = 1 << 2, /* the write began with the connection preface */
+	VIV_HTTP_H2_LOST = 1 << 3,  /* the connection's frames can no longer be followed */
+};
+
+/* Which TLS library call an http event's uprobe is on (its cookie at attach). */
+enum viv_tls_call {
+	VIV_TLS_SSL_WRITE = 0,	  /* int SSL_write(SSL *, const void *, int) */
+	VIV_TLS_SSL_WRITE_EX = 1, /* int SSL_write_ex(SSL *, const void *, size_t, size_t *) */
 };
 
 /* Why an unobservable event could not be observed (aux of the event). */
@@ -129,6 +144,13 @@ enum viv_mount_op {
  *                     returned (a call returning 0, the end, is not reported)
  *   socket            aux = family, open_flags = type, mode = protocol; only
  *                     raw, packet and netlink sockets (not NETLINK_ROUTE)
+ *   http              a TLS write (SSL_write, SSL_write_ex) starting a request:
+ *                     REQUESTED = HTTP/1 request line with the query cut
+ *                     off, BASE = its Host value; EXTRA = HTTP/2 HEADERS and
+ *                     CONTINUATION frames, whole (bounded); aux = enum
+ *                     viv_http_flags; open_flags, mode = the SSL object's
+ *                     address, low and high half (the connection); result =
+ *                     bytes the call was given (reported once it succeeded)
  *   unobservable      aux = enum viv_blind_reason, mode = the syscall number
  *   capset ... pidfd_getfd  (privileged acts) mode = the syscall, aux and
  *                     open_flags = its first two arguments; PATH = a path it

@@ -36,6 +36,8 @@ const ENUMS = {
   viv_mount_op: ['VIV_MOUNT_OP_', 'MountOp'],
   viv_env_op: ['VIV_ENV_', 'EnvOp'],
   viv_load_how: ['VIV_LOAD_', 'LoadHow'],
+  viv_http_flags: ['VIV_HTTP_', 'HttpFlag'],
+  viv_tls_call: ['VIV_TLS_', 'TlsCall'],
   viv_syscall: ['VIV_SYS_', 'Syscall'],
 };
 

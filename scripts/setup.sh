@@ -16,7 +16,7 @@ if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split("."
   exit 1
 fi
 
-PACKAGES=(clang llvm make libbpf1 libbpf-dev bpftool qemu-system-x86 busybox-static cpio xz-utils zstd kmod strace sudo)
+PACKAGES=(clang llvm make libbpf1 libbpf-dev bpftool qemu-system-x86 busybox-static cpio xz-utils zstd kmod strace sudo openssl curl)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

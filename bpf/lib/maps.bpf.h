@@ -150,6 +150,8 @@ const enum viv_blind_reason *viv_abi_blind_reason __attribute__((unused));
 const enum viv_mount_op *viv_abi_mount_op __attribute__((unused));
 const enum viv_env_op *viv_abi_env_op __attribute__((unused));
 const enum viv_load_how *viv_abi_load_how __attribute__((unused));
+const enum viv_http_flags *viv_abi_http_flags __attribute__((unused));
+const enum viv_tls_call *viv_abi_tls_call __attribute__((unused));
 
 static __always_inline struct viv_scratch *get_scratch(void)
 {

@@ -11,6 +11,7 @@
 
 #include "path.bpf.h"
 #include "record.bpf.h"
+#include "tls.bpf.h"
 
 /* An environment variable's name, at most this long (longer names are cut
  * and marked truncated). */
@@ -96,6 +97,16 @@ static __always_inline int on_load(struct pt_regs *ctx, const char *file, __u32 
 		if (bpf_get_attach_cookie(ctx) == VIV_LOAD_DLMOPEN)                                        \
 			return on_load(ctx, arg1, (__u32)(long)arg2);                                      \
 		return on_load(ctx, arg0, (__u32)(long)arg1);                                              \
+	}                                                                                                  \
+	SEC("uprobe")                                                                                      \
+	int BPF_KPROBE(viv_uprobe_http, void *ssl, const void *buf, __u64 num)                             \
+	{                                                                                                  \
+		return on_tls_call(ctx, ssl, buf, num);                                                    \
+	}                                                                                                  \
+	SEC("uretprobe")                                                                                   \
+	int BPF_KRETPROBE(viv_uret_http, long ret)                                                         \
+	{                                                                                                  \
+		return on_tls_return(ret);                                                                 \
 	}
 
 #endif /* __VIV_UPROBES_BPF_H */

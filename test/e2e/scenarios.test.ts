@@ -50,9 +50,9 @@ describe.skipIf(skip)('a daemon without uprobes', () => {
   }, 60_000);
   afterAll(() => daemon?.stop());
 
-  test.each(runners)('$name: env and load checks fail with the reason; others pass', (runner) => {
+  test.each(runners)('$name: env, load and http checks fail with the reason; others pass', (runner) => {
     const run = runner.run({ dir: 'scenarios-uprobes-off', env: { VIVARIUM_BPF_PIN_DIR: pinDir } });
-    expect(run.results.length, run.output).toBe(3);
+    expect(run.results.length, run.output).toBe(4);
     expect(wrongOutcomes(run.results)).toEqual([]);
   });
 

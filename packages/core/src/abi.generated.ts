@@ -54,6 +54,7 @@ export const KindCode = {
   LOAD: 40,
   LIST: 41,
   SOCKET: 42,
+  HTTP: 43,
 } as const;
 
 /** enum viv_field */
@@ -122,6 +123,20 @@ export const EnvOp = {
 export const LoadHow = {
   DLOPEN: 0,
   DLMOPEN: 1,
+} as const;
+
+/** enum viv_http_flags */
+export const HttpFlag = {
+  H1: 1,
+  H2: 2,
+  H2_START: 4,
+  H2_LOST: 8,
+} as const;
+
+/** enum viv_tls_call */
+export const TlsCall = {
+  SSL_WRITE: 0,
+  SSL_WRITE_EX: 1,
 } as const;
 
 /** enum viv_syscall */

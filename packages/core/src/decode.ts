@@ -1,9 +1,11 @@
 // Pure decoding of ring records (bytes in, typed events out), tested on bytes.
 import { posix } from 'node:path';
-import { BlindReason, EnvOp, EventFlag, Field, Layout, LoadHow, MountOp, Syscall } from './abi.generated.js';
+import { BlindReason, EnvOp, EventFlag, Field, HttpFlag, Layout, LoadHow, MountOp, Syscall } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
 import { decodeDnsQuestion } from './dns-message.js';
 import { type EnvOperation, type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
+import { decodeHttp1 } from './http/http1.js';
+import { Http2Connections } from './http/http2.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
@@ -43,8 +45,10 @@ function bufferOf(view: DataView): Buffer {
   return buffer;
 }
 
-/** Decodes the record at `view[offset, offset + length)`. Throws DecodeError on malformed input. */
-export function decodeEvent(view: DataView, offset: number, length: number): VivariumEvent {
+/** Decodes the record at `view[offset, offset + length)`. Throws DecodeError
+ * on malformed input. `http2`: the HPACK state of the worker's HTTP/2
+ * connections, which each decoded write updates (a fresh one by default). */
+export function decodeEvent(view: DataView, offset: number, length: number, http2?: Http2Connections): VivariumEvent {
   if (length < E.size) throw new DecodeError(`decode: record of ${length} bytes is shorter than the ${E.size}-byte header`);
   if (offset < 0 || offset + length > view.byteLength) throw new DecodeError(`decode: record at ${offset}+${length} is outside its buffer`);
   const kindCode = view.getUint16(offset + E.kind.offset, true);
@@ -193,6 +197,22 @@ export function decodeEvent(view: DataView, offset: number, length: number): Viv
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, childPid: aux };
     case 'exit':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, status: aux };
+    case 'http': {
+      // The connection: the process and its SSL object's address.
+      const connection = `${pid}:${(mode * 2 ** 32 + openFlags).toString(16)}`;
+      if (aux & HttpFlag.H1) {
+        const cut = { line: (flags & EventFlag.TRUNCATED_REQUESTED) !== 0, host: (flags & EventFlag.TRUNCATED_BASE) !== 0 };
+        const head = decodeHttp1(requested, text(at2, at3), cut);
+        return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, protocol: head.protocol, requests: [head.request] };
+      }
+      const start = (aux & HttpFlag.H2_START) !== 0;
+      const connections = http2 ?? new Http2Connections();
+      const requests =
+        aux & HttpFlag.H2_LOST
+          ? connections.lost(connection)
+          : connections.requests(connection, bytes(at3, end), start, (flags & EventFlag.TRUNCATED_EXTRA) !== 0);
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, protocol: 'HTTP/2', requests };
+    }
     case 'capset':
     case 'setgroups':
     case 'unshare':

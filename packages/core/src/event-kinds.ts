@@ -9,7 +9,7 @@ import { EVENT_KINDS, type EventKind, type FileOpenEvent, type VivariumEvent } f
 import type { Subject, SubjectType, SubjectValues } from './subjects.js';
 
 /** The policy rules, as allow-lists are keyed in vivarium.policy.json. */
-export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged', 'env', 'load'] as const;
+export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged', 'env', 'load', 'http'] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];
 
 /** What each rule's allow-list holds patterns for. */
@@ -19,6 +19,7 @@ export const RULE_SUBJECT: { readonly [R in PolicyRule]: SubjectType } = {
   exec: 'program',
   connect: 'endpoint',
   resolve: 'host',
+  http: 'request',
   privileged: 'act',
   env: 'variable',
   load: 'library',
@@ -116,6 +117,16 @@ export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> 
     subjects: { host: (e) => (e.name ? [e.name] : []), endpoint: (e) => (e.addressed ? [e.server] : []) },
     describe: (e) => ({ subject: e.name || '(unparsed)', detail: `${e.type || '?'} via ${e.server.text}` }),
   },
+  http: {
+    // A write that only opened an HTTP/2 connection requested nothing.
+    rule: (e) => (e.requests.length ? 'http' : undefined),
+    subjects: { request: (e) => e.requests },
+    describe: (e) => ({
+      subject: e.requests.map((r) => r.text).join(', ') || '(connection preface)',
+      detail: [e.protocol, ...e.requests.filter((r) => r.unknown).map((r) => `unknown: ${r.unknown}`)].join('; '),
+    }),
+    verb: 'request',
+  },
   unobservable: { rule: undefined, subjects: {}, describe: (e) => ({ subject: e.syscall, detail: e.reason }), blind: true },
   unlink: { rule: 'write', subjects: onePath, describe: pathOnly },
   truncate: { rule: 'write', subjects: onePath, describe: (e) => ({ subject: e.path, detail: e.syscall }) },
@@ -192,6 +203,16 @@ export function ruleOfSubject(eventRule: PolicyRule | undefined, subject: Subjec
 const SUBJECT_RULE = Object.fromEntries(
   (Object.entries(RULE_SUBJECT) as Array<[PolicyRule, SubjectType]>).filter(([rule]) => rule !== 'read' && rule !== 'write').map(([rule, type]) => [type, rule]),
 ) as Partial<Record<SubjectType, PolicyRule>>;
+
+/** Every rule an event of the kind can fall under: its rule, or, when that
+ * depends on the event, the rules judging the subject types it carries. */
+export function rulesOfKind(kind: EventKind): PolicyRule[] {
+  const { rule } = kindRow(kind);
+  if (typeof rule === 'string') return [rule];
+  if (rule === undefined) return [];
+  const types = subjectTypesOf(kind);
+  return POLICY_RULES.filter((r) => types.includes(RULE_SUBJECT[r]));
+}
 
 /** Whether the backend could not observe what the event stands for. */
 export function isBlind(event: { kind: EventKind }): boolean {

@@ -1,6 +1,7 @@
 // The typed events user code sees (the field layout per kind is documented
 // in bpf/vivarium.h).
 import { KindCode } from './abi.generated.js';
+import type { HttpRequest } from './http/request.js';
 import type { Origin } from './provenance/origin.js';
 import type { Endpoint } from './sockaddr.js';
 
@@ -283,6 +284,17 @@ export interface ExitEvent extends EventBase {
   status: number;
 }
 
+/** A TLS write that sent HTTP request heads (SSL_write, SSL_write_ex). Only
+ * method, scheme, host, port and path are kept: no query, body or other header. */
+export interface HttpEvent extends EventBase {
+  kind: 'http';
+  /** 'HTTP/1.1', 'HTTP/2'. */
+  protocol: string;
+  /** The requests the write started (HTTP/2 may start several at once; none
+   * for a write that only opened an HTTP/2 connection). */
+  requests: HttpRequest[];
+}
+
 export type VivariumEvent =
   | FileOpenEvent
   | ExecEvent
@@ -307,4 +319,5 @@ export type VivariumEvent =
   | PtraceEvent
   | KillEvent
   | ForkEvent
-  | ExitEvent;
+  | ExitEvent
+  | HttpEvent;

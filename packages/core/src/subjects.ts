@@ -2,6 +2,7 @@
 // judge. Every event kind lists its subjects in the kind table
 // (event-kinds.ts); nothing else digs them out of an event.
 import type { EventKind } from './events.js';
+import type { HttpRequest } from './http/request.js';
 import type { Endpoint } from './sockaddr.js';
 
 /** A program run: the file the kernel ran, and the path it was asked for ('/bin/sh' for /usr/bin/dash). */
@@ -18,6 +19,8 @@ export interface SubjectValues {
   endpoint: Endpoint;
   /** A host name asked for over DNS. */
   host: string;
+  /** An HTTP request sent (method, scheme, host, port, path; no query). */
+  request: HttpRequest;
   /** A privileged act, named by its event kind ('setuid', 'mount', ...). */
   act: EventKind;
   /** An environment variable's name ('HOME'). */
@@ -28,7 +31,7 @@ export interface SubjectValues {
 
 export type SubjectType = keyof SubjectValues;
 
-export const SUBJECT_TYPES: readonly SubjectType[] = ['path', 'program', 'endpoint', 'host', 'act', 'variable', 'library'];
+export const SUBJECT_TYPES: readonly SubjectType[] = ['path', 'program', 'endpoint', 'host', 'act', 'variable', 'library', 'request'];
 
 /** One subject: `{ type: 'path', value: '/etc/hosts' }`. */
 export type Subject = { [T in SubjectType]: { type: T; value: SubjectValues[T] } }[SubjectType];
@@ -56,6 +59,8 @@ export function subjectText(subject: Subject): string {
       return subject.value.path;
     case 'endpoint':
       return subject.value.text;
+    case 'request':
+      return subject.value.unknown ? `${subject.value.text} (${subject.value.unknown})` : subject.value.text;
     default:
       return subject.value;
   }

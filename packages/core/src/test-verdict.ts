@@ -4,7 +4,7 @@
 // returns the error the test must fail with — lost events, or violations in
 // enforce mode. Violations in audit mode are printed, not thrown.
 import { assertAvailable, assertComplete, leftoversOf } from './completeness.js';
-import { kindRow } from './event-kinds.js';
+import { rulesOfKind } from './event-kinds.js';
 import type { EventKind } from './events.js';
 import { VivariumError } from './errors.js';
 import { type Violation, toReportEvents } from './event-lines.js';
@@ -118,10 +118,7 @@ export class TestVerdicts {
   }
 }
 
-/** The unavailable kinds whose rule `policy` restricts. */
+/** The unavailable kinds whose rules `policy` restricts. */
 function judgedKinds(policy: FilePolicy, unavailable: Readonly<Record<string, string>> | undefined): string[] {
-  return Object.keys(unavailable ?? {}).filter((kind) => {
-    const { rule } = kindRow(kind as EventKind);
-    return typeof rule === 'string' && policy.rules.includes(rule);
-  });
+  return Object.keys(unavailable ?? {}).filter((kind) => rulesOfKind(kind as EventKind).some((rule) => policy.rules.includes(rule)));
 }

@@ -20,6 +20,7 @@ import {
 } from './errors.js';
 import type { VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
+import { Http2Connections } from './http/http2.js';
 import { MountView, mountinfoReader } from './mount-view.js';
 import { closeFd } from './native.js';
 import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
@@ -60,6 +61,8 @@ export class Worker {
   private readonly mounts: MountView;
   /** Kinds vivariumd could not attach uprobes for, for this worker, with the reason. */
   readonly unavailable: Readonly<Record<string, string>>;
+  /** HPACK tables of the HTTP/2 connections this worker and its children open. */
+  private readonly http2 = new Http2Connections();
 
   private constructor(
     private readonly socketFd: number,
@@ -143,7 +146,7 @@ export class Worker {
     let undecodable = 0;
     this.ring.consume((view, offset, length) => {
       try {
-        const event = decodeEvent(view, offset, length);
+        const event = decodeEvent(view, offset, length, this.http2);
         if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
         events.push(event);
       } catch (err) {

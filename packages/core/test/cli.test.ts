@@ -98,6 +98,7 @@ test('vivarium learn: a policy the same report passes', () => {
     read: ['<rootDir>/src/a.ts'],
     write: ['<rootDir>/dist/a.js'],
     exec: ['/usr/bin/git'],
+    http: [],
     connect: ['127.0.0.1:*'],
     resolve: [],
     privileged: [],

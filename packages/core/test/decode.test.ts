@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { BlindReason, EnvOp, EventFlag, KindCode, LoadHow, Syscall } from '../src/abi.generated.js';
+import { BlindReason, EnvOp, EventFlag, HttpFlag, KindCode, LoadHow, Syscall } from '../src/abi.generated.js';
 import { absoluteRequested, decodeEvent } from '../src/decode.js';
 import { DecodeError } from '../src/errors.js';
+import { Http2Connections } from '../src/http/http2.js';
 import { asView, buildRecord } from './helpers/record-builder.js';
 
 const decode = (bytes: Uint8Array) => decodeEvent(asView(bytes), 0, bytes.length);
@@ -114,6 +115,42 @@ describe('decodeEvent, other kinds', () => {
   test('exec: argv split on NULs', () => {
     const event = decode(buildRecord({ kind: KindCode.EXEC, result: 0, fields: ['/usr/bin/ls', 'ls', '/w', 'ls\0-l\0/tmp\0'] }));
     expect(event).toMatchObject({ kind: 'exec', path: '/usr/bin/ls', requestedPath: '/w/ls', argv: ['ls', '-l', '/tmp'] });
+  });
+
+  test('http, HTTP/1: the request line (the kernel cut the query) and the Host', () => {
+    const event = decode(buildRecord({ kind: KindCode.HTTP, result: 80, aux: HttpFlag.H1, openFlags: 0x1000, fields: ['', 'GET /v1/users HTTP/1.1', 'api.example.com'] }));
+    expect(event).toEqual(
+      expect.objectContaining({
+        kind: 'http',
+        protocol: 'HTTP/1.1',
+        requests: [{ method: 'GET', scheme: 'https', host: 'api.example.com', port: 443, path: '/v1/users', text: 'GET https://api.example.com/v1/users' }],
+      }),
+    );
+  });
+
+  test('http, HTTP/1 cut by the kernel: the request is unknown', () => {
+    const flags = EventFlag.TRUNCATED_REQUESTED | EventFlag.TRUNCATED_BASE;
+    const event = decode(buildRecord({ kind: KindCode.HTTP, aux: HttpFlag.H1, flags, fields: ['', 'GET /very/long', ''] }));
+    expect(event).toMatchObject({ kind: 'http', truncated: true, requests: [{ unknown: 'its request line is longer than Vivarium reads' }] });
+  });
+
+  test('http, HTTP/2: frames decoded with the connection table the worker keeps', () => {
+    const frames = (block: string) => {
+      const payload = Buffer.from(block.replace(/\s/g, ''), 'hex');
+      const header = Buffer.from([0, 0, payload.length, 1, 4, 0, 0, 0, 1]);
+      return new Uint8Array(Buffer.concat([header, payload]));
+    };
+    const connections = new Http2Connections();
+    const write = (block: string, aux: number, mode = 0) => {
+      const record = buildRecord({ kind: KindCode.HTTP, aux, mode, openFlags: 0xabc, fields: ['', '', '', frames(block)] });
+      return decodeEvent(asView(record), 0, record.length, connections);
+    };
+    const first = write('82 87 84 41 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff', HttpFlag.H2 | HttpFlag.H2_START);
+    expect(first).toMatchObject({ kind: 'http', protocol: 'HTTP/2', requests: [{ text: 'GET https://www.example.com/' }] });
+    // :authority from the dynamic table of the same connection (same pid, same SSL object) ...
+    expect(write('83 87 84 be', HttpFlag.H2)).toMatchObject({ requests: [{ text: 'POST https://www.example.com/' }] });
+    // ... and not from another's.
+    expect(write('83 87 84 be', HttpFlag.H2, 1)).toMatchObject({ requests: [{ unknown: expect.stringContaining('not followed from the start') }] });
   });
 
   test('dns: the question of the message', () => {

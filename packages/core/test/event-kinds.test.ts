@@ -54,6 +54,7 @@ describe('the table', () => {
         "exit": "- | [] | exit pid 4242  status 256  [child 4242]",
         "file_open": "read | [{"path":"/work/app/config.json"}] | open (read) /work/app/config.json",
         "fork": "- | [] | fork pid 4242",
+        "http": "http | [{"request":{"method":"GET","scheme":"https","host":"api.example.com","port":443,"path":"/v1/users","text":"GET https://api.example.com/v1/users"}}] | request GET https://api.example.com/v1/users  HTTP/1.1",
         "kexec": "privileged | [{"act":"kexec"}] | kexec 0, 0  kexec_file_load  EPERM",
         "kill": "privileged | [{"act":"kill"}] | kill pid 77  signal 9",
         "link": "write | [{"path":"/work/app/a"},{"path":"/work/app/hard-a"}] | link /work/app/a  → /work/app/hard-a",

@@ -28,6 +28,7 @@ describe('summarizeFootprint', () => {
       write: [],
       read: ['<home>/.aws [1]'],
       privileged: [],
+      request: [],
       unobservable: [],
     });
   });
@@ -59,6 +60,7 @@ describe('summarizeFootprint', () => {
       write: ['/etc/motd [0]', '/srv/data [1]'],
       read: ['/etc [0,1]', '/usr [0]', '<home>/.npmrc [0]'],
       privileged: ['mount [1]', 'setuid [1]'],
+      request: [],
       unobservable: [expect.stringMatching(/^unobservable io_uring_setup .* \[1\]$/)],
     });
     const etc = summarizeFootprint(report).sections.find((s) => s.id === 'read')!.items[0]!;

@@ -147,10 +147,10 @@ describe('renderHtmlReport (as text)', () => {
 
   test('per-test counts are distinct subjects per rule; violating events are matched by kind and subject', () => {
     const [git, , , config, phones] = report.files.flatMap((f) => f.tests);
-    // read, write, exec, connect, resolve; a failed PATH lookup ran nothing, a rename writes both paths.
-    expect(summarizeTestForHtml(git!)).toEqual({ counts: [0, 3, 1, 0, 0], violating: [] });
-    expect(summarizeTestForHtml(config!)).toEqual({ counts: [2, 0, 0, 0, 0], violating: [] });
-    expect(summarizeTestForHtml(phones!)).toEqual({ counts: [2, 0, 0, 1, 1], violating: [1, 2, 3] });
+    // read, write, exec, connect, resolve, http; a failed PATH lookup ran nothing, a rename writes both paths.
+    expect(summarizeTestForHtml(git!)).toEqual({ counts: [0, 3, 1, 0, 0, 0], violating: [] });
+    expect(summarizeTestForHtml(config!)).toEqual({ counts: [2, 0, 0, 0, 0, 0], violating: [] });
+    expect(summarizeTestForHtml(phones!)).toEqual({ counts: [2, 0, 0, 1, 1, 0], violating: [1, 2, 3] });
     const [setuid] = did(event('setuid', { ids: [0] }));
     expect(violationMatchesEvent({ rule: 'privileged', kind: 'setuid', subject: 'setuid', message: '' }, setuid!)).toBe(true);
     const [moved] = did(rename('rename', '/a', '/etc/b'));

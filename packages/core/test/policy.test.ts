@@ -5,7 +5,7 @@ import { PolicyChecker, formatViolations } from '../src/policy/evaluate.js';
 import { learnPolicy } from '../src/policy/learn.js';
 import { validatePolicy } from '../src/policy/policy-file.js';
 import type { Policy } from '../src/policy/policy.js';
-import { SAMPLES, byChild, connect, dns, event, exec, failed, inet, open, openToWrite, rename, unix } from './helpers/events.js';
+import { SAMPLES, byChild, connect, dns, event, exec, failed, http, inet, open, openToWrite, rename, request, unix } from './helpers/events.js';
 
 const tokens = { cwd: '/work/app', tmp: '/tmp', home: '/root', rootDir: '/work/app' };
 /** Report lines, as the verdict builds them from what a test did. */
@@ -111,6 +111,20 @@ describe('PolicyChecker', () => {
     expect(open.forFile('t').check([read('/etc/passwd'), write('/etc/x')])).toEqual([]);
   });
 
+  test('http: each request judged by its method, host, port and path; one not read whole is allowed by nothing', () => {
+    const api = new PolicyChecker({ allow: { http: ['GET https://api.example.com/v1/**', 'https://127.0.0.1:*'] } }, 'p', tokens);
+    const events = lines(
+      http([request('GET', 'https://api.example.com/v1/users'), request('POST', 'https://api.example.com/v1/users')], { protocol: 'HTTP/2' }),
+      http([request('PUT', 'https://127.0.0.1:8443/x')]),
+      http([request('GET', 'https://api.example.com/v1/x', { unknown: 'its request line is longer than Vivarium reads' })]),
+      http([], { protocol: 'HTTP/2' }),
+    );
+    expect(api.forFile('t').check(events).map((v) => v.message)).toEqual([
+      'request POST https://api.example.com/v1/users: not in allow.http',
+      'request GET https://api.example.com/v1/x (its request line is longer than Vivarium reads): not in allow.http',
+    ]);
+  });
+
   test('the failure message says how to fix it', () => {
     const found = checker.forFile('t').check([read('/etc/passwd')]);
     expect(formatViolations(found, 'vivarium.policy.json', 'enforce')).toMatchInlineSnapshot(`
@@ -155,6 +169,8 @@ describe('learnPolicy', () => {
         connect(inet('203.0.113.7', 443)),
         dns('registry.internal.test'),
         dns(''),
+        http([request('GET', 'https://127.0.0.1:43123/v1/users'), request('POST', 'https://api.example.com/v1/items')]),
+        http([request('GET', 'https://api.example.com/x', { unknown: 'cut' })]),
         SAMPLES.kill,
         SAMPLES.fork,
       ),
@@ -167,6 +183,7 @@ describe('learnPolicy', () => {
         read: ['/etc/passwd', '<rootDir>/fixtures/a.json'],
         write: ['<rootDir>/out/final.json', '<rootDir>/out/tmp.json', '<tmp>/**'],
         exec: ['/usr/bin/git'],
+        http: ['GET https://127.0.0.1:*/v1/users', 'POST https://api.example.com/v1/items'],
         connect: ['127.0.0.1:*', '203.0.113.7:443', '[::1]:*', 'unix:<tmp>/**'],
         resolve: ['registry.internal.test'],
         privileged: ['kill'],

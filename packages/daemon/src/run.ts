@@ -143,12 +143,17 @@ export async function run(options: Options, log: (line: string) => void): Promis
   if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
   let stopping = false;
   const onUprobes = () => {
-    if (!stopping) writeUprobeState(options.socket, uprobes.state());
+    if (stopping) return;
+    try {
+      writeUprobeState(options.socket, uprobes.state());
+    } catch (err) {
+      log(`could not write the uprobe state for vivariumd status: ${(err as Error).message}`);
+    }
   };
-  onUprobes();
   let server;
   try {
     server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, uprobes, onUprobes, log });
+    onUprobes(); // beside the socket: its directory exists now
   } catch (err) {
     uprobes.close();
     removeUprobeState(options.socket);

@@ -10,8 +10,8 @@ const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
 
 describe('the attach table', () => {
   test('kinds and programs, each program in both backends’ objects', () => {
-    expect(UPROBE_KINDS).toEqual(['env', 'load']);
-    expect(UPROBE_PROGRAMS).toEqual(['viv_uprobe_env', 'viv_uprobe_load']);
+    expect(UPROBE_KINDS).toEqual(['env', 'load', 'http']);
+    expect(UPROBE_PROGRAMS).toEqual(['viv_uprobe_env', 'viv_uprobe_load', 'viv_uprobe_http', 'viv_uret_http']);
     for (const backend of ['syscalls', 'lsm']) {
       const object = new URL(`../bpf/${backend}.bpf.o`, import.meta.url);
       if (!existsSync(object)) continue; // not built: the e2e covers it
@@ -20,13 +20,28 @@ describe('the attach table', () => {
     }
   });
 
-  test('one row per (symbol, file), cookies distinct per program', () => {
-    const rows = UPROBE_TABLE.map((r) => `${r.in}:${r.symbol}`);
+  test('one row per (program, symbol, file), cookies distinct per program and file', () => {
+    const rows = UPROBE_TABLE.map((r) => `${r.program}:${r.in}:${r.symbol}`);
     expect(new Set(rows).size).toBe(rows.length);
-    for (const program of UPROBE_PROGRAMS) {
-      const cookies = UPROBE_TABLE.filter((r) => r.program === program).map((r) => r.cookie);
-      expect(new Set(cookies).size, program).toBe(cookies.length);
-    }
+    for (const program of UPROBE_PROGRAMS)
+      for (const where of new Set(UPROBE_TABLE.map((r) => r.in))) {
+        const cookies = UPROBE_TABLE.filter((r) => r.program === program && r.in === where).map((r) => r.cookie);
+        expect(new Set(cookies).size, `${program} in ${where}`).toBe(cookies.length);
+      }
+  });
+
+  test('http: SSL_write in node or in a libssl it maps is required (one of them); the rest adds coverage', () => {
+    const http = UPROBE_TABLE.filter((r) => r.kind === 'http').map((r) => `${r.program} ${r.in} ${r.symbol}${r.retprobe ? ' (return)' : ''} ${r.oneOf ? 'one-of' : r.optional ? 'optional' : 'required'}`);
+    expect(http).toEqual([
+      'viv_uprobe_http program SSL_write one-of',
+      'viv_uret_http program SSL_write (return) one-of',
+      'viv_uprobe_http program SSL_write_ex optional',
+      'viv_uret_http program SSL_write_ex (return) optional',
+      'viv_uprobe_http libssl SSL_write one-of',
+      'viv_uret_http libssl SSL_write (return) one-of',
+      'viv_uprobe_http libssl SSL_write_ex optional',
+      'viv_uret_http libssl SSL_write_ex (return) optional',
+    ]);
   });
 });
 
@@ -39,6 +54,12 @@ describe.skipIf(!existsSync(LIBC))('functionOffsets', () => {
     expect(offsets.get('getenv')).toBe(address('getenv'));
     expect(offsets.get('dlopen')).toBe(address('dlopen'));
     expect(offsets.has('no_such_function')).toBe(false);
+  });
+
+  test("node's own OpenSSL: SSL_write and SSL_write_ex are exported by this node (official builds link OpenSSL in)", () => {
+    const offsets = functionOffsets(process.execPath, ['SSL_write', 'SSL_write_ex']);
+    if (offsets.size === 0) return; // a node using the system's libssl: covered through it
+    expect([...offsets.keys()].sort()).toEqual(['SSL_write', 'SSL_write_ex']);
   });
 
   test('not an ELF file: an error naming it', () => {

@@ -13,6 +13,8 @@ import { toReadEnv } from './toReadEnv.js';
 import { toReadEnvOutside } from './toReadEnvOutside.js';
 import { toReadFiles } from './toReadFiles.js';
 import { toResolve } from './toResolve.js';
+import { toRequest } from './toRequest.js';
+import { toRequestOutside } from './toRequestOutside.js';
 import { toResolveOutside } from './toResolveOutside.js';
 import { toTouchOutside } from './toTouchOutside.js';
 import { toTrigger } from './toTrigger.js';
@@ -39,6 +41,8 @@ export const MATCHER_FACTORIES = {
   toConnectOutside,
   toResolve,
   toResolveOutside,
+  toRequest,
+  toRequestOutside,
   toTouchOutside,
   toTrigger,
   toReadEnv,

@@ -9,7 +9,8 @@ type Patterns = PathPatterns;
  * function under test returned one: `await expect(async () => …).toOpenFiles(…)`.
  * Patterns: absolute paths or globs with tokens (<cwd>, <tmp>, <home>, <rootDir>);
  * programs: a bare name or a path/glob; endpoints: 'host:port', '[::1]:*',
- * 'localhost:*', CIDR, 'unix:/path'; hosts: 'example.com', '*.example.com', '**.example.com'.
+ * 'localhost:*', CIDR, 'unix:/path'; hosts: 'example.com', '*.example.com', '**.example.com';
+ * requests: '[METHOD] scheme://host[:port][/path]' ('GET https://api.example.com/v1/**').
  */
 export interface VivariumMatchers<R = unknown> {
   /** Every listed path was opened successfully. */
@@ -36,6 +37,10 @@ export interface VivariumMatchers<R = unknown> {
   toResolve(hosts: Patterns): R;
   /** Some DNS query asked for a name not allowed; use as `.not.toResolveOutside(hostGlobs)`. */
   toResolveOutside(hostGlobs: Patterns): R;
+  /** Every listed request pattern was matched by an HTTP request sent (HTTPS through OpenSSL). */
+  toRequest(patterns: Patterns): R;
+  /** Some HTTP request was not allowed; use as `.not.toRequestOutside(allowed)`. */
+  toRequestOutside(allowed: Patterns): R;
   /** Some path-carrying event fell outside the globs; use as `.not.toTouchOutside(globs)`. */
   toTouchOutside(globs: Patterns): R;
   /** Every listed environment variable was read (getenv, as process.env does); names or globs ('AWS_*'). */

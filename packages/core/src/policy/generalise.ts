@@ -22,6 +22,11 @@ export function isLoopback(endpoint: Pick<Endpoint, 'family' | 'address'>): bool
   return endpoint.family === 'inet6' && (endpoint.address === '::1' || endpoint.address.startsWith('::ffff:127.'));
 }
 
+/** Whether a host name or address is this machine's loopback ('localhost', 127/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+}
+
 /** A loopback endpoint with any port ('127.0.0.1:*', '[::1]:*'): servers a
  * test starts listen on port 0. An IPv4-mapped address as IPv4, which matches it. */
 export function anyPortOf(endpoint: Endpoint): string {

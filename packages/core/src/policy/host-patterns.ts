@@ -3,7 +3,7 @@
 import { type SubjectPatterns, patternList } from './path-patterns.js';
 import type { TokenValues } from './tokens.js';
 
-function compileOne(pattern: string): RegExp {
+export function compileHostPattern(pattern: string): RegExp {
   const host = pattern.toLowerCase().replace(/\.$/, '');
   if (!/^[a-z0-9*_.-]+$/.test(host) || host.includes('..'))
     throw new TypeError(`vivarium: host pattern '${pattern}' is not a host name (letters, digits, '-', '.', and * or ** as wildcards)`);
@@ -17,7 +17,7 @@ function compileOne(pattern: string): RegExp {
 /** `_tokens`: host names have none; taken for the one argument order of every pattern compiler. */
 export function compileHostPatterns(value: unknown, _tokens: TokenValues, what: string): SubjectPatterns<string> {
   const patterns = patternList(value, what);
-  const tests = patterns.map((pattern) => ({ pattern, re: compileOne(pattern) }));
+  const tests = patterns.map((pattern) => ({ pattern, re: compileHostPattern(pattern) }));
   return {
     patterns,
     matching: (host) => {

@@ -9,7 +9,7 @@ import { POLICY_RULES, type PolicyRule } from '../event-kinds.js';
 import { type ReportEvent, judgedSubjects, rulesOfLine } from '../event-lines.js';
 import { ownerOf } from '../provenance/origin.js';
 import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
-import { anyPortOf, isLoopback, noiseFilter, under } from './generalise.js';
+import { anyPortOf, isLoopback, isLoopbackHost, noiseFilter, under } from './generalise.js';
 import type { EntryReason, Policy, PolicyWhy } from './policy.js';
 import type { TokenValues } from './tokens.js';
 
@@ -33,6 +33,8 @@ const PATTERN_OF: { readonly [T in SubjectType]: (value: SubjectValues[T], token
     return isLoopback(e) ? anyPortOf(e) : e.text;
   },
   host: (name) => name,
+  // A loopback server a test starts listens on port 0: any port.
+  request: (r) => (isLoopbackHost(r.host) ? `${r.method} ${r.scheme}://${r.host.includes(':') ? `[${r.host}]` : r.host}:*${r.path}` : r.text),
   act: (kind) => kind,
   variable: (name) => name,
   library: tokenised,
@@ -63,6 +65,8 @@ export function learnPolicy(lines: Iterable<ReportEvent | LearnedLine>, tokens: 
     for (const rule of event.blind ? [] : rulesOfLine(event)) {
       if (isNoise(event)) continue;
       for (const subject of judgedSubjects(event, rule)) {
+        // A request not wholly read allows nothing: learnt as nothing, it keeps failing.
+        if (subject.type === 'request' && subject.value.unknown) continue;
         const entries = seen.get(rule)!;
         const pattern = patternOf(subject, tokens);
         let reason = entries.get(pattern);

@@ -8,6 +8,7 @@ import { compileHostPatterns } from './host-patterns.js';
 import { compileLibraryPatterns, compileVariablePatterns } from './name-patterns.js';
 import { type PatternCompiler, type SubjectPatterns, compilePathPatterns, patternList } from './path-patterns.js';
 import { compileProgramPatterns } from './program-patterns.js';
+import { compileRequestPatterns } from './request-patterns.js';
 
 /** Privileged acts are allowed by kind name: 'setuid', 'mount'. */
 export const compileActPatterns: PatternCompiler<EventKind> = (value, _tokens, what) => {
@@ -23,6 +24,7 @@ export const SUBJECT_COMPILERS: { readonly [T in SubjectType]: PatternCompiler<S
   program: compileProgramPatterns,
   endpoint: compileEndpointPatterns,
   host: compileHostPatterns,
+  request: compileRequestPatterns,
   act: compileActPatterns,
   variable: compileVariablePatterns,
   library: compileLibraryPatterns,

@@ -12,8 +12,8 @@ export const HTML_REPORT_SCRIPT = String.raw`
   const $ = (id) => document.getElementById(id);
   const report = JSON.parse($('vivarium-data').textContent);
   const meta = JSON.parse($('vivarium-summary').textContent);
-  const LABELS = { read: 'files read', write: 'files written', exec: 'programs run', connect: 'endpoints connected to', resolve: 'hosts resolved' };
-  const HEADS = { read: 'Read', write: 'Written', exec: 'Programs', connect: 'Endpoints', resolve: 'Hosts' };
+  const LABELS = { read: 'files read', write: 'files written', exec: 'programs run', connect: 'endpoints connected to', resolve: 'hosts resolved', http: 'HTTP requests' };
+  const HEADS = { read: 'Read', write: 'Written', exec: 'Programs', connect: 'Endpoints', resolve: 'Hosts', http: 'Requests' };
   const AUTO_OPEN = 300, LINES = 500;
   const state = { q: '', violations: false, failed: false, kind: '', fp: '', news: false };
   const fp = meta.footprint, fpTests = new Map(Object.entries(fp.items).map(([id, item]) => [id, new Set(item.tests)]));

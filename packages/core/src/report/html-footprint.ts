@@ -1,5 +1,5 @@
 // The first screen of vivarium-report.html: what the whole suite touched
-// outside the project — programs run, endpoints and hosts reached, files
+// outside the project — programs run, endpoints, hosts and HTTP requests reached, files
 // written outside <rootDir> and <tmp>, files read outside them by top
 // directory, privileged acts, and what could not be observed — each with the
 // number of tests behind it and a link (#fp=ID) that filters the tests to
@@ -20,6 +20,7 @@ export const FOOTPRINT_SECTIONS = [
   { id: 'exec', title: 'Programs run' },
   { id: 'endpoint', title: 'Endpoints reached' },
   { id: 'host', title: 'Hosts resolved' },
+  { id: 'request', title: 'HTTP requests' },
   { id: 'load', title: 'Native code loaded' },
   { id: 'write', title: 'Written outside <rootDir> and <tmp>' },
   { id: 'read', title: 'Read outside <rootDir> and <tmp>, by top directory' },
@@ -36,12 +37,13 @@ const SECTION_OF_GROUP: Record<Exclude<FootprintGroup, 'env'>, SectionId> = {
   exec: 'exec',
   connect: 'endpoint',
   resolve: 'host',
+  http: 'request',
   privileged: 'privileged',
   load: 'load',
   unobservable: 'unobservable',
 };
 
-const SECTION_OF_SUBJECT: { readonly [T in Exclude<SubjectType, 'path' | 'variable'>]: SectionId } = { program: 'exec', endpoint: 'endpoint', host: 'host', act: 'privileged', library: 'load' };
+const SECTION_OF_SUBJECT: { readonly [T in Exclude<SubjectType, 'path' | 'variable'>]: SectionId } = { program: 'exec', endpoint: 'endpoint', host: 'host', act: 'privileged', library: 'load', request: 'request' };
 const pathSection = (rule: PolicyRule | undefined): SectionId | undefined => (rule === 'read' || rule === 'write' ? rule : undefined);
 
 export interface FootprintItem {

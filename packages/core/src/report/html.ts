@@ -27,7 +27,7 @@ export interface HtmlReportOptions {
 const STYLE = HTML_REPORT_STYLE + FOOTPRINT_STYLE + PACKAGES_STYLE;
 
 /** The per-test count columns, in order: distinct subjects per policy rule. */
-export const HTML_REPORT_CATEGORIES = ['read', 'write', 'exec', 'connect', 'resolve'] as const satisfies readonly PolicyRule[];
+export const HTML_REPORT_CATEGORIES = ['read', 'write', 'exec', 'connect', 'resolve', 'http'] as const satisfies readonly PolicyRule[];
 
 /** What the page shows per test without re-deriving policy semantics in the browser. */
 export interface HtmlTestSummary {

@@ -6,7 +6,7 @@ import { ruleOf, isBlind } from '../../src/event-kinds.js';
 import { footprintOfEvents, groupOf, sizeOf } from '../../src/footprint/normalise.js';
 import { collapseTempName, stableText } from '../../src/footprint/stable-text.js';
 import { NO_EFFECTS, changes, parseFootprint, renderFootprint } from '../../src/footprint/text.js';
-import { SAMPLES, byChild, connect, dns, exec, failed, inet, open, openToWrite, rename, unobservable } from '../helpers/events.js';
+import { SAMPLES, byChild, connect, dns, exec, failed, http, inet, open, openToWrite, rename, request, unobservable } from '../helpers/events.js';
 
 const tokens = { cwd: '/work/app', tmp: '/tmp', home: '/root', rootDir: '/work/app' };
 
@@ -118,6 +118,7 @@ describe('footprintOfEvents', () => {
           openToWrite(`${t.tmp}/${temp}/out.json`),
           exec('/usr/bin/curl', ['curl', `http://127.0.0.1:${port}/`, '-o', `${t.tmp}/${temp}/x`]),
           connect(inet('127.0.0.1', port)),
+          http([request('GET', `https://127.0.0.1:${port}/v1/users`)]),
           { ...SAMPLES.kill, targetPid: pid },
         ],
         t,
@@ -125,7 +126,8 @@ describe('footprintOfEvents', () => {
     const alice = run({ cwd: '/home/alice/app', tmp: '/tmp', home: '/home/alice', rootDir: '/home/alice/app' }, 40123, 812, 'fp-Xa81Qz');
     const ci = run({ cwd: '/ci/w/app', tmp: '/var/tmp/run-a', home: '/root', rootDir: '/ci/w/app' }, 35001, 99, 'fp-9kLm2P');
     expect(ci).toEqual(alice);
-    expect(sizeOf(alice)).toBe(6);
+    expect(alice.http).toEqual(['request GET https://127.0.0.1:*/v1/users  HTTP/1.1']);
+    expect(sizeOf(alice)).toBe(7);
   });
 });
 

@@ -2,6 +2,7 @@
 // tests that need no kernel.
 import type { EventOf } from '../../src/event-kinds.js';
 import type { EventKind, VivariumEvent } from '../../src/events.js';
+import { type HttpRequest, makeRequest } from '../../src/http/request.js';
 import type { Endpoint } from '../../src/sockaddr.js';
 
 type Common = 'timeNs' | 'pid' | 'tid' | 'child' | 'result' | 'errno' | 'epoch' | 'truncated';
@@ -55,6 +56,13 @@ export const privileged = <K extends EventOf<'bpf'>['kind']>(kind: K, syscall: s
 export const rename = (kind: 'rename' | 'link', from: string, to: string, extra: Partial<Fields<'rename'>> = {}) =>
   event(kind, { ...paths(from), to, flags: 0, ...extra });
 
+export const request = (method: string, url: string, extra: Partial<HttpRequest> = {}): HttpRequest => {
+  const u = new URL(url);
+  return { ...makeRequest({ method, scheme: u.protocol.slice(0, -1), authority: u.host, target: u.pathname }), ...extra };
+};
+
+export const http = (requests: HttpRequest[], extra: Partial<Fields<'http'>> = {}) => event('http', { protocol: 'HTTP/1.1', requests, result: 120, ...extra });
+
 /** One event of every kind: the table's rows are specified on these. */
 export const SAMPLES: { [K in EventKind]: EventOf<K> } = {
   file_open: open('/work/app/config.json'),
@@ -99,6 +107,7 @@ export const SAMPLES: { [K in EventKind]: EventOf<K> } = {
   load: event('load', { path: '/work/app/build/addon.node', requested: './build/addon.node', flags: 1, how: 'dlopen' }),
   list: event('list', { ...paths('/work/app/fixtures'), requested: '', result: 4096 }),
   socket: event('socket', { family: 'netlink', type: 'raw', protocol: 0 }),
+  http: http([request('GET', 'https://api.example.com/v1/users')]),
 };
 
 /** An environment call: a read (getenv) unless `op` says otherwise. */

@@ -137,9 +137,13 @@ export class Uprobes {
     }
     for (const kind of UPROBE_KINDS) {
       const rows = UPROBE_TABLE.filter((r) => r.kind === kind);
+      // oneOf rows: attached in some file the worker runs or maps, or the kind is unavailable.
+      const oneOf = rows.filter((r) => r.oneOf);
+      let oneOfSeen = false;
+      const oneOfFailures: string[] = [];
       for (const where of new Set(rows.map((r) => r.in))) {
         const wanted = rows.filter((r) => r.in === where);
-        const required = wanted.some((r) => !r.optional);
+        const required = wanted.some((r) => !r.optional && !r.oneOf);
         let files: BinaryFile[];
         if (where === 'program') {
           if (typeof binaries.program === 'string') {
@@ -158,7 +162,15 @@ export class Uprobes {
           const reason = this.attachRows(wanted, file);
           // Only the files the worker runs decide; others add coverage for children.
           if (reason && file.mapped && required) mark(kind, reason);
+          if (file.mapped && oneOf.some((r) => r.in === where && this.attached.has(pinName(r, file)))) oneOfSeen = true;
+          else if (reason && file.mapped && oneOf.some((r) => r.in === where)) oneOfFailures.push(reason);
         }
+      }
+      if (oneOf.length && !oneOfSeen) {
+        const exe = typeof binaries.program === 'string' ? `pid ${pid}` : binaries.program.shown;
+        const places = [...new Set(oneOf.map((r) => (r.in === 'program' ? 'its program' : LIBRARIES[r.in].files[0])))].join(' or ');
+        const none = `${exe}: no ${[...new Set(oneOf.map((r) => r.symbol))].join(', ')} in ${places} to attach to (another TLS library?)`;
+        mark(kind, oneOfFailures.find((f) => !f.includes(' defines none of ')) ?? none);
       }
     }
     this.workers.set(pid, unavailable);
@@ -196,7 +208,7 @@ export class Uprobes {
         sz: koffi.sizeof('vivarium_uprobe_opts'),
         ref_ctr_offset: 0,
         bpf_cookie: row.cookie,
-        retprobe: false,
+        retprobe: row.retprobe === true,
         func_name: null,
       });
       const err = isNull(link) ? -1 : api.libbpf_get_error(link);

@@ -4,10 +4,10 @@
 // each registered worker, once per distinct file. Adding a row is all it
 // takes to watch one more function; /tmp/notes and ARCHITECTURE.md say how
 // to add a kind.
-import { EnvOp, LoadHow } from '@vivarium/core';
+import { EnvOp, LoadHow, TlsCall } from '@vivarium/core';
 
 /** Event kinds fed by uprobes: their availability is reported per worker. */
-export type UprobeKind = 'env' | 'load';
+export type UprobeKind = 'env' | 'load' | 'http';
 
 /**
  * Where a function lives. `program`: the worker's own executable (its
@@ -15,7 +15,7 @@ export type UprobeKind = 'env' | 'load';
  * worker maps it and in the standard library directories of the worker's
  * root (for children that load it later).
  */
-export type LibraryName = 'libc';
+export type LibraryName = 'libc' | 'libssl';
 
 export interface Library {
   /** File names of the library in a library directory, most likely first. */
@@ -26,6 +26,7 @@ export interface Library {
 
 export const LIBRARIES: Record<LibraryName, Library> = {
   libc: { files: ['libc.so.6'], mapped: /^libc(\.so\.6|-[\d.]+\.so)$/ },
+  libssl: { files: ['libssl.so.3', 'libssl.so.1.1'], mapped: /^libssl\.so\.(3|1\.1)$/ },
 };
 
 export interface UprobeRow {
@@ -36,6 +37,12 @@ export interface UprobeRow {
   program: string;
   /** bpf_get_attach_cookie() in the program. */
   cookie: number;
+  /** Runs when the function returns (a uretprobe), not when it is called. */
+  retprobe?: true;
+  /** Required, but in any one file the worker runs or maps: the kind is
+   * unavailable only when neither its program nor a library it maps has it
+   * (OpenSSL linked into node, or a node using the system's libssl). */
+  oneOf?: true;
   /** Without it the kind is unavailable for the worker (default: required).
    * Optional rows add coverage (e.g. a library only children load). */
   optional?: boolean;
@@ -50,6 +57,20 @@ export const UPROBE_TABLE: readonly UprobeRow[] = [
   { kind: 'env', in: 'libc', symbol: 'clearenv', program: 'viv_uprobe_env', cookie: EnvOp.CLEARENV },
   { kind: 'load', in: 'libc', symbol: 'dlopen', program: 'viv_uprobe_load', cookie: LoadHow.DLOPEN },
   { kind: 'load', in: 'libc', symbol: 'dlmopen', program: 'viv_uprobe_load', cookie: LoadHow.DLMOPEN },
+  // SSL_write in node's own OpenSSL (linked in by the official builds) or in
+  // a libssl it maps (distribution builds): one of them is required. Copies
+  // of libssl in the library directories serve children (curl). Each call is
+  // seen at entry (its arguments) and at return (its success).
+  ...(['program', 'libssl'] as const).flatMap((where) =>
+    (['SSL_write', 'SSL_write_ex'] as const).flatMap((symbol): UprobeRow[] => {
+      const call = { kind: 'http', in: where, symbol, cookie: symbol === 'SSL_write' ? TlsCall.SSL_WRITE : TlsCall.SSL_WRITE_EX } as const;
+      const need = symbol === 'SSL_write' ? ({ oneOf: true } as const) : ({ optional: true } as const);
+      return [
+        { ...call, program: 'viv_uprobe_http', ...need },
+        { ...call, program: 'viv_uret_http', retprobe: true, ...need },
+      ];
+    }),
+  ),
 ];
 
 /** Every kind of the table, in table order. */
