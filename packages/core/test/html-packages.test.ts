@@ -48,10 +48,10 @@ const WITH = report([
 describe('summarizePackages', () => {
   test('per package: distinct subjects per category and tests; then the project, then no user frame', () => {
     expect(summarizePackages(WITH)).toEqual([
-      { label: 'rc@1.2.8', subjects: [['/root/.npmrc', '/work/app/.npmrc'], [], [], [], []], tests: 2, events: 4 },
-      { label: 'simple-git@3.0.0', subjects: [[], [], ['/usr/bin/git'], [], []], tests: 1, events: 1 },
-      { label: PROJECT, subjects: [[], [], [], ['127.0.0.1:8080'], []], tests: 1, events: 1 },
-      { label: NO_USER_FRAME, subjects: [['/work/app/node_modules/x/package.json'], [], [], [], []], tests: 1, events: 1 },
+      { label: 'rc@1.2.8', subjects: [['/root/.npmrc', '/work/app/.npmrc'], [], [], [], [], []], tests: 2, events: 4 },
+      { label: 'simple-git@3.0.0', subjects: [[], [], ['/usr/bin/git'], [], [], []], tests: 1, events: 1 },
+      { label: PROJECT, subjects: [[], [], [], ['127.0.0.1:8080'], [], []], tests: 1, events: 1 },
+      { label: NO_USER_FRAME, subjects: [['/work/app/node_modules/x/package.json'], [], [], [], [], []], tests: 1, events: 1 },
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('summarizePackages', () => {
     const html = renderPackages(summarizePackages(WITH));
     expect(html).toContain('<th scope="row"><code>rc@1.2.8</code></th><td><details><summary class="num">2</summary><ul><li><code>/root/.npmrc</code></li>');
     expect(html).toContain('<th scope="row"><i>the project</i></th>');
-    expect(renderPackages([{ label: '<b>@x', subjects: [['<i>'], [], [], [], []], tests: 1, events: 1 }])).not.toMatch(/<b>|<i>/);
+    expect(renderPackages([{ label: '<b>@x', subjects: [['<i>'], [], [], [], [], []], tests: 1, events: 1 }])).not.toMatch(/<b>|<i>/);
     expect(renderHtmlReport(WITH)).toContain('<h2 id="packages-title">By package');
   });
 

@@ -45,7 +45,8 @@ export function summarizePackages(report: Report): PackageGroup[] {
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const HEADS = ['Read', 'Written', 'Programs', 'Endpoints', 'Hosts'];
+/** Column heads per HTML_REPORT_CATEGORIES entry (the page script's HEADS). */
+const HEADS: Record<(typeof HTML_REPORT_CATEGORIES)[number], string> = { read: 'Read', write: 'Written', exec: 'Programs', connect: 'Endpoints', resolve: 'Hosts', http: 'Requests' };
 const SHOWN = 12;
 
 export function renderPackages(groups: readonly PackageGroup[]): string {
@@ -62,7 +63,7 @@ export function renderPackages(groups: readonly PackageGroup[]): string {
   });
   return `<section class="packages" id="packages" aria-labelledby="packages-title">
 <h2 id="packages-title">By package: which code touched the file system, the network, other programs</h2>
-<table class="pk"><thead><tr><th scope="col">package</th>${HEADS.map((h) => `<th scope="col" class="num">${h}</th>`).join('')}<th scope="col" class="num">tests</th></tr></thead>
+<table class="pk"><thead><tr><th scope="col">package</th>${HTML_REPORT_CATEGORIES.map((c) => `<th scope="col" class="num">${HEADS[c]}</th>`).join('')}<th scope="col" class="num">tests</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
 </section>`;
 }
