@@ -10,8 +10,10 @@ export const BENCH = `${REPO}bench/`;
 export const BUILD = `${BENCH}build/`;
 export const VIVARIUMD = `${REPO}packages/daemon/bin/vivariumd.js`;
 export const FLOOR_OBJECT = `${REPO}bpf/build/floor.bpf.o`;
+// BENCH_PIN_DIR: another base, so two benches on one machine do not share daemons.
+const PIN_BASE = process.env.BENCH_PIN_DIR ?? '/sys/fs/bpf/vivarium-bench';
 /** Pin dirs this bench creates and stops; it never touches any other. */
-export const PIN_DIRS = { real: '/sys/fs/bpf/vivarium-bench', floor: '/sys/fs/bpf/vivarium-bench-floor' };
+export const PIN_DIRS = { real: PIN_BASE, floor: `${PIN_BASE}-floor` };
 
 const SECTIONS = ['micro', 'decode', 'suite', 'thirdparty', 'profile'];
 

@@ -28,6 +28,7 @@ export const STATES = {
   floor: { label: 'empty sys_exit program attached (floor)' },
   unregistered: { label: 'hooks attached, unregistered', target: 1.03 },
   registered: { label: 'registered (events emitted + drained)', target: 1.25 },
+  provenance: { label: 'registered, provenance on (JS call sites attributed)' },
 };
 
 /** A loopback TCP server for the connect loop; clients reset, so no TIME_WAIT piles up. */
@@ -73,6 +74,7 @@ export async function runMicro(options, log) {
           await measure('getenv', 'registered', 100, { pinDir: PIN_DIRS.real });
           await runState('unregistered', PIN_DIRS.real, 'plain');
           await runState('registered', PIN_DIRS.real, 'registered');
+          await runState('provenance', PIN_DIRS.real, 'provenance');
         },
       ),
   ];

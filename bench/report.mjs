@@ -13,6 +13,7 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : 'MISSED');
 const SUITE_LABELS = {
   plain: 'plain (no Vivarium, detached)',
   vivarium: 'with Vivarium (setup + daemon)',
+  provenance: 'with Vivarium and VIVARIUM_PROVENANCE=1 (JS call sites)',
   strace: 'under strace -f -e trace=%file',
   linked: 'with Vivarium, packages as workspace symlinks (Vite inlines them)',
 };

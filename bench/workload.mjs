@@ -3,7 +3,8 @@
 //   node bench/workload.mjs KIND MODE ITERATIONS [PORT]
 //   -> {"ready":true,...} after set-up and warm-up; then waits for "go" on stdin
 //   -> {"ns":...,...}     the loop's time (and, registered, the drains' share)
-// KIND: open | exec | connect. MODE: plain | registered | fill.
+// KIND: open | exec | connect. MODE: plain | registered | provenance | fill.
+// `provenance`: registered, with the JS call recorder on and every drained event attributed.
 // `fill` registers, fills the ring with ITERATIONS opens without draining,
 // reports ready (with its slot), then on stdin "node" drains + decodes it
 // and reports the time, or on "release" (after the C consumer emptied the
@@ -14,7 +15,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } fr
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from '@vivarium/core';
+import { Provenance, Worker } from '@vivarium/core';
 
 const [kind, mode, rawIterations, rawPort] = process.argv.slice(2);
 const iterations = Number(rawIterations);
@@ -32,12 +33,14 @@ process.once('exit', () => rmSync(root, { recursive: true, force: true }));
 const DRAIN_EVERY = { open: 4096, exec: 32, connect: 1024, getenv: 4096 };
 
 let worker;
+let provenance;
 let drainNs = 0;
 let events = 0;
 let dropped = 0;
 function drain() {
   const t0 = process.hrtime.bigint();
   const r = worker.drain();
+  if (provenance) r.events = provenance.attribute(r.events, Number(t0));
   drainNs += Number(process.hrtime.bigint() - t0);
   events += r.events.length;
   dropped += r.dropped;
@@ -138,7 +141,8 @@ async function main() {
     }
     return done();
   }
-  if (!['plain', 'registered'].includes(mode)) throw new Error(`unknown mode ${mode}`);
+  if (!['plain', 'registered', 'provenance'].includes(mode)) throw new Error(`unknown mode ${mode}`);
+  if (mode === 'provenance') provenance = Provenance.install();
   if (mode !== 'plain') worker = Worker.register();
   const every = worker ? DRAIN_EVERY[kind] : 0;
   await loop(WARMUP[kind], every);

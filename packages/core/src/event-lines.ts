@@ -6,6 +6,7 @@
 import { POLICY_RULES, type PolicyRule, describeEvent, isBlind, ruleOf, ruleOfSubject, subjectsOf } from './event-kinds.js';
 import type { EventKind, Leftover, VivariumEvent } from './events.js';
 import { failureOf } from './format.js';
+import type { Origin } from './provenance/origin.js';
 import type { Subject } from './subjects.js';
 
 /** One line of a test's activity; identical events are folded with a count. */
@@ -29,6 +30,8 @@ export interface ReportEvent {
   blind?: true;
   /** Done by a process started in an earlier window: who, and where it started. */
   leftover?: Leftover;
+  /** The JS call that did it, with provenance on: call site, npm package, a short stack. */
+  origin?: Origin;
   count: number;
 }
 
@@ -71,8 +74,9 @@ export class ReportLines {
       const subjects = subjectsOf(event);
       const errno = failureOf(event);
       // The description names every subject, but for an unparsed DNS name (no subject): hence the count.
-      const leftover = event.leftover;
-      const key = `${event.kind}\0${rule ?? ''}\0${subject}\0${detail ?? ''}\0${requested ?? ''}\0${errno ?? ''}\0${event.child ? 1 : 0}\0${subjects.length}\0${leftover ? `${leftover.pid}\0${leftover.startedIn}` : ''}`;
+      const { leftover, origin } = event;
+      const site = origin?.site ? `${origin.api}\0${origin.site.file}:${origin.site.line}:${origin.site.column}` : (origin?.api ?? '');
+      const key = `${site}\0${event.kind}\0${rule ?? ''}\0${subject}\0${detail ?? ''}\0${requested ?? ''}\0${errno ?? ''}\0${event.child ? 1 : 0}\0${subjects.length}\0${leftover ? `${leftover.pid}\0${leftover.startedIn}` : ''}`;
       const seen = this.folded.get(key);
       if (seen) seen.count++;
       else
@@ -87,6 +91,7 @@ export class ReportLines {
           ...(event.child ? { child: true } : {}),
           ...(isBlind(event) ? { blind: true as const } : {}),
           ...(leftover ? { leftover } : {}),
+          ...(origin ? { origin } : {}),
           count: 1,
         });
     }

@@ -2,6 +2,7 @@
 // in bpf/vivarium.h).
 import { KindCode } from './abi.generated.js';
 import type { HttpRequest } from './http/request.js';
+import type { Origin } from './provenance/origin.js';
 import type { Endpoint } from './sockaddr.js';
 
 export type EventKind = Lowercase<keyof typeof KindCode>;
@@ -32,6 +33,8 @@ interface EventBase {
   /** Set when a process started in an earlier window did it (a helper server
    * from beforeAll, a child that outlived its test): who, and where it started. */
   leftover?: Leftover;
+  /** The JS call that caused it (with provenance on): its call site and npm package. */
+  origin?: Origin;
 }
 
 /** A process started in an earlier window, acting in this one. */

@@ -3,8 +3,10 @@
 // only lays them out:
 //   open (read) /etc/hosts  ENOENT  (requested /etc/hosts-link)  [child 4242]
 //   exec /usr/bin/ls  ["ls","-l"]
+//   open (read) /home/ci/.npmrc  at loadRc (node_modules/rc/index.js:41:12)  [rc@1.2.8]
 import { type Description, describeEvent, kindRow, succeeded } from './event-kinds.js';
 import type { EventKind, Leftover, VivariumEvent } from './events.js';
+import { type Origin, formatOrigin } from './provenance/origin.js';
 
 export const LIST_LIMIT = 10;
 
@@ -16,6 +18,8 @@ export interface Outcome {
   child?: number | boolean | undefined;
   /** Done by a process started in an earlier window. */
   leftover?: Leftover | undefined;
+  /** The JS call that did it (provenance). */
+  origin?: Origin | undefined;
 }
 
 /** The line of a described event. */
@@ -28,6 +32,7 @@ export function formatLine(kind: EventKind, description: Description, outcome: O
   if (requested) parts.push(`(requested ${requested})`);
   if (outcome.leftover) parts.push(`[pid ${outcome.leftover.pid} (${outcome.leftover.command}), started in ${outcome.leftover.startedIn}]`);
   else if (outcome.child) parts.push(outcome.child === true ? '[child]' : `[child ${outcome.child}]`);
+  if (outcome.origin) parts.push(formatOrigin(outcome.origin));
   return parts.join('  ');
 }
 
@@ -45,7 +50,7 @@ export function failureOf(event: VivariumEvent): string | undefined {
 
 /** One line per event: what was done, to what, and how it ended. */
 export function formatEvent(event: VivariumEvent): string {
-  return formatLine(event.kind, describeEvent(event), { errno: failureOf(event), child: event.child && event.pid, leftover: event.leftover });
+  return formatLine(event.kind, describeEvent(event), { errno: failureOf(event), child: event.child && event.pid, leftover: event.leftover, origin: event.origin });
 }
 
 /** Lines, de-duplicated with a count, cut after `limit` with a "… and N more". */

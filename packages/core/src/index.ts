@@ -28,6 +28,7 @@ export * from './report/types.js';
 export * from './report/spool.js';
 export * from './report/build.js';
 export * from './report/html.js';
+export { type PackageGroup, summarizePackages } from './report/html-packages.js';
 export * from './report/run-report.js';
 export * from './report/read.js';
 export { FOOTPRINT_GROUPS, type Footprint, type FootprintGroup, footprintOf, footprintOfEvents } from './footprint/normalise.js';
@@ -35,6 +36,8 @@ export { FOOTPRINT_SERIALIZER, type FootprintSnapshot, NO_EFFECTS, footprintSnap
 export { FOOTPRINT_VERSION, type RunFootprint, footprintOfReports, isRunFootprint } from './footprint/run.js';
 export { type FootprintDiff, type TestChange, diffFootprints } from './footprint/diff.js';
 export { diffMarkdown, diffText } from './footprint/diff-render.js';
+export * from './provenance/origin.js';
+export { Provenance } from './provenance/recorder.js';
 export * from './session.js';
 export * from './test-verdict.js';
 export * from './worker.js';

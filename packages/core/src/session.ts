@@ -12,9 +12,10 @@
 // beforeAll, a grandchild that outlived its test) is kept, never dropped,
 // and marked `leftover` with that process and the window that started it.
 import { type Gaps, NO_GAPS, addGaps } from './completeness.js';
-import { DaemonNotRunningError } from './errors.js';
+import { DaemonNotRunningError, VivariumError } from './errors.js';
 import type { Leftover, VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
+import { Provenance } from './provenance/recorder.js';
 import { type RegisterOptions, Worker } from './worker.js';
 
 export interface TestRecord {
@@ -24,13 +25,27 @@ export interface TestRecord {
   gaps: Gaps;
 }
 
-export type SessionOptions = RegisterOptions;
+export interface SessionOptions extends RegisterOptions {
+  /** Attribute each event to the JS call that caused it (its call site and
+   * npm package). Default: $VIVARIUM_PROVENANCE=1. */
+  provenance?: boolean;
+}
+
+/** Whether provenance is asked for by the options, else by $VIVARIUM_PROVENANCE. */
+export function provenanceWanted(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (option !== undefined) return option;
+  const value = env.VIVARIUM_PROVENANCE ?? '';
+  if (!['', '0', '1', 'false', 'true'].includes(value)) throw new VivariumError(`vivarium: VIVARIUM_PROVENANCE must be 1 or 0, got '${value}'`);
+  return value === '1' || value === 'true';
+}
 
 const KEY = Symbol.for('vivarium.session');
 const EMPTY: TestRecord = { events: [], gaps: NO_GAPS };
 
 export class Session {
   private worker: Worker | undefined;
+  /** Records the JS calls behind events, when provenance is on. */
+  private provenance: Provenance | undefined;
   private registrationError: Error | undefined;
   /** The open window: the epoch it started at, and what it gathered. */
   private testStartEpoch = 0;
@@ -58,6 +73,9 @@ export class Session {
       session = new Session(options);
       store[KEY] = session;
       session.start();
+    } else if (options.provenance && !session.provenance) {
+      // Asked for by a later user of the session (Jest's environment in band, after its reporter).
+      session.provenance = Provenance.install();
     }
     return session;
   }
@@ -65,6 +83,8 @@ export class Session {
   /** Registers now; a failure is kept and thrown by whatever needs the kernel. */
   private start(): void {
     try {
+      // Installed first: its own set-up is then no event of this worker.
+      if (provenanceWanted(this.options.provenance)) this.provenance = Provenance.install();
       this.worker = Worker.register(this.options);
       process.once('exit', () => this.close());
     } catch (err) {
@@ -95,7 +115,7 @@ export class Session {
   /** Starts attributing events to a new test, `name` ('describe > test'). */
   beginTest(name = 'a test'): void {
     if (!this.worker) return;
-    this.route(this.worker.drain());
+    this.route(this.drain());
     this.testStartEpoch = this.worker.nextEpoch();
     this.windows.push({ epoch: this.testStartEpoch, name });
     this.test = { events: [], gaps: NO_GAPS };
@@ -104,7 +124,7 @@ export class Session {
   /** Ends the current test and returns what happened during it. */
   endTest(): TestRecord {
     if (!this.worker || !this.test) return EMPTY;
-    this.route(this.worker.drain());
+    this.route(this.drain());
     const record = this.test;
     this.test = undefined;
     const between = this.worker.nextEpoch(); // work begun between tests belongs to no test
@@ -123,7 +143,7 @@ export class Session {
   /** Ends the test file and returns what happened in it outside its tests (drains first). */
   endFile(): TestRecord {
     if (!this.worker || !this.file) return EMPTY;
-    if (!this.test) this.route(this.worker.drain());
+    if (!this.test) this.route(this.drain());
     const record = this.file;
     this.file = undefined;
     return record;
@@ -137,14 +157,14 @@ export class Session {
   /** What the running test did so far (drains first); empty outside a test. */
   currentTest(): TestRecord {
     if (!this.worker || !this.test) return EMPTY;
-    this.route(this.worker.drain());
+    this.route(this.drain());
     return { events: [...this.test.events], gaps: this.test.gaps };
   }
 
   /** What happened outside every test file since the last call (drains
    * first, unless a file is open: its windows drain). */
   takeOutside(): TestRecord {
-    if (this.worker && !this.test && !this.file) this.route(this.worker.drain());
+    if (this.worker && !this.test && !this.file) this.route(this.drain());
     const record = this.outside;
     this.outside = { events: [], gaps: NO_GAPS };
     return record;
@@ -155,11 +175,11 @@ export class Session {
   observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T>;
   observe(fn: () => unknown): Observation | Promise<Observation> {
     const worker = this.requireWorker();
-    this.route(worker.drain());
+    this.route(this.drain());
     const epoch = worker.nextEpoch();
     this.windows.push({ epoch, name: this.test ? this.windows[this.windows.length - 1]!.name : 'observe() outside any test' });
     const finish = (result: unknown, error: unknown, threw: boolean): Observation => {
-      const drained = worker.drain();
+      const drained = this.drain();
       const events = this.route(drained, epoch);
       worker.nextEpoch(); // later work of the test is not fn's
       const { events: _all, ...gaps } = drained;
@@ -177,6 +197,15 @@ export class Session {
         (err) => finish(undefined, err, true),
       );
     return finish(value, undefined, false);
+  }
+
+  /** Drains the worker; with provenance, events get their JS call sites. */
+  private drain(): ReturnType<Worker['drain']> {
+    const worker = this.requireWorker();
+    if (!this.provenance) return worker.drain();
+    const start = Provenance.now();
+    const drained = worker.drain();
+    return { ...drained, events: this.provenance.attribute(drained.events, start) };
   }
 
   /** Files drained events under the open test (else the open file, else outside both), marking

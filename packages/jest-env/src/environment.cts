@@ -109,7 +109,10 @@ export class VivariumEnvironment extends NodeEnvironment {
     // The first test file of a worker registers it; later files get the same session.
     // Before registering: what it opens is then no event of this worker.
     this.verdicts = core.TestVerdicts.forRun(this.rootDir, this.options.policy);
-    const session = core.Session.get(this.options.pinDir ? { pinDir: this.options.pinDir } : {});
+    const session = core.Session.get({
+      ...(this.options.pinDir ? { pinDir: this.options.pinDir } : {}),
+      ...(this.options.provenance !== undefined ? { provenance: this.options.provenance } : {}),
+    });
     // observe() and Session.get() in the test realm find this session. An
     // accessor, not a value: Jest 30 cleans up (soft- or hard-deletes the
     // properties of) values assigned to a test file's global at teardown, and

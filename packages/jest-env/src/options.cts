@@ -5,9 +5,11 @@ export interface VivariumJestOptions {
   pinDir?: string;
   /** A sandbox policy for the run: an object, or the path of a policy file. Default: vivarium.policy.json in rootDir. */
   policy?: unknown;
+  /** Attribute every event to the JS call site and npm package that caused it (default: $VIVARIUM_PROVENANCE=1). */
+  provenance?: boolean;
 }
 
-const KEYS: ReadonlyArray<keyof VivariumJestOptions> = ['pinDir', 'policy'];
+const KEYS: ReadonlyArray<keyof VivariumJestOptions> = ['pinDir', 'policy', 'provenance'];
 
 /** A Jest configuration Vivarium cannot work with; fails the test file before it runs. */
 export class VivariumConfigError extends Error {
@@ -25,6 +27,8 @@ export function readOptions(testEnvironmentOptions: Record<string, unknown> | un
     throw new VivariumConfigError(`vivarium: unknown testEnvironmentOptions.vivarium key(s) ${unknown.join(', ')} (known: ${KEYS.join(', ')})`);
   if (options.pinDir !== undefined && (typeof options.pinDir !== 'string' || options.pinDir === ''))
     throw new VivariumConfigError(`vivarium: testEnvironmentOptions.vivarium.pinDir must be a directory path, got ${describe(options.pinDir)}`);
+  if (options.provenance !== undefined && typeof options.provenance !== 'boolean')
+    throw new VivariumConfigError(`vivarium: testEnvironmentOptions.vivarium.provenance must be true or false, got ${describe(options.provenance)}`);
   return options as VivariumJestOptions;
 }
 

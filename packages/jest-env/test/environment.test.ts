@@ -109,9 +109,10 @@ describe('testEnvironmentOptions.vivarium', () => {
   });
 
   test.each([
-    [{ vivarium: '/sys/fs/bpf/x' }, "must be an object (pinDir, policy), got '/sys/fs/bpf/x'"],
-    [{ vivarium: ['x'] }, 'must be an object (pinDir, policy), got an array'],
-    [{ vivarium: { pindir: '/x' } }, 'unknown testEnvironmentOptions.vivarium key(s) pindir (known: pinDir, policy)'],
+    [{ vivarium: '/sys/fs/bpf/x' }, "must be an object (pinDir, policy, provenance), got '/sys/fs/bpf/x'"],
+    [{ vivarium: ['x'] }, 'must be an object (pinDir, policy, provenance), got an array'],
+    [{ vivarium: { pindir: '/x' } }, 'unknown testEnvironmentOptions.vivarium key(s) pindir (known: pinDir, policy, provenance)'],
+    [{ vivarium: { provenance: 'yes' } }, "provenance must be true or false, got 'yes'"],
     [{ vivarium: { pinDir: 3 } }, 'pinDir must be a directory path, got number 3'],
   ])('%j is refused: %s', (options, message) => {
     expect(() => readOptions(options)).toThrow(message);

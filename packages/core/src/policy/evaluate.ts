@@ -28,11 +28,30 @@ function compileUncovered(rule: PolicyRule, patterns: string[], tokens: TokenVal
   };
 }
 
-function violation(event: ReportEvent, rule: PolicyRule, subject: Subject | undefined): Violation {
+function violation(event: ReportEvent, rule: PolicyRule, subject: Subject | undefined, packageRules: boolean): Violation {
   // A privileged act is allowed by its kind, but told by what it did: `setuid 0`, `kill pid 12`.
   const told = subject && subject.type !== 'act' ? subjectText(subject) : event.subject;
-  const line = formatSubjectLine(event.kind, event, told, { errno: event.errno, child: event.child, leftover: event.leftover });
-  return { rule, kind: event.kind, subject: subject ? subjectText(subject) : event.subject, message: `${line}: not in allow.${rule}` };
+  const line = formatSubjectLine(event.kind, event, told, { errno: event.errno, child: event.child, leftover: event.leftover, origin: event.origin });
+  const pkg = event.origin?.package?.name;
+  const lists = packageRules && pkg ? `allow.${rule} or packages.${pkg}.${rule}` : `allow.${rule}`;
+  return { rule, kind: event.kind, subject: subject ? subjectText(subject) : event.subject, message: `${line}: not in ${lists}` };
+}
+
+/** Per npm package, per rule: whether a subject is in that package's allow-list. */
+type PackageAllows = Map<string, Map<PolicyRule, (subject: Subject) => boolean>>;
+
+function compilePackages(packages: Record<string, PolicyAllow> | undefined, tokens: TokenValues, source: string): PackageAllows {
+  const out: PackageAllows = new Map();
+  for (const [name, allow] of Object.entries(packages ?? {})) {
+    const rules = new Map<PolicyRule, (subject: Subject) => boolean>();
+    for (const [rule, patterns] of Object.entries(allow) as Array<[PolicyRule, string[]]>) {
+      if (!patterns.length) continue;
+      const compiled = compileSubjectPatterns(RULE_SUBJECT[rule], patterns, tokens, `${source}: packages.${name}.${rule}`);
+      rules.set(rule, (subject) => compiled.matching(subject).length > 0);
+    }
+    out.set(name, rules);
+  }
+  return out;
 }
 
 function mergeAllow(...lists: Array<PolicyAllow | undefined>): PolicyAllow {
@@ -97,6 +116,12 @@ export class PolicyChecker {
     const noise = this.policy.noise === false ? {} : mergeAllow(defaultNoise(), extraNoise);
     const mode = runnerMode ?? overrides.reduce<PolicyMode>((m, o) => o.mode ?? m, this.policy.mode ?? 'enforce');
     const rules = new Map<PolicyRule, Uncovered>();
+    const packages = compilePackages(this.policy.packages, this.tokens, this.source);
+    // An event's own package may allow what `allow` does not; an event with no package (provenance off) gets `allow` alone.
+    const packageAllows = (event: ReportEvent, rule: PolicyRule, subject: Subject | undefined) => {
+      const name = event.origin?.package?.name;
+      return subject !== undefined && name !== undefined && (packages.get(name)?.get(rule)?.(subject) ?? false);
+    };
     for (const [rule, patterns] of Object.entries(restricted) as Array<[PolicyRule, string[]]>)
       // Only categories the policy lists are restricted; noise widens those.
       rules.set(rule, compileUncovered(rule, [...patterns, ...(noise[rule] ?? [])], this.tokens, `${this.source}: allow.${rule}`));
@@ -108,7 +133,8 @@ export class PolicyChecker {
         for (const event of events)
           for (const rule of rulesOfLine(event)) {
             const uncovered = rules.get(rule);
-            if (uncovered) for (const subject of uncovered(event)) violations.push(violation(event, rule, subject));
+            if (uncovered)
+              for (const subject of uncovered(event)) if (!packageAllows(event, rule, subject)) violations.push(violation(event, rule, subject, packages.size > 0));
             // One violation says a blind event fails the policy.
             if (event.blind && violations.length && violations[violations.length - 1]!.kind === event.kind) break;
           }

@@ -40,7 +40,7 @@ function validateAllow(value: unknown, where: string, source: string, tokens: To
 /** A checked Policy from parsed JSON (or an options object). */
 export function validatePolicy(value: unknown, source: string, tokens: TokenValues): Policy {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, 'a policy must be a JSON object');
-  checkKeys(value, ['$schema', 'mode', 'runner', 'noise', 'allow', 'overrides'], 'the policy', source);
+  checkKeys(value, ['$schema', 'mode', 'runner', 'noise', 'allow', 'overrides', 'packages', 'why'], 'the policy', source);
   const v = value as Record<string, unknown>;
   if (v.mode !== undefined && v.mode !== 'enforce' && v.mode !== 'audit') fail(source, `mode must be 'enforce' or 'audit', got ${describe(v.mode)}`);
   if (v.runner !== undefined && v.runner !== 'enforce' && v.runner !== 'audit') fail(source, `runner must be 'enforce' or 'audit', got ${describe(v.runner)}`);
@@ -49,6 +49,13 @@ export function validatePolicy(value: unknown, source: string, tokens: TokenValu
   if (v.mode) policy.mode = v.mode as Policy['mode'] & string;
   if (v.runner) policy.runner = v.runner as PolicyMode;
   if (v.noise !== undefined) policy.noise = v.noise as boolean;
+  if (v.packages !== undefined) {
+    if (typeof v.packages !== 'object' || v.packages === null || Array.isArray(v.packages))
+      fail(source, `packages must be an object of allow-lists by npm package name ({ "rc": { "read": ["<home>/.npmrc"] } }), got ${describe(v.packages)}`);
+    policy.packages = Object.fromEntries(Object.entries(v.packages).map(([name, allow]) => [name, validateAllow(allow, `packages.${name}`, source, tokens)]));
+  }
+  // `why` (written by vivarium learn) explains entries; nothing checks by it.
+  if (v.why !== undefined && (typeof v.why !== 'object' || v.why === null || Array.isArray(v.why))) fail(source, `why must be an object (vivarium learn writes it), got ${describe(v.why)}`);
   if (v.overrides !== undefined) {
     if (!Array.isArray(v.overrides)) fail(source, 'overrides must be an array');
     policy.overrides = v.overrides.map((o: unknown, i) => {

@@ -27,4 +27,20 @@ export interface Policy {
   noise?: boolean;
   allow: PolicyAllow;
   overrides?: PolicyOverride[];
+  /** Allow-lists per npm package (by name), for events whose JS call site is in
+   * that package (provenance): what only that dependency may do. They add to
+   * `allow` for that package's events; events with no package get `allow` alone. */
+  packages?: Record<string, PolicyAllow>;
+  /** Written by `vivarium learn`, ignored when checking: per rule and entry,
+   * which tests and which packages needed it. */
+  why?: PolicyWhy;
 }
+
+/** Why a learned entry is there: the tests that needed it and the packages whose code did it. */
+export interface EntryReason {
+  tests: string[];
+  /** 'name@version' of the packages behind it; 'the project' for the project's own code. */
+  packages: string[];
+}
+
+export type PolicyWhy = Partial<Record<PolicyRule, Record<string, EntryReason>>>;

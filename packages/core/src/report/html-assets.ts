@@ -39,7 +39,7 @@ export const HTML_REPORT_SCRIPT = String.raw`
     groups.push(g);
   });
 
-  const hay = (x) => x.hay || (x.hay = [x.t.name, x.g.file].concat(x.t.events.map((e) => e.subject)).join('\n').toLowerCase());
+  const hay = (x) => x.hay || (x.hay = [x.t.name, x.g.file].concat(x.t.events.map((e) => e.subject), x.t.events.map((e) => (e.origin && e.origin.package ? e.origin.package.name : ''))).join('\n').toLowerCase());
   const active = () => !!(state.q || state.violations || state.failed || state.kind || state.fp || state.news);
   function matches(x) {
     if (state.fp && !(fpTests.get(state.fp) || new Set()).has(x.n)) return false;
@@ -142,9 +142,19 @@ export const HTML_REPORT_SCRIPT = String.raw`
     return h('tr', { class: 'detail', id: x.id + '-events' }, [h('td', { colspan: 2 + meta.categories.length + 1 }, box.concat(x.sections))]);
   }
 
+  // The JS call behind an event (provenance): its site, relative to rootDir, its package, and the short stack as a tooltip.
+  function origin(o) {
+    const rel = (file) => (file.startsWith(report.rootDir + '/') ? file.slice(report.rootDir.length + 1) : file);
+    const site = o.site ? (o.site.function ? o.site.function + ' (' : '') + rel(o.site.file) + ':' + o.site.line + ':' + o.site.column + (o.site.function ? ')' : '') : o.api + ' (no user frame)';
+    return h('span', { class: 'origin', title: [o.api].concat(o.stack).join('\n') }, [
+      'at ' + site,
+      o.package ? h('span', { class: 'tag pkg', text: o.package.name + '@' + o.package.version }) : null,
+    ]);
+  }
+
   function line(x, e, bad) {
     const tr = h('tr', { class: bad ? 'bad' : null }, [
-      h('td', null, [h('code', { text: e.subject }), e.requested ? h('span', { class: 'req', text: 'requested as ' + e.requested }) : null]),
+      h('td', null, [h('code', { text: e.subject }), e.requested ? h('span', { class: 'req', text: 'requested as ' + e.requested }) : null, e.origin ? origin(e.origin) : null]),
       h('td', { class: 'det', text: e.detail || '' }),
       h('td', null, [
         bad ? h('span', { class: 'tag bad', text: 'violation' }) : null,

@@ -12,6 +12,7 @@ import type { RunFootprint } from '../footprint/run.js';
 import { HTML_REPORT_SCRIPT } from './html-assets.js';
 import { summarizeFootprint } from './html-footprint.js';
 import { FOOTPRINT_STYLE, renderFootprintSummary } from './html-footprint-view.js';
+import { PACKAGES_STYLE, renderPackages, summarizePackages } from './html-packages.js';
 import { HTML_REPORT_STYLE } from './html-style.js';
 import type { Report, ReportTest } from './types.js';
 
@@ -23,7 +24,7 @@ export interface HtmlReportOptions {
   baseSource?: string;
 }
 
-const STYLE = HTML_REPORT_STYLE + FOOTPRINT_STYLE;
+const STYLE = HTML_REPORT_STYLE + FOOTPRINT_STYLE + PACKAGES_STYLE;
 
 /** The per-test count columns, in order: distinct subjects per policy rule. */
 export const HTML_REPORT_CATEGORIES = ['read', 'write', 'exec', 'connect', 'resolve', 'http'] as const satisfies readonly PolicyRule[];
@@ -152,6 +153,7 @@ ${FILTERS}
 <main class="wrap">
 <noscript><p class="notice">The list of tests is drawn by JavaScript, which is disabled. The totals above are complete; the full report is embedded in this file as JSON (element <code>#vivarium-data</code>) and written next to it as <code>vivarium-report.json</code>.</p></noscript>
 ${renderFootprintSummary(footprint)}
+${renderPackages(summarizePackages(report))}
 <div id="tests"></div>
 <p id="empty" class="notice" hidden>No test matches these filters.</p>
 </main>

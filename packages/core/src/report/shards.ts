@@ -4,8 +4,8 @@
 import { POLICY_RULES } from '../event-kinds.js';
 import { PolicyChecker } from '../policy/evaluate.js';
 import { noiseFilter } from '../policy/generalise.js';
-import { learnPolicy } from '../policy/learn.js';
-import type { Policy } from '../policy/policy.js';
+import { WHY_TESTS, learnPolicy } from '../policy/learn.js';
+import type { EntryReason, Policy, PolicyWhy } from '../policy/policy.js';
 import { readPolicyFile } from '../policy/policy-file.js';
 import type { TokenValues } from '../policy/tokens.js';
 import type { Report, ReportFile } from './types.js';
@@ -44,11 +44,22 @@ export function learnFromReport(report: Report): Policy {
   const learned = byTokens(report).map(({ tokens, files }) => {
     // Outside tests, what module loading and the runner do on their own is noise there, not to be learned.
     const noise = { file: noiseFilter(tokens, 'file'), run: noiseFilter(tokens, 'run') };
-    const events = files.flatMap((f) => f.tests.flatMap((t) => (t.scope ? t.events.filter((e) => !noise[t.scope!](e)) : t.events)));
-    return learnPolicy(events, tokens);
+    const lines = files.flatMap((f) =>
+      f.tests.flatMap((t) => (t.scope ? t.events.filter((e) => !noise[t.scope!](e)) : t.events).map((event) => ({ event, test: `${f.file} > ${t.name}` }))),
+    );
+    return learnPolicy(lines, tokens);
   });
   if (learned.length === 1) return learned[0]!;
   const allow: Policy['allow'] = {};
-  for (const rule of POLICY_RULES) allow[rule] = [...new Set(learned.flatMap((p) => p.allow?.[rule] ?? []))].sort();
-  return { ...learned[0]!, allow };
+  const why: PolicyWhy = {};
+  for (const rule of POLICY_RULES) {
+    allow[rule] = [...new Set(learned.flatMap((p) => p.allow?.[rule] ?? []))].sort();
+    const entries: Record<string, EntryReason> = {};
+    for (const pattern of allow[rule]!) {
+      const reasons = learned.map((p) => p.why?.[rule]?.[pattern]).filter((r) => r !== undefined);
+      entries[pattern] = { tests: [...new Set(reasons.flatMap((r) => r.tests))].sort().slice(0, WHY_TESTS), packages: [...new Set(reasons.flatMap((r) => r.packages))].sort() };
+    }
+    if (allow[rule]!.length) why[rule] = entries;
+  }
+  return { ...learned[0]!, allow, why };
 }
