@@ -319,7 +319,11 @@ async function main() {
     await c.setup?.(ctx);
     if (ctx.server) ctx.port = ctx.server.address().port;
     const seen = await observe(() => c.run(ctx));
-    results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, events: normalize(seen.events, ctx) };
+    // Environment reads come from the same uprobes on both backends, and a
+    // child's first getenv may name a page not in memory yet (its name then
+    // unreadable, by chance): compared only where they are the case.
+    const events = name.startsWith('env') ? seen.events : seen.events.filter((e) => e.kind !== 'env');
+    results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, events: normalize(events, ctx) };
   }
   server.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -167,7 +167,8 @@ export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> 
   env: {
     rule: 'env',
     subjects: { variable: (e) => (e.name ? [e.name] : []) },
-    describe: (e) => ({ subject: e.name || '(all)', detail: e.op }),
+    // No name: clearenv (all of them), or one in a page not in memory when the uprobe ran.
+    describe: (e) => ({ subject: e.name || (e.op === 'clearenv' ? '(all)' : '(name not readable)'), detail: e.op }),
     verb: 'env',
   },
   load: { rule: 'load', subjects: { library: (e) => [e.path] }, describe: (e) => ({ subject: e.path, ...(e.how !== 'dlopen' ? { detail: e.how } : {}) }) },
