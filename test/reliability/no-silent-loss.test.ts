@@ -16,6 +16,9 @@ const PIN_DIR = pinDirFor('loss');
 const WORKERS = 4;
 const OPENS_PER_WORKER = 250_000; // 1,000,000 hook hits in total
 const RING_SIZE = 65_536;
+/** What glibc opens on its own while the loop runs: malloc reads this when
+ * it first makes a heap for another thread (an arena), at a moment of its choosing. */
+const LIBC_OWN = ['file_open /proc/sys/vm/overcommit_memory'];
 
 interface StressResult {
   mode: 'worker' | 'session';
@@ -23,7 +26,7 @@ interface StressResult {
   opens: number;
   decoded: number;
   decodedOwnFile: number;
-  other: Record<string, number>;
+  other: string[];
   reportedDropped: number;
   drains: number;
   emitted: string;
@@ -92,12 +95,14 @@ describe.skipIf(skip)('no silent loss', () => {
 
     for (const [i, r] of results.entries()) {
       const row = rows[i]!;
-      // The kernel's counters are the truth: one record per hook hit, written or lost.
-      expect(row.kernelEmitted + row.kernelDropped, `slot ${r.slot}: hook hits`).toBe(OPENS_PER_WORKER);
+      // The kernel's counters are the truth: one record per hook hit, written
+      // or lost. Besides the worker's own opens, only what the C library
+      // opens on its own (decoded, so counted) may be among them.
+      expect(r.other.filter((o) => !LIBC_OWN.includes(o)), `slot ${r.slot}: records that are not its own opens`).toEqual([]);
+      expect(row.kernelEmitted + row.kernelDropped, `slot ${r.slot}: hook hits`).toBe(OPENS_PER_WORKER + r.other.length);
       expect(row.decoded, `slot ${r.slot}: decoded = emitted`).toBe(row.kernelEmitted);
       expect(row.reportedDropped, `slot ${r.slot}: reported lost = dropped`).toBe(row.kernelDropped);
-      expect(r.decodedOwnFile, `slot ${r.slot}: every record is one of its own opens`).toBe(r.decoded);
-      expect(r.other).toEqual({});
+      expect(r.decodedOwnFile + r.other.length, `slot ${r.slot}: every record is one of its own opens or the C library's`).toBe(r.decoded);
       // The workload really overflowed the ring, and really got events through.
       expect(row.kernelDropped).toBeGreaterThan(0);
       expect(row.kernelEmitted).toBeGreaterThan(0);
