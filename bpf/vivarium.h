@@ -91,6 +91,7 @@ enum viv_http_flags {
 enum viv_tls_call {
 	VIV_TLS_SSL_WRITE = 0,	  /* int SSL_write(SSL *, const void *, int) */
 	VIV_TLS_SSL_WRITE_EX = 1, /* int SSL_write_ex(SSL *, const void *, size_t, size_t *) */
+	VIV_TLS_SSL_FREE = 2,	  /* void SSL_free(SSL *): its connection's state goes */
 };
 
 /* Why an unobservable event could not be observed (aux of the event). */

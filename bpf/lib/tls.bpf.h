@@ -346,9 +346,9 @@ static __always_inline int on_tls_write(void *ssl, const void *buf, __u64 num)
 		return 0;
 	if (num > 0xffffffff)
 		num = 0xffffffff;
-	c = bpf_map_lookup_elem(&h2_connections, &key);
-	if (c)
-		return h2_report(s, t, key.ssl, buf, num, 0, c);
+	/* The preface first: it starts a connection, even on an SSL object at
+	 * the address of one that was freed without its SSL_free seen. */
+	c = 0;
 	if (num >= VIV_H2_PREFACE_LEN && !bpf_probe_read_user(head, sizeof(head), buf)) {
 		for (i = 0; i < VIV_H2_PREFACE_LEN; i++)
 			if (head[i] != preface[i])
@@ -359,7 +359,20 @@ static __always_inline int on_tls_write(void *ssl, const void *buf, __u64 num)
 			return c ? h2_report(s, t, key.ssl, buf, num, 1, c) : 0;
 		}
 	}
+	c = bpf_map_lookup_elem(&h2_connections, &key);
+	if (c)
+		return h2_report(s, t, key.ssl, buf, num, 0, c);
 	return h1_report(s, t, key.ssl, buf, num);
+}
+
+/* SSL_free: the connection is over; its HTTP/2 state must not be taken
+ * for that of a later connection whose SSL object gets the same address. */
+static __always_inline int on_tls_free(void *ssl)
+{
+	struct viv_h2_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .ssl = (__u64)ssl };
+
+	bpf_map_delete_elem(&h2_connections, &key);
+	return 0;
 }
 
 /* A TLS write under way, by thread: what its return will report. Node

@@ -107,6 +107,11 @@ static __always_inline int on_load(struct pt_regs *ctx, const char *file, __u32 
 	int BPF_KRETPROBE(viv_uret_http, long ret)                                                         \
 	{                                                                                                  \
 		return on_tls_return(ret);                                                                 \
+	}                                                                                                  \
+	SEC("uprobe")                                                                                      \
+	int BPF_KPROBE(viv_uprobe_tls_free, void *ssl)                                                     \
+	{                                                                                                  \
+		return on_tls_free(ssl);                                                                   \
 	}
 
 #endif /* __VIV_UPROBES_BPF_H */

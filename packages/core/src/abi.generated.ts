@@ -137,6 +137,7 @@ export const HttpFlag = {
 export const TlsCall = {
   SSL_WRITE: 0,
   SSL_WRITE_EX: 1,
+  SSL_FREE: 2,
 } as const;
 
 /** enum viv_syscall */
