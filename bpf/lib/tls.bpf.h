@@ -371,7 +371,9 @@ static __always_inline int on_tls_free(void *ssl)
 {
 	struct viv_h2_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .ssl = (__u64)ssl };
 
-	bpf_map_delete_elem(&h2_connections, &key);
+	/* Only targets have connections here, as only targets are observed. */
+	if (lookup_target(bpf_get_current_task_btf()))
+		bpf_map_delete_elem(&h2_connections, &key);
 	return 0;
 }
 

@@ -109,7 +109,7 @@ static __always_inline int on_load(struct pt_regs *ctx, const char *file, __u32 
 		return on_tls_return(ret);                                                                 \
 	}                                                                                                  \
 	SEC("uprobe")                                                                                      \
-	int BPF_KPROBE(viv_uprobe_tls_free, void *ssl)                                                     \
+	int BPF_KPROBE(viv_tls_free, void *ssl)                                                     \
 	{                                                                                                  \
 		return on_tls_free(ssl);                                                                   \
 	}

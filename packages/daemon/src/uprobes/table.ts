@@ -73,7 +73,7 @@ export const UPROBE_TABLE: readonly UprobeRow[] = [
   ),
   // A connection's HTTP/2 state ends with its SSL object (a new one may get its address).
   ...(['program', 'libssl'] as const).map(
-    (where): UprobeRow => ({ kind: 'http', in: where, symbol: 'SSL_free', program: 'viv_uprobe_tls_free', cookie: TlsCall.SSL_FREE, optional: true }),
+    (where): UprobeRow => ({ kind: 'http', in: where, symbol: 'SSL_free', program: 'viv_tls_free', cookie: TlsCall.SSL_FREE, optional: true }),
   ),
 ];
 
