@@ -284,7 +284,7 @@ function normalize(events, ctx) {
       if (e.kind === 'connect' || e.kind === 'send') out.fd = 'fd';
       // How HTTP/2 frames share a TLS write depends on timing; the requests do not.
       if (e.kind === 'http') out.result = 'bytes';
-      // Replies of the probe's own resolver go to ephemeral ports.
+      // Datagrams to ephemeral ports (a child's resolver replies): the port differs each run.
       if (e.kind === 'send' && e.endpoint.port >= 32768) out.endpoint = { ...e.endpoint, port: 'ephemeral', text: `${e.endpoint.address}:<ephemeral>` };
       if ('childPid' in out) out.childPid = 'pid';
       if (out.leftover) out.leftover = { ...out.leftover, pid: 'pid' };
@@ -322,7 +322,10 @@ async function main() {
     // Environment reads come from the same uprobes on both backends, and a
     // child's first getenv may name a page not in memory yet (its name then
     // unreadable, by chance): compared only where they are the case.
-    const events = name.startsWith('env') ? seen.events : seen.events.filter((e) => e.kind !== 'env');
+    // The probe's own resolver answers from this process, on its own time:
+    // a late reply to an earlier case's query is no case's event.
+    const ownReply = (e) => e.kind === 'send' && !e.child && e.endpoint.address === '127.0.0.1' && e.endpoint.port >= 32768;
+    const events = (name.startsWith('env') ? seen.events : seen.events.filter((e) => e.kind !== 'env')).filter((e) => !ownReply(e));
     results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, events: normalize(events, ctx) };
   }
   server.close();
