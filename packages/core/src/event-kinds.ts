@@ -12,6 +12,16 @@ import type { Subject, SubjectType, SubjectValues } from './subjects.js';
 export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged', 'env', 'load', 'http'] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];
 
+/** The subject of a read of every environment variable at once. */
+export const ALL_VARIABLES = '(all)';
+const ENVIRON_FILE = /^\/proc\/[^/]+\/(task\/\d+\/)?environ$/;
+
+/** A successful open of a process's environment file (/proc/self/environ):
+ * every variable read without getenv. */
+export function readsEnvironFile(e: VivariumEvent): boolean {
+  return e.kind === 'file_open' && e.result >= 0 && ENVIRON_FILE.test(e.path);
+}
+
 /** What each rule's allow-list holds patterns for. */
 export const RULE_SUBJECT: { readonly [R in PolicyRule]: SubjectType } = {
   read: 'path',
@@ -87,7 +97,8 @@ const act = {
 export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> } = {
   file_open: {
     rule: (e) => (opensToWrite(e) ? 'write' : 'read'),
-    subjects: onePath,
+    // /proc/<pid>/environ holds every variable: reading it is an env read of them all.
+    subjects: { ...onePath, variable: (e) => (readsEnvironFile(e) ? [ALL_VARIABLES] : []) },
     describe: (e) => ({ subject: e.path, detail: openHow(e), ...requestedIfOther(e) }),
     verb: 'open',
     detailFirst: true,
@@ -168,7 +179,7 @@ export const EVENT_KIND_TABLE: { readonly [K in EventKind]: KindRow<EventOf<K>> 
     rule: 'env',
     subjects: { variable: (e) => (e.name ? [e.name] : []) },
     // No name: clearenv (all of them), or one in a page not in memory when the uprobe ran.
-    describe: (e) => ({ subject: e.name || (e.op === 'clearenv' ? '(all)' : '(name not readable)'), detail: e.op }),
+    describe: (e) => ({ subject: e.name || (e.op === 'clearenv' ? ALL_VARIABLES : '(name not readable)'), detail: e.op }),
     verb: 'env',
   },
   load: { rule: 'load', subjects: { library: (e) => [e.path] }, describe: (e) => ({ subject: e.path, ...(e.how !== 'dlopen' ? { detail: e.how } : {}) }) },

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { makeObservation } from '../../src/observation.js';
 import { NO_GAPS } from '../../src/completeness.js';
 import type { VivariumEvent } from '../../src/events.js';
-import { byChild, env } from '../helpers/events.js';
+import { byChild, env, open } from '../helpers/events.js';
 import { messageOf, seen } from './harness.js';
 
 /** An observation of a worker whose env uprobes could not be attached. */
@@ -64,6 +64,12 @@ describe('toReadEnv(names)', () => {
 });
 
 describe('toReadEnvOutside(globs)', () => {
+  test('reading /proc/self/environ reads every variable without getenv: outside any list of names', () => {
+    expect(seen(open('/proc/self/environ'))).toReadEnvOutside(['HOME', 'AWS_*']);
+    expect(seen(open('/proc/1234/task/1234/environ'))).toReadEnvOutside('HOME');
+    expect(seen(open('/proc/self/environ', { result: -13 }))).not.toReadEnvOutside('HOME');
+  });
+
   test('.not passes when every read is allowed; writes are not reads', () => {
     expect(seen(env('HOME'), env('NODE_OPTIONS'), env('SECRET', 'setenv'))).not.toReadEnvOutside(['HOME', 'NODE_*']);
   });
