@@ -107,8 +107,8 @@ export async function startDaemon(pinDir, args = []) {
 }
 
 /** The real daemon with a ring large enough that a whole measured loop fits. */
-export const startReal = (ringSize = 1 << 26, rings = 8) =>
-  startDaemon(PIN_DIRS.real, ['--ring-size', String(ringSize), '--rings', String(rings)]);
+export const startReal = (ringSize = 1 << 26, rings = 8, flags = []) =>
+  startDaemon(PIN_DIRS.real, ['--ring-size', String(ringSize), '--rings', String(rings), ...flags]);
 export const startFloor = () => startDaemon(PIN_DIRS.floor, ['--object', FLOOR_OBJECT, '--backend', 'syscalls', '--rings', '8']);
 
 /** Runs fn with the daemon started by `start`, stopping it afterwards. */

@@ -14,6 +14,7 @@ const SUITE_LABELS = {
   plain: 'plain (no Vivarium, detached)',
   vivarium: 'with Vivarium (setup + daemon)',
   provenance: 'with Vivarium and VIVARIUM_PROVENANCE=1 (JS call sites)',
+  'no-uprobes': 'with Vivarium, vivariumd --no-uprobes (no env/load/TLS uprobes)',
   strace: 'under strace -f -e trace=%file',
   linked: 'with Vivarium, packages as workspace symlinks (Vite inlines them)',
 };

@@ -59,11 +59,14 @@ const SUITE_TARGETS = { vitest: 1.05, jest: 1.03 };
 
 export const STRACE = ['strace', '-f', '-e', 'trace=%file', '-o', '/dev/null'];
 
+/** Variants run with the bench's daemon attached, and the daemon's extra flags. */
+const DAEMON_VARIANTS = new Map([['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []]]);
+
 /** One timed run of a variant; returns { ms, events?, dropped? }. */
 function runOnce(runner, variant) {
-  const config = { vivarium: 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain' }[variant];
+  const config = { vivarium: 'vivarium', 'no-uprobes': 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain' }[variant];
   let [cmd, args] = runnerCommand(runner, `${runner}.${config}`);
-  const daemon = variant === 'vivarium' || variant === 'provenance' || variant === 'linked';
+  const daemon = DAEMON_VARIANTS.has(variant);
   if (variant === 'strace') [cmd, args] = [STRACE[0], [...STRACE.slice(1), cmd, ...args]];
   const env = { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real, CI: '1', FORCE_COLOR: '0', VIVARIUM_PROVENANCE: variant === 'provenance' ? '1' : '0' };
   const before = daemon ? slotTotals(PIN_DIRS.real) : undefined;
@@ -86,7 +89,7 @@ export async function runSuite(options, log) {
   const jest = jestAvailability();
   const runners = jest.available ? ['vitest', 'jest'] : ['vitest'];
   if (!jest.available) log(`suite: Jest skipped — ${jest.reason}; Vitest only`);
-  const variants = ['plain', 'vivarium', 'provenance', 'strace'];
+  const variants = ['plain', 'vivarium', 'no-uprobes', 'provenance', 'strace'];
   // BENCH_SUITE_LINKED=1: also Vitest with the setup file loaded from the workspace (symlinked) packages.
   const variantsOf = (runner) => (runner === 'vitest' && options.suiteLinked ? [...variants, 'linked'] : variants);
   const samples = {};
@@ -100,7 +103,7 @@ export async function runSuite(options, log) {
       const vs = variantsOf(runner);
       for (let i = 0; i < vs.length; i++) {
         const variant = vs[(i + round - 1) % vs.length];
-        const r = variant === 'vivarium' || variant === 'provenance' || variant === 'linked' ? await withDaemon(() => startReal(options.ringSize, 64), async () => runOnce(runner, variant)) : runOnce(runner, variant);
+        const r = DAEMON_VARIANTS.has(variant) ? await withDaemon(() => startReal(options.ringSize, 64, DAEMON_VARIANTS.get(variant)), async () => runOnce(runner, variant)) : runOnce(runner, variant);
         (samples[`${runner}/${variant}`] ??= []).push(r.ms);
         raw.push({ round, runner, variant, ...r });
         if (r.dropped) log(`warning: ${runner} with Vivarium dropped ${r.dropped} events`);
@@ -114,7 +117,7 @@ export async function runSuite(options, log) {
     for (const variant of variantsOf(runner)) {
       const ms = median(samples[`${runner}/${variant}`]);
       const events = raw.filter((r) => r.runner === runner && r.variant === variant && r.events !== undefined).map((r) => r.events);
-      rows.push({ runner, variant, ms, ratio: ms / base, target: variant === 'vivarium' ? SUITE_TARGETS[runner] : undefined, note: variant === 'linked' ? 'setup file and @vivarium/core loaded from the workspace symlinks: Vite inlines them' : variant === 'provenance' ? 'with VIVARIUM_PROVENANCE=1: every event attributed to its JS call site' : undefined, events: events.length ? median(events) : undefined, n: samples[`${runner}/${variant}`].length });
+      rows.push({ runner, variant, ms, ratio: ms / base, target: variant === 'vivarium' ? SUITE_TARGETS[runner] : undefined, note: variant === 'linked' ? 'setup file and @vivarium/core loaded from the workspace symlinks: Vite inlines them' : variant === 'provenance' ? 'with VIVARIUM_PROVENANCE=1: every event attributed to its JS call site' : variant === 'no-uprobes' ? 'vivariumd --no-uprobes: no env, load or TLS uprobes (their kinds unavailable)' : undefined, events: events.length ? median(events) : undefined, n: samples[`${runner}/${variant}`].length });
     }
   }
   return { suite: { files: suite.files, tests: suite.tests, total: suite.total, installed: suite.installed }, jest, samples, raw, contamination, medians: rows };

@@ -27,7 +27,7 @@ function stopQuietly(): void {
 describe.skipIf(skip)('vivariumd under a service manager', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vivarium-service-'));
   let notify: NotifyReceiver;
-  const run = { stdout: '', stderr: '', code: undefined as number | null | undefined, notifiedAtReady: [] as string[], waited: { code: -1, stdout: '', stderr: '' } };
+  const run = { stdout: '', stderr: '', code: undefined as number | null | undefined, notifiedAtReady: [] as string[], waited: { code: -1, stdout: '', stderr: '' }, statusAtReady: '' };
 
   beforeAll(async () => {
     stopQuietly();
@@ -58,6 +58,7 @@ describe.skipIf(skip)('vivariumd under a service manager', () => {
     });
     await waited;
     run.notifiedAtReady.push(...notify.take());
+    run.statusAtReady = vivariumd(['status', '--json', '--pin-dir', PIN_DIR]);
     daemon.kill('SIGTERM');
     await exited;
   }, 120_000);
@@ -77,6 +78,17 @@ describe.skipIf(skip)('vivariumd under a service manager', () => {
     expect(run.waited.code, run.waited.stderr).toBe(0);
     const status = JSON.parse(run.waited.stdout) as { daemon: { running: boolean }; socket: string; backend: string };
     expect(status).toMatchObject({ daemon: { running: true }, socket: SOCKET, backend: 'syscalls' });
+  });
+
+  // Attaching is slow (node's symbols, a breakpoint in every process mapping
+  // the file): done before ready, so the first worker of a run does not wait.
+  test('uprobes are on its own libc and TLS library before any worker registers', () => {
+    const status = JSON.parse(run.statusAtReady) as { rings: { inUse: number }; uprobes: { files: Array<{ file: string; symbols: string[] }> } };
+    expect(status.rings.inUse).toBe(0);
+    const symbols = (file: RegExp) => status.uprobes.files.filter((f) => file.test(f.file)).flatMap((f) => f.symbols);
+    expect(symbols(/\/libc\.so\.6$/)).toEqual(expect.arrayContaining(['getenv', 'setenv', 'dlopen']));
+    // Node's own OpenSSL (a static build) or the system's libssl (Debian's nodejs).
+    expect(symbols(/./)).toContain('SSL_write');
   });
 
   test('SIGTERM: exit 0, detached and unpinned, socket removed', () => {

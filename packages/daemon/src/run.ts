@@ -141,6 +141,7 @@ export async function run(options: Options, log: (line: string) => void): Promis
   registry.warmUp();
   const uprobes = options.uprobes ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log) : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
   if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
+  uprobes.attachAhead();
   let stopping = false;
   const onUprobes = () => {
     if (stopping) return;
