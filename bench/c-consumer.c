@@ -21,6 +21,9 @@
 #include <bpf/libbpf.h>
 #include "vivarium.h"
 
+/* The highest kind vivarium.h defines (the Node decoder also rejects unknown ones). */
+#define LAST_KIND VIV_KIND_HTTP
+
 struct decoded {
 	__u64 ts_ns;
 	__u32 tgid, tid, epoch;
@@ -66,7 +69,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	for (i = 0; i < VIV_FIELD_COUNT; i++)
 		need += e->len[i];
-	if (need > size || e->kind < VIV_KIND_FILE_OPEN || e->kind > VIV_KIND_MOUNT) {
+	if (need > size || e->kind < VIV_KIND_FILE_OPEN || e->kind > LAST_KIND) {
 		sink->errors++;
 		return 0;
 	}

@@ -51,6 +51,9 @@ async function fillAndConsume(consumer, events) {
     const left = await next();
     if (left.left) throw new Error(`bench: ${left.left} events left in the ring after the C consumer`);
     return { events: r.events, ns: r.ns, bytes: r.bytes };
+  } catch (err) {
+    child.kill(); // it waits for a command that will not come
+    throw err;
   } finally {
     if (child.exitCode === null) await once(child, 'exit');
   }
