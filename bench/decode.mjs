@@ -38,7 +38,7 @@ async function fillAndConsume(consumer, events) {
       const r = await next();
       if (r.error) throw new Error(`bench: node drain failed: ${r.error}`);
       if (r.dropped) throw new Error(`bench: ${r.dropped} events dropped while filling`);
-      return { events: r.events, ns: r.ns };
+      return { events: r.events, ns: r.ns, floorNs: r.floorNs };
     }
     const c = spawnSync(C_CONSUMER, [ready.pinDir, String(ready.slot)], { encoding: 'utf8' });
     if (c.status !== 0) {
@@ -62,7 +62,7 @@ async function fillAndConsume(consumer, events) {
 export async function runDecode(options, log) {
   buildCConsumer();
   const n = options.decodeEvents;
-  const samples = { node: [], c: [] };
+  const samples = { node: [], c: [], floor: [] };
   const raw = [];
   const contamination = [];
   for (let round = 1; round <= options.rounds; round++) {
@@ -76,6 +76,7 @@ export async function runDecode(options, log) {
           const r = await fillAndConsume(consumer, n);
           if (Math.abs(r.events - n) > 64) throw new Error(`bench: ${consumer} consumed ${r.events} events, expected ${n}`);
           samples[consumer].push(r.events / (r.ns / 1e9));
+          if (r.floorNs) samples.floor.push(r.events / (r.floorNs / 1e9));
           raw.push({ round, consumer, ...r });
         }
       },
@@ -89,6 +90,6 @@ export async function runDecode(options, log) {
     samples,
     raw,
     contamination,
-    medians: { nodeEventsPerSecond: node, cEventsPerSecond: c, nodeOverC: node / c },
+    medians: { nodeEventsPerSecond: node, cEventsPerSecond: c, nodeOverC: node / c, floorEventsPerSecond: median(samples.floor), floorOverC: median(samples.floor) / c },
   };
 }

@@ -9,6 +9,8 @@ import { Http2Connections } from './http/http2.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
+// By code, for the hot path (an array index, not a Map lookup).
+const KIND_BY_CODE: ReadonlyArray<EventKind | undefined> = Array.from({ length: Math.max(...KIND_NAMES.keys()) + 1 }, (_, code) => KIND_NAMES.get(code));
 // Where len[i] of the header is, and ts_ns read as two u32 halves (a BigInt
 // per record would cost more than the rest of the decoding).
 const [LEN0, LEN1, LEN2, LEN3] = [0, 1, 2, 3].map((i) => E.len.offset + i * E.len.size) as [number, number, number, number];
@@ -52,7 +54,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   if (length < E.size) throw new DecodeError(`decode: record of ${length} bytes is shorter than the ${E.size}-byte header`);
   if (offset < 0 || offset + length > view.byteLength) throw new DecodeError(`decode: record at ${offset}+${length} is outside its buffer`);
   const kindCode = view.getUint16(offset + E.kind.offset, true);
-  const kind: EventKind | undefined = KIND_NAMES.get(kindCode);
+  const kind = KIND_BY_CODE[kindCode];
   if (kind === undefined) throw new DecodeError(`decode: unknown event kind ${kindCode} (a newer daemon? check vivariumd status)`);
 
   // Field boundaries, as offsets into the backing store.
@@ -79,8 +81,9 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   let requestedPath: string;
   let resolved: string;
   if (at3 === at2 && at1 - at0 === at2 - at1 && buffer.compare(buffer, at0, at1, at1, at2) === 0) {
-    // The common case: an absolute path opened as is. One string, no normalising.
-    requestedPath = requested.startsWith('/') && isNormalAbsolute(requested) ? requested : absoluteRequested(requested, '');
+    // The common case: an absolute path opened as is. One string, and no
+    // normalising when the kernel walked it (its walk writes normal paths).
+    requestedPath = (flags & (TRUNCATED | EventFlag.UNRESOLVED)) === 0 || isNormalAbsolute(requested) ? requested : absoluteRequested(requested, '');
     resolved = requested;
   } else {
     requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
@@ -92,11 +95,6 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   const unresolved = (flags & EventFlag.UNRESOLVED) !== 0;
   // Paths reached through another view than the worker's: within their filesystem (placed by Worker.drain).
   const fsView = flags & FS_RELATIVE ? fsViewOf(flags, view.getUint32(offset + E.dev.offset, true)) : undefined;
-  const bytes = (from: number, to: number) => new Uint8Array(buffer.buffer, from, to - from);
-  const text = (from: number, to: number) => buffer.toString('utf8', from, to);
-  // Path arguments the kernel walked (resolve.bpf.h): PATH is where they led;
-  // the requested path, when relative, cannot be made absolute without it.
-  const walkedRequested = () => (requested.startsWith('/') ? absoluteRequested(requested, '') : resolved);
 
   // Object literals with every field, per kind: one shape each, no spreads (hot path).
   switch (kind) {
@@ -116,7 +114,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
         append: (openFlags & O_APPEND) !== 0,
       };
     case 'exec': {
-      const argv = end > at3 ? text(at3, end).split('\0') : [];
+      const argv = end > at3 ? textOf(buffer, at3, end).split('\0') : [];
       if (argv.length && argv[argv.length - 1] === '') argv.pop();
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath, requested, unresolved, fsView, argv };
     }
@@ -124,49 +122,49 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
     case 'rmdir':
     case 'mkdir':
     case 'chmod':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, mode };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(requested, resolved), requested, unresolved, fsView, mode };
     case 'truncate':
     case 'utime':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, syscall: syscallName(aux) };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(requested, resolved), requested, unresolved, fsView, syscall: syscallName(aux) };
     case 'xattr':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, name: text(at3, end), remove: aux === 1,
+        path: resolved, requestedPath: walkedRequested(requested, resolved), requested, unresolved, fsView, name: textOf(buffer, at3, end), remove: aux === 1,
       };
     case 'mknod':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, mode, device: aux };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(requested, resolved), requested, unresolved, fsView, mode, device: aux };
     case 'chown':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, uid: aux | 0, gid: mode | 0,
+        path: resolved, requestedPath: walkedRequested(requested, resolved), requested, unresolved, fsView, uid: aux | 0, gid: mode | 0,
       };
     case 'rename':
     case 'link':
       // PATH: the old path, EXTRA: the new one, both walked.
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(), requested, unresolved, fsView, to: text(at3, end), flags: openFlags };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: walkedRequested(requested, resolved), requested, unresolved, fsView, to: textOf(buffer, at3, end), flags: openFlags };
     case 'symlink':
       // PATH: the new link, walked; REQUESTED: its target, verbatim; EXTRA: the link as passed.
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: resolved, requested: text(at3, end), unresolved, fsView, target: requested };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, path: resolved, requestedPath: resolved, requested: textOf(buffer, at3, end), unresolved, fsView, target: requested };
     case 'mount':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
         path: requestedPath, requestedPath, requested, unresolved, fsView,
         op: MOUNT_OPS.get(aux) ?? 'mount',
-        source: text(at3, end),
-        fstype: text(at0, at1),
+        source: textOf(buffer, at3, end),
+        fstype: textOf(buffer, at0, at1),
         unmount: aux === MountOp.UMOUNT,
         flags: openFlags,
       };
     case 'connect':
     case 'send':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, endpoint: decodeSockaddr(bytes(at3, end)), fd: aux };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, endpoint: decodeSockaddr(bytesOf(buffer, at3, end)), fd: aux };
     case 'dns': {
-      const question = decodeDnsQuestion(bytes(at3, end));
+      const question = decodeDnsQuestion(bytesOf(buffer, at3, end));
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
         name: question?.name ?? '',
         type: question?.type ?? '',
-        server: decodeSockaddr(bytes(at2, at3)),
+        server: decodeSockaddr(bytesOf(buffer, at2, at3)),
         addressed: mode === 1,
       };
     }
@@ -181,7 +179,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, targetPid: aux | 0, signal: mode };
     case 'env': {
       const op = ENV_OPS.get(aux) ?? 'getenv';
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: text(at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: textOf(buffer, at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
     }
     case 'load':
       // A bare name is searched for by the loader: kept as passed.
@@ -202,7 +200,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
       const connection = `${pid}:${(mode * 2 ** 32 + openFlags).toString(16)}`;
       if (aux & HttpFlag.H1) {
         const cut = { line: (flags & EventFlag.TRUNCATED_REQUESTED) !== 0, host: (flags & EventFlag.TRUNCATED_BASE) !== 0 };
-        const head = decodeHttp1(requested, text(at2, at3), cut);
+        const head = decodeHttp1(requested, textOf(buffer, at2, at3), cut);
         return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, protocol: head.protocol, requests: [head.request] };
       }
       const start = (aux & HttpFlag.H2_START) !== 0;
@@ -210,7 +208,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
       const requests =
         aux & HttpFlag.H2_LOST
           ? connections.lost(connection)
-          : connections.requests(connection, bytes(at3, end), start, (flags & EventFlag.TRUNCATED_EXTRA) !== 0);
+          : connections.requests(connection, bytesOf(buffer, at3, end), start, (flags & EventFlag.TRUNCATED_EXTRA) !== 0);
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, protocol: 'HTTP/2', requests };
     }
     case 'capset':
@@ -228,9 +226,25 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
     case 'pidfd_getfd':
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        syscall: syscallName(mode), args: valueArgs(syscallName(mode), [aux | 0, openFlags | 0]), path: at1 > at0 ? text(at0, at1) : '', tampers: (flags & EventFlag.OWN_MAPS) !== 0,
+        syscall: syscallName(mode), args: valueArgs(syscallName(mode), [aux | 0, openFlags | 0]), path: at1 > at0 ? textOf(buffer, at0, at1) : '', tampers: (flags & EventFlag.OWN_MAPS) !== 0,
       };
   }
+}
+
+// Helpers of decodeEvent's cases, at module level: closures there would put
+// its variables in a context object allocated for every record.
+function bytesOf(buffer: Buffer, from: number, to: number): Uint8Array {
+  return new Uint8Array(buffer.buffer, from, to - from);
+}
+
+function textOf(buffer: Buffer, from: number, to: number): string {
+  return buffer.toString('utf8', from, to);
+}
+
+/** Path arguments the kernel walked (resolve.bpf.h): PATH is where they led;
+ * the requested path, when relative, cannot be made absolute without it. */
+function walkedRequested(requested: string, resolved: string): string {
+  return requested.startsWith('/') ? absoluteRequested(requested, '') : resolved;
 }
 
 /** Which of a privileged call's first two arguments are values (flags, a

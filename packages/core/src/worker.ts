@@ -144,17 +144,23 @@ export class Worker {
   drain(): DrainResult {
     const events: VivariumEvent[] = [];
     let undecodable = 0;
+    // bpf() calls that wrote Vivarium's own maps: an entry deleted and put
+    // back between two probes leaves no other trace.
+    const ownMapWriters = new Set<number>();
     this.ring.consume((view, offset, length) => {
+      let event;
       try {
-        const event = decodeEvent(view, offset, length, this.http2);
-        if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
-        events.push(event);
+        event = decodeEvent(view, offset, length, this.http2);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         undecodable++; // counted as lost, never silently skipped
+        return;
       }
+      if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
+      if (event.kind === 'bpf' && event.tampers) ownMapWriters.add(event.pid);
+      events.push(event);
     });
-    const tampered = [this.probe(), ...ownMapWriters(events)].filter(Boolean).join('; ') || undefined;
+    const tampered = [this.probe(), ...[...ownMapWriters].map((pid) => `pid ${pid} wrote Vivarium's own maps with bpf()`)].filter(Boolean).join('; ') || undefined;
     const now = this.readCounters();
     const dropped = Number(now.dropped - this.seen.dropped) + undecodable;
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
@@ -191,14 +197,6 @@ export class Worker {
     if (after.probeEpoch !== this.epoch) return `this worker's window was moved from ${this.epoch} to ${after.probeEpoch}`;
     return undefined;
   }
-}
-
-/** bpf() calls that wrote Vivarium's own maps: an entry deleted and put back
- * between two probes leaves no other trace. */
-function ownMapWriters(events: readonly VivariumEvent[]): string[] {
-  const pids = new Set<number>();
-  for (const e of events) if (e.kind === 'bpf' && e.tampers) pids.add(e.pid);
-  return [...pids].map((pid) => `pid ${pid} wrote Vivarium's own maps with bpf()`);
 }
 
 function connect(path: string): number {
