@@ -1,6 +1,5 @@
 // struct sockaddr bytes (as a process passed them to connect/sendto) to an
 // endpoint: '127.0.0.1:5432', '[::1]:53', 'unix:/run/x.sock', 'unix:@abstract'.
-import { isIPv4 } from 'node:net';
 import { Layout } from './abi.generated.js';
 
 const IN = Layout.sockaddr_in;
@@ -70,9 +69,8 @@ export function decodeSockaddr(bytes: Uint8Array): Endpoint {
   return { family: 'other', address: '', port: 0, text: `(address family ${family})` };
 }
 
-export function isLoopback(endpoint: Endpoint): boolean {
+/** Whether the address is a loopback one (127/8, ::1, IPv4-mapped 127/8). */
+export function isLoopback(endpoint: Pick<Endpoint, 'family' | 'address'>): boolean {
   if (endpoint.family === 'inet') return endpoint.address.startsWith('127.');
-  if (endpoint.family === 'inet6')
-    return endpoint.address === '::1' || (endpoint.address.startsWith('::ffff:') && isIPv4(endpoint.address.slice(7)) && endpoint.address.slice(7).startsWith('127.'));
-  return false;
+  return endpoint.family === 'inet6' && (endpoint.address === '::1' || endpoint.address.startsWith('::ffff:127.'));
 }

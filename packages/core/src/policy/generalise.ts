@@ -16,12 +16,6 @@ export function under(path: string, dir: string): string | undefined {
   return path.startsWith(`${dir}/`) ? relative(dir, path) : undefined;
 }
 
-/** Whether the address is a loopback one (127/8, ::1, IPv4-mapped 127/8). */
-export function isLoopback(endpoint: Pick<Endpoint, 'family' | 'address'>): boolean {
-  if (endpoint.family === 'inet') return endpoint.address.startsWith('127.');
-  return endpoint.family === 'inet6' && (endpoint.address === '::1' || endpoint.address.startsWith('::ffff:127.'));
-}
-
 /** Whether a host name or address is this machine's loopback ('localhost', 127/8, ::1). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';

@@ -9,7 +9,8 @@ import { POLICY_RULES, type PolicyRule } from '../event-kinds.js';
 import { type ReportEvent, judgedSubjects, rulesOfLine } from '../event-lines.js';
 import { ownerOf } from '../provenance/origin.js';
 import type { Subject, SubjectType, SubjectValues } from '../subjects.js';
-import { anyPortOf, isLoopback, isLoopbackHost, noiseFilter, under } from './generalise.js';
+import { isLoopback } from '../sockaddr.js';
+import { anyPortOf, isLoopbackHost, noiseFilter, under } from './generalise.js';
 import type { EntryReason, Policy, PolicyWhy } from './policy.js';
 import type { TokenValues } from './tokens.js';
 
