@@ -96,11 +96,14 @@ function perfWorks() {
   }
 }
 
+/** Kernel symbols that are the BPF programs' work: the programs, their helpers, the ring. */
+const BPF_PARTS = /^(bpf_prog_|bpf_probe_read|copy_from_kernel_nofault$|strncpy_from_user|bpf_ringbuf|__bpf_ringbuf|bpf_trace_run|bpf_loop$|bpf_map_lookup|htab_map|__htab_map)/;
+
 /** perf record (cpu-clock, call graphs) attached to one loop only; the top symbols by self time. */
 async function perfTop(scenario, kind, mode, iterations, port) {
   const data = `${BUILD}perf-${kind}-${mode}.data`;
   let perf;
-  await measure(kind, mode, iterations, {
+  const [result] = await measure(kind, mode, iterations, {
     port,
     onReady: async ([ready]) => {
       perf = spawn('perf', ['record', '-e', 'cpu-clock', '-g', '-p', String(ready.pid), '-o', data], { stdio: 'ignore' });
@@ -113,7 +116,17 @@ async function perfTop(scenario, kind, mode, iterations, port) {
   });
   const report = run('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'comm,dso,sym', '--percent-limit', '0.7'], { maxBuffer: 64 << 20 });
   const top = report.split('\n').filter((l) => /^\s+\d+\.\d+%/.test(l)).map((l) => l.trim().replace(/\s+/g, ' '));
-  return { scenario, data, top };
+  // The BPF side with what it calls (inclusive: --children), in ns per
+  // iteration of the loop (perf's share of the loop's own time): where a
+  // registered event's kernel cost goes, program by program and helper by helper.
+  const nsPerOp = result.ns / result.iterations;
+  const inclusive = run('perf', ['report', '-i', data, '--stdio', '--children', '--sort', 'sym', '-g', 'none', '--percent-limit', '0.3'], { maxBuffer: 64 << 20 });
+  const bpf = inclusive
+    .split('\n')
+    .map((l) => /^\s+(\d+\.\d+)%\s+(\d+\.\d+)%\s+\[k\]\s+(\S+)/.exec(l))
+    .filter((m) => m && BPF_PARTS.test(m[3]))
+    .map((m) => ({ symbol: m[3].replace(/^bpf_prog_[0-9a-f]+_/, 'bpf: '), children: Number(m[1]), self: Number(m[2]), nsPerOp: (Number(m[1]) / 100) * nsPerOp }));
+  return { scenario, data, top, nsPerOp, bpf };
 }
 
 /** Self time by function inside Worker.drain (and GC while draining), from a --cpu-prof of a fill + drain. */
@@ -130,7 +143,7 @@ function decodeProfile(events) {
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const isDrain = (n) => n.callFrame.functionName === 'drain' && /core\/dist\/worker\.js$/.test(n.callFrame.url);
+  const isDrain = (n) => n.callFrame.functionName === 'drain' && /core\/(dist\/worker|bundle\/index)\.js$/.test(n.callFrame.url);
   const underDrain = new Map();
   const inDrain = (id) => {
     if (underDrain.has(id)) return underDrain.get(id);

@@ -81,6 +81,11 @@ export function tables(report) {
     }
     out.push({ title: 'Where the time goes: BPF run time per program (kernel.bpf_stats_enabled; background subtracted)', head: ['scenario: part', 'runs', 'cost/run', 'cost/op'], rows });
   }
+  const perfBpf = (report.profile?.perf ?? []).filter((p) => p.bpf?.length);
+  if (perfBpf.length) {
+    const rows = perfBpf.flatMap((p) => p.bpf.map((b) => [`${p.scenario}: ${b.symbol}`, `${b.children.toFixed(2)} %`, `${b.self.toFixed(2)} %`, `${b.nsPerOp.toFixed(0)} ns/op`]));
+    out.push({ title: 'Inside the BPF side: each program, helper and ring call with what it calls (perf record --children; share of the loop under perf, in ns per iteration)', head: ['scenario: symbol', 'with callees', 'self', 'cost/op'], rows });
+  }
   return out;
 }
 
