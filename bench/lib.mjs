@@ -109,7 +109,9 @@ export async function startDaemon(pinDir, args = []) {
 /** The real daemon with a ring large enough that a whole measured loop fits. */
 export const startReal = (ringSize = 1 << 26, rings = 8, flags = []) =>
   startDaemon(PIN_DIRS.real, ['--ring-size', String(ringSize), '--rings', String(rings), ...flags]);
-export const startFloor = () => startDaemon(PIN_DIRS.floor, ['--object', FLOOR_OBJECT, '--backend', 'syscalls', '--rings', '8']);
+// The floor is the price of any sys_exit program: no uprobes (they cost
+// elsewhere: every getenv, and every fork of a process mapping a probed file).
+export const startFloor = () => startDaemon(PIN_DIRS.floor, ['--object', FLOOR_OBJECT, '--backend', 'syscalls', '--rings', '8', '--no-uprobes']);
 
 /** Runs fn with the daemon started by `start`, stopping it afterwards. */
 export async function withDaemon(start, fn) {

@@ -51,19 +51,24 @@ describe('the attach table', () => {
 
 describe.skipIf(!existsSync(LIBC))('functionOffsets', () => {
   test('the file offsets readelf gives, for symbols defined twice (dlopen) too; absent names are absent', () => {
-    const offsets = functionOffsets(LIBC, ['getenv', 'dlopen', 'no_such_function']);
+    // 'dl' and 'getenv_' are a prefix of and longer than names libc defines: whole names only.
+    const offsets = functionOffsets(LIBC, ['getenv', 'dlopen', 'no_such_function', 'dl', 'getenv_']);
     const dynsym = execFileSync('readelf', ['-W', '--dyn-syms', LIBC], { encoding: 'utf8' });
     const address = (name: string) => Number.parseInt(new RegExp(`^\\s*\\d+: ([0-9a-f]+) .* ${name}@`, 'm').exec(dynsym)![1]!, 16);
     // libc's .text is mapped at its file offset: the address is the offset.
     expect(offsets.get('getenv')).toBe(address('getenv'));
     expect(offsets.get('dlopen')).toBe(address('dlopen'));
     expect(offsets.has('no_such_function')).toBe(false);
+    expect(offsets.has('dl')).toBe(false);
+    expect(offsets.has('getenv_')).toBe(false);
+    expect(functionOffsets(LIBC, ['secure_getenv']).get('secure_getenv')).toBe(address('secure_getenv'));
   });
 
   test("node's own OpenSSL: SSL_write and SSL_write_ex are exported by this node (official builds link OpenSSL in)", () => {
     const offsets = functionOffsets(process.execPath, ['SSL_write', 'SSL_write_ex']);
     if (offsets.size === 0) return; // a node using the system's libssl: covered through it
     expect([...offsets.keys()].sort()).toEqual(['SSL_write', 'SSL_write_ex']);
+    expect(offsets.get('SSL_write')).not.toBe(offsets.get('SSL_write_ex'));
   });
 
   test('not an ELF file: an error naming it', () => {

@@ -19,6 +19,17 @@ interface Section {
   link: number;
 }
 
+/** Which wanted name the NUL-terminated string at `at` is, if any: compared
+ * in place, as node's table holds ~100,000 names and a string for each made
+ * the daemon's start slow and its heap large. */
+function wantedAt(strs: Buffer, at: number, wanted: ReadonlyArray<{ name: string; bytes: Buffer }>): string | undefined {
+  for (const { name, bytes } of wanted) {
+    const end = at + bytes.length;
+    if (strs[at] === bytes[0] && strs[end] === 0 && strs.compare(bytes, 0, bytes.length, at, end) === 0) return name;
+  }
+  return undefined;
+}
+
 /** The file offsets of `names` defined as functions in `path` (dynamic
  * symbols first, then the full table); names not found are absent. Throws
  * when the file is not a 64-bit little-endian ELF. */
@@ -50,6 +61,7 @@ export function functionOffsets(path: string, names: readonly string[]): Map<str
       });
     }
     const wanted = new Set(names);
+    const wantedBytes = [...wanted].map((name) => ({ name, bytes: Buffer.from(name, 'latin1') }));
     const found = new Map<string, number>();
     for (const type of [SHT_DYNSYM, SHT_SYMTAB]) {
       for (const symtab of sections.filter((s) => s.type === type)) {
@@ -62,10 +74,8 @@ export function functionOffsets(path: string, names: readonly string[]): Map<str
           const shndx = syms.readUInt16LE(at + 6);
           const value = syms.readBigUInt64LE(at + 8);
           if ((kind !== STT_FUNC && kind !== STT_GNU_IFUNC) || shndx === 0 || shndx >= sections.length || value === 0n) continue;
-          const nameAt = syms.readUInt32LE(at);
-          const end = strs.indexOf(0, nameAt);
-          const name = strs.toString('latin1', nameAt, end < 0 ? strs.length : end);
-          if (!wanted.has(name) || found.has(name)) continue;
+          const name = wantedAt(strs, syms.readUInt32LE(at), wantedBytes);
+          if (name === undefined || found.has(name)) continue;
           const section = sections[shndx]!;
           found.set(name, Number(value - section.addr) + section.offset);
         }
