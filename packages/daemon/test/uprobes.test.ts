@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseOptions } from '../src/options.js';
 import { workerBinaries } from '../src/uprobes/binaries.js';
-import { functionOffsets } from '../src/uprobes/elf-symbols.js';
+import { functionOffsets, gnuHash } from '../src/uprobes/elf-symbols.js';
 import { UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE } from '../src/uprobes/table.js';
 
 const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
@@ -69,6 +69,20 @@ describe.skipIf(!existsSync(LIBC))('functionOffsets', () => {
     if (offsets.size === 0) return; // a node using the system's libssl: covered through it
     expect([...offsets.keys()].sort()).toEqual(['SSL_write', 'SSL_write_ex']);
     expect(offsets.get('SSL_write')).not.toBe(offsets.get('SSL_write_ex'));
+  });
+
+  test('the GNU hash of a name is the dynamic loader\'s (h * 33 + c from 5381, 32 bits)', () => {
+    expect(gnuHash(Buffer.from(''))).toBe(5381);
+    expect(gnuHash(Buffer.from('printf'))).toBe(0x156b2bb8);
+    expect(gnuHash(Buffer.from('exit'))).toBe(0x7c967e3f);
+  });
+
+  test("every name of the table found through libc's .gnu.hash, at readelf's addresses", () => {
+    const names = ['getenv', 'secure_getenv', 'setenv', 'unsetenv', 'putenv', 'clearenv', 'dlopen', 'dlmopen'];
+    const offsets = functionOffsets(LIBC, names);
+    const dynsym = execFileSync('readelf', ['-W', '--dyn-syms', LIBC], { encoding: 'utf8' });
+    const address = (name: string) => Number.parseInt(new RegExp(`^\\s*\\d+: ([0-9a-f]+) .* ${name}@`, 'm').exec(dynsym)![1]!, 16);
+    for (const name of names) expect([name, offsets.get(name)]).toEqual([name, address(name)]);
   });
 
   test('not an ELF file: an error naming it', () => {
