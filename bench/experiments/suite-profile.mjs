@@ -30,7 +30,7 @@ await withDaemon(
 const buckets = [
   ['koffi', /node_modules\/koffi\//],
   ['picomatch', /node_modules\/picomatch\//],
-  ['decoder', /@vivarium\/core\/dist\/(decode|ring-reader)\.js/],
+  ['decoder', /@vivarium\/core\/(dist\/(decode|ring-reader)|bundle\/index)\.js/],
   ['policy/report', /@vivarium\/core\/dist\/(policy|report)\//],
 ];
 let total = 0;
