@@ -1,5 +1,6 @@
 // The shared end-to-end suite: every scenario under test/e2e/scenarios runs
 // in a real runner process against the real daemon, for every adapter.
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -58,6 +59,34 @@ describe.skipIf(skip)('a daemon without uprobes', () => {
 
   test('vivariumd status says why', () => {
     expect(vivariumd(['status', '--pin-dir', pinDir])).toContain('uprobes:  unavailable (vivariumd runs with --no-uprobes)');
+  });
+});
+
+// Kinds chosen with --uprobes: the others' uprobes are never attached (http's
+// sit in node itself and slow every fork of a Node process), and a worker is
+// told they are unavailable, and why.
+describe.skipIf(skip)('a daemon with --uprobes env,load', () => {
+  const pinDir = `${E2E_PIN_DIR}-some-uprobes`;
+  let daemon: Daemon;
+  beforeAll(async () => {
+    daemon = await startDaemon(pinDir, ['--rings', '4', '--uprobes', 'env,load']);
+  }, 60_000);
+  afterAll(() => daemon?.stop());
+
+  test('libc is attached, no TLS function anywhere', () => {
+    const status = JSON.parse(vivariumd(['status', '--json', '--pin-dir', pinDir])) as { uprobes: { files: Array<{ file: string; symbols: string[] }> } };
+    const symbols = status.uprobes.files.flatMap((f) => f.symbols);
+    expect(symbols).toEqual(expect.arrayContaining(['getenv', 'dlopen']));
+    expect(symbols.filter((s) => s.startsWith('SSL_'))).toEqual([]);
+  });
+
+  test('a worker gets http unavailable, naming the flag; env and load available', () => {
+    const script = `import { Worker } from '@vivarium/core';
+const w = Worker.register({ pinDir: ${JSON.stringify(pinDir)} });
+process.stdout.write(JSON.stringify(w.drain().unavailable ?? {}));
+w.unregister();`;
+    const unavailable = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<string, string>;
+    expect(unavailable).toEqual({ http: 'vivariumd runs with --uprobes env,load' });
   });
 });
 

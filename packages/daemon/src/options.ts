@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolvePinDir, socketPathFor } from '@vivarium/core';
 import type { BackendChoice } from './objects.js';
+import { UPROBE_KINDS, type UprobeKind } from './uprobes/table.js';
 
 export const USAGE = `Usage: vivariumd [run] [options]     load and attach, then serve in the foreground
        vivariumd status [--json] [--wait SECONDS]
@@ -19,7 +20,10 @@ Options:
   --socket PATH      where workers register (default /run/vivarium/<pin dir name>.sock)
   --object PATH      the backend's BPF object, or a directory of <backend>.bpf.o (default: shipped ones)
   --group NAME       members of group NAME may register workers (the socket is root:NAME 0660; default: root only)
-  --no-uprobes       attach no uprobes: env and load events are unavailable (their checks fail, saying so)
+  --uprobes KINDS    the uprobe-fed kinds to observe, comma-separated: env, load, http (default all; the
+                     others are unavailable and their checks fail, saying so). http's uprobes sit in node
+                     itself and make every fork of a Node process on the machine ~1 ms slower (README)
+  --no-uprobes       attach no uprobes: env, load and http are unavailable
   --json             machine-readable status
   -h, --help         this text
   --version          print the version`;
@@ -39,8 +43,8 @@ export interface Options {
   json: boolean;
   /** status --wait: seconds to wait for the daemon to serve. */
   wait: number | undefined;
-  /** Attach uprobes to workers' files (--no-uprobes: not). */
-  uprobes: boolean;
+  /** The uprobe-fed kinds to attach for (--uprobes; --no-uprobes: none). */
+  uprobes: readonly UprobeKind[];
 }
 
 export class UsageError extends Error {
@@ -70,6 +74,7 @@ export function parseOptions(argv: string[]): Options {
         'dns-port': { type: 'string', default: '53' },
         json: { type: 'boolean', default: false },
         'no-uprobes': { type: 'boolean', default: false },
+        uprobes: { type: 'string' },
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -104,6 +109,7 @@ export function parseOptions(argv: string[]): Options {
   const wait = values.wait === undefined ? undefined : positiveInt(values.wait, '--wait');
   const pinDir = resolvePinDir(values['pin-dir']);
   return {
+    ...parsedUprobes(values.uprobes, values['no-uprobes']!),
     command: command as Options['command'],
     dnsPorts: [...new Set(dnsPorts)],
     pinDir,
@@ -116,6 +122,18 @@ export function parseOptions(argv: string[]): Options {
     group,
     json: values.json!,
     wait,
-    uprobes: !values['no-uprobes'],
   };
+}
+
+/** --uprobes KINDS / --no-uprobes. */
+function parsedUprobes(list: string | undefined, none: boolean): Pick<Options, 'uprobes'> {
+  if (none && list !== undefined) throw new UsageError(`vivariumd: --uprobes and --no-uprobes contradict each other (give one)`);
+  if (none) return { uprobes: [] };
+  if (list === undefined) return { uprobes: UPROBE_KINDS };
+  const kinds = list.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(UPROBE_KINDS as readonly string[]).includes(k));
+  if (unknown.length || !kinds.length)
+    throw new UsageError(`vivariumd: --uprobes takes kinds among ${UPROBE_KINDS.join(', ')}, comma-separated, got '${list}' (none at all: --no-uprobes)`);
+  // In the table's order, once each.
+  return { uprobes: UPROBE_KINDS.filter((k) => kinds.includes(k)) };
 }

@@ -139,7 +139,9 @@ export async function run(options: Options, log: (line: string) => void): Promis
   const swept = await registry.sweep();
   if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
   registry.warmUp();
-  const uprobes = options.uprobes ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log) : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
+  const uprobes = options.uprobes.length
+    ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log, options.uprobes)
+    : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
   if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
   uprobes.attachAhead();
   let stopping = false;

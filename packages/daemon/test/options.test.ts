@@ -27,6 +27,21 @@ describe('vivariumd options', () => {
     expect(parseOptions(['--dns-port', '0']).dnsPorts).toEqual([]);
   });
 
+  test('--uprobes picks the uprobe-fed kinds (in the table\'s order); --no-uprobes none; all by default', () => {
+    expect(parseOptions([]).uprobes).toEqual(['env', 'load', 'http']);
+    expect(parseOptions(['--uprobes', 'load,env']).uprobes).toEqual(['env', 'load']);
+    expect(parseOptions(['--uprobes', 'http']).uprobes).toEqual(['http']);
+    expect(parseOptions(['--no-uprobes']).uprobes).toEqual([]);
+  });
+
+  test.each([
+    [['--uprobes', 'env,tls'], "vivariumd: --uprobes takes kinds among env, load, http, comma-separated, got 'env,tls' (none at all: --no-uprobes)"],
+    [['--uprobes', ''], "vivariumd: --uprobes takes kinds among env, load, http, comma-separated, got '' (none at all: --no-uprobes)"],
+    [['--uprobes', 'env', '--no-uprobes'], 'vivariumd: --uprobes and --no-uprobes contradict each other (give one)'],
+  ])('--uprobes %j: %s', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(new UsageError(message));
+  });
+
   test('--group takes a name or a number', () => {
     expect(parseOptions(['--group', 'vivarium']).group).toBe('vivarium');
     expect(parseOptions(['--group', '1001']).group).toBe('1001');

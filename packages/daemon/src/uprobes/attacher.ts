@@ -53,6 +53,8 @@ export class Uprobes {
     private readonly obj: unknown,
     /** Why no program could be loaded, if so. */
     private readonly broken: string | null,
+    /** The kinds to attach for (vivariumd --uprobes); the others are unavailable. */
+    private readonly kinds: readonly UprobeKind[] = UPROBE_KINDS,
   ) {
     for (const name of linkPins(pinDir)) {
       if (!name.startsWith(PIN_PREFIX)) continue;
@@ -67,7 +69,7 @@ export class Uprobes {
   }
 
   /** Loads the table's programs from `objectPath`, sharing the maps pinned in `pinDir`. */
-  static load(objectPath: string, pinDir: string, log: (line: string) => void): Uprobes {
+  static load(objectPath: string, pinDir: string, log: (line: string) => void, kinds: readonly UprobeKind[] = UPROBE_KINDS): Uprobes {
     const api = objectApi();
     takeLibbpfLog();
     const obj = api.bpf_object__open_file(objectPath, null);
@@ -92,7 +94,7 @@ export class Uprobes {
       }
       const { ret, verifierTail } = loadWithVerifierLog(obj);
       if (ret < 0) throw new Error(`loading the uprobe programs failed: ${errnoName(ret)}${verifierTail.length ? ` (${verifierTail.at(-1)})` : ''}`);
-      const uprobes = new Uprobes(log, pinDir, obj, null);
+      const uprobes = new Uprobes(log, pinDir, obj, null, kinds);
       for (const [name, prog] of programs) uprobes.programs.set(name, prog);
       return uprobes;
     } catch (err) {
@@ -136,6 +138,10 @@ export class Uprobes {
       return unavailable;
     }
     for (const kind of UPROBE_KINDS) {
+      if (!this.kinds.includes(kind)) {
+        mark(kind, `vivariumd runs with --uprobes ${this.kinds.join(',')}`);
+        continue;
+      }
       const rows = UPROBE_TABLE.filter((r) => r.kind === kind);
       // oneOf rows: attached in some file the worker runs or maps, or the kind is unavailable.
       const oneOf = rows.filter((r) => r.oneOf);
