@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parseOptions } from '../src/options.js';
 import { workerBinaries } from '../src/uprobes/binaries.js';
 import { functionOffsets, gnuHash } from '../src/uprobes/elf-symbols.js';
 import { UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE } from '../src/uprobes/table.js';
@@ -101,7 +100,3 @@ describe('workerBinaries', () => {
   });
 });
 
-test('--no-uprobes', () => {
-  expect(parseOptions([]).uprobes).toBe(true);
-  expect(parseOptions(['--no-uprobes']).uprobes).toBe(false);
-});
