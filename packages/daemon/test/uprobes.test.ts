@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { workerBinaries } from '../src/uprobes/binaries.js';
 import { functionOffsets, gnuHash } from '../src/uprobes/elf-symbols.js';
@@ -82,6 +84,30 @@ describe.skipIf(!existsSync(LIBC))('functionOffsets', () => {
     const dynsym = execFileSync('readelf', ['-W', '--dyn-syms', LIBC], { encoding: 'utf8' });
     const address = (name: string) => Number.parseInt(new RegExp(`^\\s*\\d+: ([0-9a-f]+) .* ${name}@`, 'm').exec(dynsym)![1]!, 16);
     for (const name of names) expect([name, offsets.get(name)]).toEqual([name, address(name)]);
+  });
+
+  // The daemon reads files a worker controls (its own, in its container):
+  // a .gnu.hash that lies must neither keep it reading nor hide a symbol.
+  test('a corrupt .gnu.hash: the same offsets, found by the full scan, in bounded time', () => {
+    const names = ['getenv', 'dlopen', 'no_such_function'];
+    const want = functionOffsets(LIBC, names);
+    const section = /\.gnu\.hash\s+\S+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(execFileSync('readelf', ['-W', '-S', LIBC], { encoding: 'utf8' }))!;
+    const [offset, size] = [Number.parseInt(section[1]!, 16), Number.parseInt(section[2]!, 16)];
+    const dir = mkdtempSync(join(tmpdir(), 'vivarium-elf-'));
+    try {
+      const bytes = readFileSync(LIBC);
+      const endless = Buffer.from(bytes);
+      // No chain ends: every word of the section with its low bit cleared.
+      for (let at = offset + 16; at + 4 <= offset + size; at += 4) endless.writeUInt32LE((endless.readUInt32LE(at) & ~1) >>> 0, at);
+      const oversized = Buffer.from(bytes);
+      oversized.writeUInt32LE(0xffffffff, offset + 8); // bloom words: the header no longer fits its section
+      for (const [file, content] of [['endless.so', endless], ['oversized.so', oversized]] as const) {
+        writeFileSync(join(dir, file), content);
+        expect(functionOffsets(join(dir, file), names)).toEqual(want);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('not an ELF file: an error naming it', () => {

@@ -12,6 +12,10 @@ const STT_FUNC = 2;
 const STT_GNU_IFUNC = 10;
 /** Symbol tables larger than this are not read (a corrupt header). */
 const MAX_TABLE = 256 << 20;
+/** Hash chain entries followed per name, at most: real chains are a few
+ * entries long, and a crafted file (a worker's own, in its container) must
+ * not keep the daemon reading. */
+const MAX_CHAIN = 4096;
 
 interface Section {
   type: number;
@@ -21,11 +25,11 @@ interface Section {
   link: number;
 }
 
-/** The file offset of a symbol table entry that defines a function, or undefined. */
-function functionOffset(sym: Buffer, sections: readonly Section[]): number | undefined {
-  const kind = sym[4]! & 0xf;
-  const shndx = sym.readUInt16LE(6);
-  const value = sym.readBigUInt64LE(8);
+/** The file offset of the function the symbol entry at `table[at]` defines, or undefined. */
+function functionOffset(table: Buffer, at: number, sections: readonly Section[]): number | undefined {
+  const kind = table[at + 4]! & 0xf;
+  const shndx = table.readUInt16LE(at + 6);
+  const value = table.readBigUInt64LE(at + 8);
   if ((kind !== STT_FUNC && kind !== STT_GNU_IFUNC) || shndx === 0 || shndx >= sections.length || value === 0n) return undefined;
   const section = sections[shndx]!;
   return Number(value - section.addr) + section.offset;
@@ -49,14 +53,17 @@ function gnuHashLookup(
   if (buckets === 0) return undefined;
   const bucketsAt = hash.offset + 16 + bloomWords * 8;
   const chainAt = bucketsAt + buckets * 4;
-  const symbols = Math.floor(dynsym.size / SYM_SIZE);
+  const hashEnd = hash.offset + hash.size;
+  if (chainAt > hashEnd) return undefined; // a header that does not fit its section
+  const symbols = Math.min(Math.floor(dynsym.size / SYM_SIZE), symoffset + (hashEnd - chainAt) / 4);
   const h = gnuHash(name);
-  for (let index = read(bucketsAt + (h % buckets) * 4, 4).readUInt32LE(0); index >= symoffset && index < symbols; index++) {
+  const first = read(bucketsAt + (h % buckets) * 4, 4).readUInt32LE(0);
+  for (let index = first; index >= symoffset && index < symbols && index - first < MAX_CHAIN; index++) {
     const chain = read(chainAt + (index - symoffset) * 4, 4).readUInt32LE(0);
     if ((chain | 1) === (h | 1)) {
       const sym = read(dynsym.offset + index * SYM_SIZE, SYM_SIZE);
       const at = sym.readUInt32LE(0);
-      const offset = functionOffset(sym, sections);
+      const offset = functionOffset(sym, 0, sections);
       if (offset !== undefined && at + name.length < dynstr.size) {
         const text = read(dynstr.offset + at, name.length + 1);
         if (text[name.length] === 0 && text.compare(name, 0, name.length, 0, name.length) === 0) return offset;
@@ -133,7 +140,7 @@ export function functionOffsets(path: string, names: readonly string[]): Map<str
         const syms = read(symtab.offset, symtab.size);
         const strs = read(strtab.offset, strtab.size);
         for (let at = 0; at + SYM_SIZE <= syms.length; at += SYM_SIZE) {
-          const offset = functionOffset(syms.subarray(at, at + SYM_SIZE), sections);
+          const offset = functionOffset(syms, at, sections);
           if (offset === undefined) continue;
           const name = wantedAt(strs, syms.readUInt32LE(at), wantedBytes);
           if (name !== undefined && !found.has(name)) found.set(name, offset);
