@@ -1,16 +1,10 @@
 // bench/overhead.svg: overhead per scenario as horizontal bars of the ratio
 // to the scenario's baseline (linear to 2×, logarithmic beyond; 1× = no overhead), each with its
-// target as a dashed red mark. Plain string building, no dependencies.
+// target as a dashed red mark. Plain string building, no libraries.
+
+import { SUITE_VARIANTS } from './report.mjs';
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-const SUITE_BAR_LABELS = {
-  vivarium: 'with Vivarium',
-  'no-uprobes': 'with Vivarium, --no-uprobes',
-  provenance: 'with Vivarium, provenance on',
-  strace: 'strace -f -e trace=%file',
-  linked: 'with Vivarium, workspace-linked packages',
-};
 
 /** Bars: { group, label, ratio, target?, experiment? }. */
 export function overheadBars(report) {
@@ -25,7 +19,7 @@ export function overheadBars(report) {
   }
   for (const m of report.suite?.medians ?? []) {
     if (m.variant === 'plain') continue;
-    bars.push({ group: `suite: ${m.runner} wall time (vs plain)`, label: SUITE_BAR_LABELS[m.variant] ?? m.variant, ratio: m.ratio, target: m.target });
+    bars.push({ group: `suite: ${m.runner} wall time (vs plain)`, label: SUITE_VARIANTS[m.variant]?.bar ?? m.variant, ratio: m.ratio, target: m.target });
   }
   return bars;
 }

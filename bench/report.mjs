@@ -10,13 +10,14 @@ function perOp(ns) {
 
 const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : 'MISSED');
 
-const SUITE_LABELS = {
-  plain: 'plain (no Vivarium, detached)',
-  vivarium: 'with Vivarium (setup + daemon)',
-  provenance: 'with Vivarium and VIVARIUM_PROVENANCE=1 (JS call sites)',
-  'no-uprobes': 'with Vivarium, vivariumd --no-uprobes (no env/load/TLS uprobes)',
-  strace: 'under strace -f -e trace=%file',
-  linked: 'with Vivarium, packages as workspace symlinks (Vite inlines them)',
+/** Each suite variant's name: in the tables, and on the plot's bars (short). */
+export const SUITE_VARIANTS = {
+  plain: { label: 'plain (no Vivarium, detached)', bar: 'plain' },
+  vivarium: { label: 'with Vivarium (setup + daemon)', bar: 'with Vivarium' },
+  provenance: { label: 'with Vivarium and VIVARIUM_PROVENANCE=1 (JS call sites)', bar: 'with Vivarium, provenance on' },
+  'no-uprobes': { label: 'with Vivarium, vivariumd --no-uprobes (no env/load/TLS uprobes)', bar: 'with Vivarium, --no-uprobes' },
+  strace: { label: 'under strace -f -e trace=%file', bar: 'strace -f -e trace=%file' },
+  linked: { label: 'with Vivarium, packages as workspace symlinks (Vite inlines them)', bar: 'with Vivarium, workspace-linked packages' },
 };
 
 /** Rows of [scenario, figure, ratio, target, verdict] per section. */
@@ -49,7 +50,7 @@ export function tables(report) {
   if (report.suite) {
     const s = report.suite;
     const rows = s.medians.map((m) => [
-      `${m.runner}, ${SUITE_LABELS[m.variant]}`,
+      `${m.runner}, ${SUITE_VARIANTS[m.variant].label}`,
       `${(m.ms / 1000).toFixed(2)} s${m.events ? ` (${m.events} events)` : ''}`,
       x(m.ratio),
       m.target ? `≤ ${m.target}×` : '',
@@ -61,7 +62,7 @@ export function tables(report) {
   if (report.thirdparty) {
     const t = report.thirdparty;
     const rows = t.medians.map((m) => [
-      SUITE_LABELS[m.variant],
+      SUITE_VARIANTS[m.variant].label,
       `${(m.ms / 1000).toFixed(2)} s${m.events ? ` (${m.events} events)` : ''}`,
       x(m.ratio),
       m.target ? `≤ ${m.target}×` : '',
