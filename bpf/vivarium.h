@@ -11,7 +11,7 @@
 
 /* Enums rather than macros so the values reach the object's BTF. */
 enum viv_abi {
-	VIV_ABI_VERSION = 2,
+	VIV_ABI_VERSION = 3,
 	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
 	VIV_FIELD_COUNT = 4,
 	VIV_DNS_PORTS = 4, /* --dns-port list, at most */
@@ -189,6 +189,12 @@ enum viv_target_flags {
 	VIV_TF_CHILD = 1 << 1, /* added by the fork hook, not by a worker */
 };
 
+enum viv_meta_flags {
+	/* vivariumd runs in a child pid namespace, so it cannot name workers by
+	 * their host tgid: every bit of observed_tgids stays set. */
+	VIV_META_EVERY_TGID = 1 << 0,
+};
+
 enum viv_backend {
 	VIV_BACKEND_NONE = 0,
 	VIV_BACKEND_SYSCALLS = 1,
@@ -274,7 +280,7 @@ struct viv_meta {
 	__u32 ring_size;    /* --ring-size: bytes per worker ring */
 	__u32 max_targets;  /* --max-targets: processes observed at once */
 	__u16 dns_ports[VIV_DNS_PORTS]; /* datagrams to these ports are DNS events (0: unused) */
-	__u32 reserved;
+	__u32 flags;	    /* enum viv_meta_flags */
 };
 _Static_assert(sizeof(struct viv_meta) == 32, "viv_meta layout");
 

@@ -31,6 +31,7 @@ const ENUMS = {
   viv_field: ['VIV_FIELD_', 'Field'],
   viv_event_flags: ['VIV_EF_', 'EventFlag'],
   viv_target_flags: ['VIV_TF_', 'TargetFlag'],
+  viv_meta_flags: ['VIV_META_', 'MetaFlag'],
   viv_backend: ['VIV_BACKEND_', 'BackendCode'],
   viv_blind_reason: ['VIV_BLIND_', 'BlindReason'],
   viv_mount_op: ['VIV_MOUNT_OP_', 'MountOp'],

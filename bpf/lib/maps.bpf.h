@@ -26,6 +26,22 @@
 #define VIV_NAME_MASK 0xff    /* NAME_MAX is 255 */
 #define VIV_WALK_SIZE (VIV_FIELD_BUF + 256)
 
+/* One bit per host tgid (PID_MAX_LIMIT of 64-bit kernels: 2^22) that may
+ * have a config_targets entry: a task that is not observed leaves after one
+ * inlined array load, instead of task_key and a hash lookup on every open.
+ * Set before an entry is written (vivariumd, on_fork), cleared when the
+ * process ends; a stale bit costs only the full lookup. vivariumd sizes it
+ * to the running kernel's pid_max. */
+#define VIV_TGID_WORDS ((1 << 22) / 64)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE); /* vivariumd sets bits with atomic ORs */
+	__uint(max_entries, VIV_TGID_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} observed_tgids SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VIV_MAX_TARGETS);
@@ -146,6 +162,7 @@ const enum viv_field *viv_abi_field __attribute__((unused));
 const enum viv_event_flags *viv_abi_event_flags __attribute__((unused));
 const enum viv_target_flags *viv_abi_target_flags __attribute__((unused));
 const enum viv_backend *viv_abi_backend __attribute__((unused));
+const enum viv_meta_flags *viv_abi_meta_flags __attribute__((unused));
 const enum viv_blind_reason *viv_abi_blind_reason __attribute__((unused));
 const enum viv_mount_op *viv_abi_mount_op __attribute__((unused));
 const enum viv_env_op *viv_abi_env_op __attribute__((unused));

@@ -30,6 +30,7 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	entry.flags = t->flags | VIV_TF_CHILD;
 	entry.epoch = target_epoch(t);
 	entry.mntns_inum = t->mntns_inum;
+	mark_tgid(BPF_CORE_READ(child, tgid)); /* before the entry: never an entry without its bit */
 	if (bpf_map_update_elem(&config_targets, &child_key, &entry, BPF_ANY)) {
 		/* config_targets is full: say so rather than lose the child silently. */
 		struct viv_counters *c = get_counters(t->slot);
@@ -59,8 +60,10 @@ static __always_inline int on_exit(struct task_struct *task)
 	__u32 slot;
 
 	/* The leader's exit ends the process for us. */
-	if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid))
+	if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid) || !may_be_target(task))
 		return 0;
+	/* Its bit goes, entry or not (one left by a worker that unregistered). */
+	unmark_tgid(BPF_CORE_READ(task, tgid));
 	if (task_key(task, &key))
 		return 0;
 	t = bpf_map_lookup_elem(&config_targets, &key);

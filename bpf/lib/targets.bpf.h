@@ -44,10 +44,47 @@ static __always_inline bool is_own_pid(__u32 pid)
 	return BPF_CORE_READ(leader, numbers[level & 31].nr) == pid;
 }
 
+/* The word of observed_tgids holding tgid's bit (0 only past PID_MAX_LIMIT). */
+static __always_inline __u64 *tgid_word(__u32 tgid)
+{
+	__u32 index = tgid / 64;
+
+	return bpf_map_lookup_elem(&observed_tgids, &index);
+}
+
+/* Whether task's process may be a target: false for almost every task on
+ * the machine, after one direct load and an inlined array lookup. */
+static __always_inline bool may_be_target(struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+	__u64 *word = tgid_word(tgid);
+
+	return !word || (*word >> (tgid & 63)) & 1;
+}
+
+static __always_inline void mark_tgid(__u32 tgid)
+{
+	__u64 *word = tgid_word(tgid);
+
+	if (word)
+		__sync_fetch_and_or(word, 1ULL << (tgid & 63));
+}
+
+static __always_inline void unmark_tgid(__u32 tgid)
+{
+	struct viv_meta *meta = get_meta();
+	__u64 *word = tgid_word(tgid);
+
+	if (word && meta && !(meta->flags & VIV_META_EVERY_TGID))
+		__sync_fetch_and_and(word, ~(1ULL << (tgid & 63)));
+}
+
 static __always_inline struct viv_target *lookup_target(struct task_struct *task)
 {
 	struct viv_target_key key;
 
+	if (!may_be_target(task))
+		return 0;
 	if (task_key(task, &key))
 		return 0;
 	return bpf_map_lookup_elem(&config_targets, &key);

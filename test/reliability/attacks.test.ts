@@ -123,7 +123,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       `access: members of group ${accounts.group} (gid ${accounts.gid}) may register workers (${SOCKET} root:${accounts.group} 0660); pins are root's only`,
     );
     const names = readdirSync(PIN_DIR).sort();
-    expect(names).toEqual(['config_targets', 'controls', 'counters', 'links', 'meta', 'ring_owner', 'rings']);
+    expect(names).toEqual(['config_targets', 'controls', 'counters', 'links', 'meta', 'observed_tgids', 'ring_owner', 'rings']);
     const links = readdirSync(join(PIN_DIR, 'links')).map((l) => join(PIN_DIR, 'links', l));
     expect(links.length).toBeGreaterThanOrEqual(4);
     const expected: Record<string, string> = {

@@ -140,7 +140,7 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
 
   test('meta and every worker’s counters are frozen: not even root can write them (EPERM)', async () => {
     const { worker, hello } = await start();
-    expect(writeOutcome(pins.maps.meta, encode(MetaCodec, { ...pins.meta, backend: 1, dnsPorts: [5353, 0, 0, 0], reserved: 0 }))).toBe('EPERM');
+    expect(writeOutcome(pins.maps.meta, encode(MetaCodec, { ...pins.meta, backend: 1, dnsPorts: [5353, 0, 0, 0], flags: 0 }))).toBe('EPERM');
     const counters = innerMap(pins.counters.get(hello.slot!)!, WORKER_MAP_SPECS.counters, `counters of slot ${hello.slot}`);
     try {
       // Zero every counter: the drops, the probe's answers.

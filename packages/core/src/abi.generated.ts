@@ -4,7 +4,7 @@ import type { Codec } from './codec.js';
 
 /** enum viv_abi */
 export const Abi = {
-  ABI_VERSION: 2,
+  ABI_VERSION: 3,
   FIELD_MAX: 4095,
   FIELD_COUNT: 4,
   DNS_PORTS: 4,
@@ -81,6 +81,11 @@ export const EventFlag = {
 export const TargetFlag = {
   FOLLOW_CHILDREN: 1,
   CHILD: 2,
+} as const;
+
+/** enum viv_meta_flags */
+export const MetaFlag = {
+  EVERY_TGID: 1,
 } as const;
 
 /** enum viv_backend */
@@ -438,7 +443,7 @@ export interface Meta {
   ringSize: number;
   maxTargets: number;
   dnsPorts: number[];
-  reserved: number;
+  flags: number;
 }
 
 export const MetaCodec: Codec<Meta> = {
@@ -451,7 +456,7 @@ export const MetaCodec: Codec<Meta> = {
       ringSize: view.getUint32(at + 12, true),
       maxTargets: view.getUint32(at + 16, true),
       dnsPorts: [view.getUint16(at + 20, true), view.getUint16(at + 22, true), view.getUint16(at + 24, true), view.getUint16(at + 26, true)],
-      reserved: view.getUint32(at + 28, true),
+      flags: view.getUint32(at + 28, true),
     };
   },
   encode(value, view, at = 0) {
@@ -464,7 +469,7 @@ export const MetaCodec: Codec<Meta> = {
     view.setUint16(at + 22, value.dnsPorts[1] ?? 0, true);
     view.setUint16(at + 24, value.dnsPorts[2] ?? 0, true);
     view.setUint16(at + 26, value.dnsPorts[3] ?? 0, true);
-    view.setUint32(at + 28, value.reserved, true);
+    view.setUint32(at + 28, value.flags, true);
   },
 };
 
@@ -531,7 +536,7 @@ export const Layout = {
     ring_size: { offset: 12, size: 4 },
     max_targets: { offset: 16, size: 4 },
     dns_ports: { offset: 20, size: 2, count: 4 },
-    reserved: { offset: 28, size: 4 },
+    flags: { offset: 28, size: 4 },
   },
   sockaddr_in: {
     size: 16,

@@ -3,8 +3,9 @@
 // everything in place. No ring exists yet: each worker gets its own when it
 // registers (registry.ts). Any failure unpins what was done, so the kernel is
 // never left half-attached.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Abi, type BackendName, MetaCodec, U32Codec, VivariumError, backendCode, encode, errnoName } from '@vivarium/core';
+import { Abi, type BackendName, MetaCodec, MetaFlag, U32Codec, VivariumError, backendCode, encode, errnoName } from '@vivarium/core';
 import { MAP_PINS, PIN, loadLibbpf } from '@vivarium/core/kernel';
 import { isNull, loadWithVerifierLog, missingLsmHooks, objectApi, takeLibbpfLog } from './libbpf-object.js';
 import { removePins } from './pin-dir.js';
@@ -17,6 +18,8 @@ export interface AttachOptions {
   ringSize: number;
   maxTargets: number;
   dnsPorts: number[];
+  /** vivariumd runs in the host's pid namespace (it can name host tgids). */
+  hostPidNamespace: boolean;
 }
 
 export interface Attached {
@@ -53,6 +56,7 @@ export function attach(options: AttachOptions): Attached {
 
     for (const name of PER_SLOT_MAPS) check(api.bpf_map__set_max_entries(findMap(obj, name), options.rings), `sizing ${name}`);
     check(api.bpf_map__set_max_entries(findMap(obj, PIN.configTargets), options.maxTargets), `sizing ${PIN.configTargets}`);
+    check(api.bpf_map__set_max_entries(findMap(obj, PIN.observedTgids), Math.ceil(pidMax() / 64)), `sizing ${PIN.observedTgids}`);
 
     const { ret, verifierTail } = loadWithVerifierLog(obj);
     if (ret < 0) throw loadError(options.backend, ret, verifierTail);
@@ -95,8 +99,18 @@ function metaValue(options: AttachOptions): Uint8Array {
     ringSize: options.ringSize,
     maxTargets: options.maxTargets,
     dnsPorts: options.dnsPorts,
-    reserved: 0,
+    flags: options.hostPidNamespace ? 0 : MetaFlag.EVERY_TGID,
   });
+}
+
+/** The kernel's pid_max now (observed_tgids has a bit for each pid below
+ * it; a pid above, after a raise, is looked up in full). */
+function pidMax(): number {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim()) || 1 << 22;
+  } catch {
+    return 1 << 22;
+  }
 }
 
 function findMap(obj: unknown, name: string): unknown {

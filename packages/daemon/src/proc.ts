@@ -1,6 +1,7 @@
 // What /proc says about a process: how the kernel keys it in
 // config_targets, whether it is still the same process, and its name.
 import { readFileSync, statSync } from 'node:fs';
+import { HOST_PIDNS_INUM } from '@vivarium/core/kernel';
 
 /** Start time in clock ticks since boot (field 22 of /proc/<pid>/stat), or
  * undefined if the process is gone. Tells a live process from a reused PID. */
@@ -25,6 +26,11 @@ export function isAlive(pid: number, startTime: bigint): boolean {
   const fields = statFields(pid);
   if (!fields || fields[0] === 'Z' || fields[0] === 'X') return false;
   return BigInt(fields[22 - 3] ?? -1) === startTime;
+}
+
+/** Whether this process sees host pids (the kernel's observed_tgids are indexed by them). */
+export function inHostPidNamespace(): boolean {
+  return statSync('/proc/self/ns/pid').ino === HOST_PIDNS_INUM;
 }
 
 /** The key the kernel computes for a process (bpf/lib/targets.bpf.h): the

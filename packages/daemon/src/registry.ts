@@ -12,6 +12,7 @@
 // holds no rings.
 import {
   ControlCodec,
+  MetaFlag,
   NoFreeSlotError,
   type Owner,
   type Target,
@@ -22,7 +23,7 @@ import {
   errnoName,
   syscallError,
 } from '@vivarium/core';
-import { BPF_NOEXIST, type MapSpec, MapType, type Mapping, PAGE_SIZE, type PinDir, WORKER_MAP_SPECS, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
+import { BPF_NOEXIST, type MapSpec, MapType, type Mapping, ObservedTgids, PAGE_SIZE, type PinDir, WORKER_MAP_SPECS, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
 import { type Peer, assertPeerAlive } from './peer.js';
 import { commandOf, isAlive, mountNamespaceOf, targetKeyOf } from './proc.js';
 
@@ -63,12 +64,15 @@ export class Registry {
   private readonly adopted = new Set<number>();
   private lastRegistration = 0;
   private readonly barrier: RcuBarrier;
+  private readonly tgids: ObservedTgids;
 
   constructor(
     private readonly pins: PinDir,
     private readonly ringSize: number,
   ) {
     this.barrier = new RcuBarrier();
+    this.tgids = ObservedTgids.map(pins.maps.observed_tgids);
+    if (pins.meta.flags & MetaFlag.EVERY_TGID) this.tgids.markEvery();
     // An empty slot of an array of maps is ENOENT: entries() lists installed ones.
     for (const [slot] of pins.rings.entries()) this.adopted.add(slot);
     for (const slot of pins.owners.keys()) this.adopted.add(slot);
@@ -153,6 +157,7 @@ export class Registry {
     for (const slot of this.slots.values()) for (const fd of [slot.ring, slot.control, slot.counters]) closeFd(fd);
     this.slots.clear();
     this.barrier.close();
+    this.tgids.unmap();
   }
 
   /** A daemon that just started expects workers: have spare slots ready. */
@@ -179,6 +184,7 @@ export class Registry {
 
   /** Writes a worker's config_targets entry, or says who fills the table. */
   private setTarget(owner: Owner, target: Target): void {
+    this.tgids.mark(owner.hostPid); // before the entry: never an entry without its bit
     try {
       this.pins.targets.set({ pidnsInum: owner.pidnsInum, nsTgid: owner.nsTgid }, target);
     } catch (err) {

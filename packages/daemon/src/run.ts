@@ -3,7 +3,7 @@
 // cleanly on SIGINT/SIGTERM.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Abi, type BackendName, MetaCodec, U32Codec, VivariumError, decode, encode } from '@vivarium/core';
+import { Abi, type BackendName, MetaCodec, MetaFlag, U32Codec, VivariumError, decode, encode } from '@vivarium/core';
 import { MAP_SPECS, PIN, PinDir, PinnedMap, closeFd, mapInfo, openPin, specDifferences } from '@vivarium/core/kernel';
 import { type Group, describeAccess, lockDownPins, resolveGroup } from './access.js';
 import { attach as attachObject } from './loader.js';
@@ -14,6 +14,7 @@ import { checkObjectOption, objectFor } from './objects.js';
 import type { Options } from './options.js';
 import { ensureBpffs, hasPins, linkPins, makePinDir, removePins } from './pin-dir.js';
 import { Registry } from './registry.js';
+import { inHostPidNamespace } from './proc.js';
 import { serveRegistrations } from './server.js';
 import { Uprobes } from './uprobes/attacher.js';
 import { removeUprobeState, writeUprobeState } from './uprobes/state-file.js';
@@ -67,6 +68,8 @@ function adoptExisting(options: Options, log: (line: string) => void): BackendNa
   try {
     const { backend, maxSlots, ringSize } = pins.meta;
     if (backend === 'none') throw new VivariumError(`vivariumd: ${options.pinDir} has no backend recorded (${restartHint(options.pinDir)})`);
+    if (!(pins.meta.flags & MetaFlag.EVERY_TGID) && !inHostPidNamespace())
+      throw new VivariumError(`vivariumd: ${options.pinDir} holds the pins of a vivariumd in the host's pid namespace; this one runs in a child pid namespace and cannot name its workers there (${restartHint(options.pinDir)})`);
     if (options.backend !== 'auto' && options.backend !== backend)
       throw new VivariumError(`vivariumd: ${options.pinDir} holds the ${backend} backend (vivariumd stop first to switch to ${options.backend})`);
     log(`adopted the pins in ${options.pinDir}: programs stayed attached, registered workers kept (--rings ${maxSlots}, --ring-size ${ringSize} as they were set)`);
@@ -87,6 +90,7 @@ function attachBackend(options: Options, log: (line: string) => void): { backend
       ringSize: options.ringSize,
       maxTargets: options.maxTargets,
       dnsPorts: options.dnsPorts,
+      hostPidNamespace: inHostPidNamespace(),
     });
     if (attached.missing.length) log(`LSM hooks this kernel does not have, left out: ${attached.missing.join(', ')}`);
     return attached;

@@ -35,6 +35,7 @@ export const MAP_SPECS = {
   counters: { type: MapType.ARRAY_OF_MAPS, keySize: U32Codec.size, valueSize: U32Codec.size },
   ring_owner: { type: MapType.HASH, keySize: U32Codec.size, valueSize: OwnerCodec.size },
   meta: { type: MapType.ARRAY, keySize: U32Codec.size, valueSize: MetaCodec.size, maxEntries: 1 },
+  observed_tgids: { type: MapType.ARRAY, keySize: U32Codec.size, valueSize: 8, flags: MapFlag.MMAPABLE },
 } as const satisfies Record<string, MapSpec>;
 
 /** The per-worker maps vivariumd creates at registration and hands over. */

@@ -31,23 +31,24 @@ export const PIN = {
   counters: 'counters',
   ringOwner: 'ring_owner',
   meta: 'meta',
+  observedTgids: 'observed_tgids',
   /** Attached programs, pinned so they outlive the daemon process. */
   links: 'links',
 } as const;
 
 /** Every map vivariumd pins, by pin name (= map name in the BPF object). */
-export const MAP_PINS = [PIN.configTargets, PIN.rings, PIN.controls, PIN.counters, PIN.ringOwner, PIN.meta] as const;
+export const MAP_PINS = [PIN.configTargets, PIN.rings, PIN.controls, PIN.counters, PIN.ringOwner, PIN.meta, PIN.observedTgids] as const;
 export type MapPin = (typeof MAP_PINS)[number];
 
 const SLOT_ZERO = encode(U32Codec, 0);
 
 /** meta[0], decoded. */
-export interface DaemonMeta extends Omit<Meta, 'backend' | 'reserved'> {
+export interface DaemonMeta extends Omit<Meta, 'backend'> {
   backend: BackendName | 'none';
 }
 
 export function toDaemonMeta(meta: Meta): DaemonMeta {
-  const { backend, reserved: _reserved, ...rest } = meta;
+  const { backend, ...rest } = meta;
   return { ...rest, backend: backendName(backend) ?? 'none' };
 }
 

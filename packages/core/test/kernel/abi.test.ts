@@ -38,7 +38,7 @@ describe('generated codecs', () => {
   });
 
   test('a value survives encode and decode, arrays and 64-bit fields included', () => {
-    const meta = { abiVersion: 2, backend: 1, maxSlots: 1024, ringSize: 1 << 22, maxTargets: 16384, dnsPorts: [53, 5353, 0, 0], reserved: 0 };
+    const meta = { abiVersion: 2, backend: 1, maxSlots: 1024, ringSize: 1 << 22, maxTargets: 16384, dnsPorts: [53, 5353, 0, 0], flags: 1 };
     expect(decode(MetaCodec, encode(MetaCodec, meta))).toEqual(meta);
     const owner = { pidnsInum: 4026531836, nsTgid: 1, hostPid: 4242, uid: 1000, startTime: 2n ** 40n + 7n };
     expect(decode(OwnerCodec, encode(OwnerCodec, owner))).toEqual(owner);

@@ -1,0 +1,48 @@
+// observed_tgids (bpf/lib/maps.bpf.h): one bit per host tgid that may have
+// a config_targets entry, so the kernel's programs let every other task go
+// after one load. vivariumd sets a worker's bit before writing its entry,
+// with an atomic OR on the mapped words: the kernel sets and clears other
+// bits of the same word (forks and exits) at the same moment.
+import { mapShared, pagesFor, type Mapping } from '../shared-memory.js';
+import type { PinnedMap } from './pinned-map.js';
+
+/** inode of the host's pid namespace (PROC_PID_INIT_INO): only a daemon
+ * there sees the host tgids the bits are indexed by. */
+export const HOST_PIDNS_INUM = 0xeffffffc;
+
+export class ObservedTgids {
+  private readonly words: BigUint64Array;
+
+  private constructor(
+    private readonly mapping: Mapping,
+    private readonly count: number,
+  ) {
+    this.words = new BigUint64Array(mapping.buffer, 0, count);
+  }
+
+  /** Maps the pinned map read-write (root only, as every pin). */
+  static map(pin: PinnedMap): ObservedTgids {
+    const count = pin.info.maxEntries;
+    return new ObservedTgids(mapShared(pin.fd, pagesFor(count * 8), 0, true, pin.path), count);
+  }
+
+  /** Before tgid's entry is written. A tgid past the map is always looked up. */
+  mark(tgid: number): void {
+    const index = Math.floor(tgid / 64);
+    if (index < this.count) Atomics.or(this.words, index, 1n << BigInt(tgid % 64));
+  }
+
+  /** Every bit, for good (VIV_META_EVERY_TGID: the kernel clears none). */
+  markEvery(): void {
+    for (let i = 0; i < this.count; i++) Atomics.store(this.words, i, 0xffff_ffff_ffff_ffffn);
+  }
+
+  isMarked(tgid: number): boolean {
+    const index = Math.floor(tgid / 64);
+    return index >= this.count || ((Atomics.load(this.words, index) >> BigInt(tgid % 64)) & 1n) === 1n;
+  }
+
+  unmap(): void {
+    this.mapping.unmap();
+  }
+}
