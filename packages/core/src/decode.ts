@@ -6,6 +6,7 @@ import { decodeDnsQuestion } from './dns-message.js';
 import { type EnvOperation, type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeHttp1 } from './http/http1.js';
 import { Http2Connections } from './http/http2.js';
+import { internedText } from './interned-text.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
@@ -77,7 +78,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   const errno = result < 0 ? errnoName(result) : undefined;
   const epoch = view.getUint32(offset + E.epoch.offset, true);
   const truncated = (flags & TRUNCATED) !== 0;
-  const requested = buffer.toString('utf8', at1, at2);
+  const requested = internedText(buffer, at1, at2);
   let requestedPath: string;
   let resolved: string;
   if (at3 === at2 && at1 - at0 === at2 - at1 && buffer.compare(buffer, at0, at1, at1, at2) === 0) {
@@ -86,8 +87,8 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
     requestedPath = (flags & (TRUNCATED | EventFlag.UNRESOLVED)) === 0 || isNormalAbsolute(requested) ? requested : absoluteRequested(requested, '');
     resolved = requested;
   } else {
-    requestedPath = absoluteRequested(requested, at3 > at2 ? buffer.toString('utf8', at2, at3) : '');
-    resolved = at1 > at0 ? buffer.toString('utf8', at0, at1) : requestedPath;
+    requestedPath = absoluteRequested(requested, at3 > at2 ? internedText(buffer, at2, at3) : '');
+    resolved = at1 > at0 ? internedText(buffer, at0, at1) : requestedPath;
   }
 
   const mode = view.getUint32(offset + E.mode.offset, true);
@@ -179,7 +180,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, targetPid: aux | 0, signal: mode };
     case 'env': {
       const op = ENV_OPS.get(aux) ?? 'getenv';
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: textOf(buffer, at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: internedText(buffer, at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
     }
     case 'load':
       // A bare name is searched for by the loader: kept as passed.

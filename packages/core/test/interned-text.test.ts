@@ -1,0 +1,42 @@
+import { describe, expect, test } from 'vitest';
+import { internedText } from '../src/interned-text.js';
+
+const text = (s: string | Buffer) => {
+  const bytes = Buffer.concat([Buffer.from('xx'), typeof s === 'string' ? Buffer.from(s) : s, Buffer.from('yy')]);
+  return internedText(bytes, 2, bytes.length - 2);
+};
+
+describe('internedText', () => {
+  test('known bytes give their text again', () => {
+    expect(text('/home/user/project/fixtures/config.json')).toBe('/home/user/project/fixtures/config.json');
+    expect(text('/home/user/project/fixtures/config.json')).toBe('/home/user/project/fixtures/config.json');
+  });
+
+  test('other bytes of the same length and ending are not mistaken for a known string', () => {
+    const a = text('/a/one/config.json');
+    const b = text('/b/two/config.json');
+    expect(a).toBe('/a/one/config.json');
+    expect(b).toBe('/b/two/config.json');
+    expect(text('/a/one/config.json')).toBe('/a/one/config.json');
+  });
+
+  test('UTF-8 is decoded as UTF-8; invalid bytes never reuse a string whose characters equal them', () => {
+    expect(text('/tmp/café.txt')).toBe('/tmp/café.txt');
+    expect(text('/tmp/café.txt')).toBe('/tmp/café.txt');
+    // 'é' is U+00E9; the lone byte 0xE9 is invalid UTF-8 and decodes to U+FFFD.
+    const latin = Buffer.from([0x2f, 0x74, 0x6d, 0x70, 0x2f, 0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]);
+    expect(text(latin)).toBe('/tmp/caf\ufffd.txt');
+  });
+
+  test('short and empty strings', () => {
+    expect(text('')).toBe('');
+    expect(text('/')).toBe('/');
+    expect(text('HOME')).toBe('HOME');
+    expect(text('HOME')).toBe('HOME');
+  });
+
+  test('past its limit it starts over and stays correct', () => {
+    for (let i = 0; i < 3000; i++) expect(text(`/var/cache/entry-${i}.bin`)).toBe(`/var/cache/entry-${i}.bin`);
+    expect(text('/var/cache/entry-7.bin')).toBe('/var/cache/entry-7.bin');
+  });
+});
