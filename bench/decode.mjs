@@ -22,7 +22,7 @@ function ringSizeFor(events) {
   return size;
 }
 
-/** One fill; `consumer` is 'node' or 'c'. Returns { events, ns }. */
+/** One fill; `consumer` is 'node', 'c' or 'floor' (the JS floor, in a fill of its own). Returns { events, ns }. */
 async function fillAndConsume(consumer, events) {
   const child = spawn(process.execPath, [`${BENCH}workload.mjs`, 'open', 'fill', String(events)], {
     env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real },
@@ -33,12 +33,12 @@ async function fillAndConsume(consumer, events) {
     const ready = await next();
     if (!ready.ready) throw new Error(`bench: decode fill failed: ${ready.error}`);
     if (ready.dropped) throw new Error(`bench: ${ready.dropped} events dropped while filling (ring too small)`);
-    if (consumer === 'node') {
-      child.stdin.write('node\n');
+    if (consumer === 'node' || consumer === 'floor') {
+      child.stdin.write(`${consumer}\n`);
       const r = await next();
-      if (r.error) throw new Error(`bench: node drain failed: ${r.error}`);
+      if (r.error) throw new Error(`bench: node ${consumer} failed: ${r.error}`);
       if (r.dropped) throw new Error(`bench: ${r.dropped} events dropped while filling`);
-      return { events: r.events, ns: r.ns, floorNs: r.floorNs };
+      return { events: r.events, ns: r.ns ?? r.floorNs };
     }
     const c = spawnSync(C_CONSUMER, [ready.pinDir, String(ready.slot)], { encoding: 'utf8' });
     if (c.status !== 0) {
@@ -70,18 +70,18 @@ export async function runDecode(options, log) {
     await withDaemon(
       () => startReal(ringSizeFor(n), 4),
       async () => {
-        // Alternate which consumer goes first.
-        const order = round % 2 ? ['node', 'c'] : ['c', 'node'];
+        // Rotate which consumer goes first.
+        const consumers = ['node', 'c', 'floor'];
+        const order = consumers.map((_, i) => consumers[(i + round) % consumers.length]);
         for (const consumer of order) {
           const r = await fillAndConsume(consumer, n);
           if (Math.abs(r.events - n) > 64) throw new Error(`bench: ${consumer} consumed ${r.events} events, expected ${n}`);
           samples[consumer].push(r.events / (r.ns / 1e9));
-          if (r.floorNs) samples.floor.push(r.events / (r.floorNs / 1e9));
           raw.push({ round, consumer, ...r });
         }
       },
     );
-    log(`decode round ${round}/${options.rounds}: node ${(samples.node.at(-1) / 1e6).toFixed(2)} M/s, C ${(samples.c.at(-1) / 1e6).toFixed(2)} M/s`);
+    log(`decode round ${round}/${options.rounds}: node ${(samples.node.at(-1) / 1e6).toFixed(2)} M/s, C ${(samples.c.at(-1) / 1e6).toFixed(2)} M/s, floor ${(samples.floor.at(-1) / 1e6).toFixed(2)} M/s`);
   }
   const node = median(samples.node);
   const c = median(samples.c);
