@@ -401,8 +401,8 @@ static __always_inline bool writes_own_maps(int cmd, const void *attr)
 	bpf_probe_read_user(&map_fd, sizeof(map_fd), attr);
 	file = fd_file(map_fd);
 	map = file ? BPF_CORE_READ(file, private_data) : 0;
-	return map && (map == (void *)&config_targets || map == (void *)&ring_owner || map == (void *)&rings ||
-		       map == (void *)&controls || map == (void *)&counters);
+	return map && (map == (void *)&config_targets || map == (void *)&observed_tgids || map == (void *)&ring_owner ||
+		       map == (void *)&rings || map == (void *)&controls || map == (void *)&counters);
 }
 
 /* Privileged acts: mode = the syscall, aux and open_flags = its first two

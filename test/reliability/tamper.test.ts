@@ -90,6 +90,16 @@ describe.skipIf(skip)('root test code tampering with its own observation', () =>
     await worker.send({ cmd: 'exit' });
   });
 
+  test('a worker that clears its own bit of observed_tgids: the drain says so, and nothing it did afterwards is seen', async () => {
+    const { worker } = await start();
+    expect(await worker.send({ cmd: 'entry', op: 'unmark' })).toEqual({ unmarked: true });
+    await worker.send({ cmd: 'open', path: marker, times: 3 });
+    const drained = await worker.drain();
+    expect(drained.tampered).toBe(GONE);
+    expect(markerOpens(drained.events)).toBe(0);
+    await worker.send({ cmd: 'exit' });
+  });
+
   test('through the adapters’ path, such a test fails: “observation of this test was tampered with”', () => {
     const out = execFileSync(process.execPath, [`${FIXTURES}tampered-test.mjs`, PIN_DIR, marker], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({ name: 'TamperedError', message: `vivarium: observation of this test was tampered with (${GONE})` });

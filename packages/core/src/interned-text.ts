@@ -8,7 +8,7 @@ const LIMIT = 1024;
 const known = new Map<number, string>();
 
 /** buffer[from, to) as UTF-8 text: for ASCII bytes seen recently, the same string as then. */
-export function internedText(buffer: Uint8Array & { toString(encoding: 'utf8', start: number, end: number): string }, from: number, to: number): string {
+export function internedText(buffer: Buffer, from: number, to: number): string {
   const n = to - from;
   if (n < 4) return n === 0 ? '' : buffer.toString('utf8', from, to);
   const last = buffer[to - 4]! | (buffer[to - 3]! << 8) | (buffer[to - 2]! << 16) | (buffer[to - 1]! << 24);
