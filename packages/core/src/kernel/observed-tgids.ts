@@ -37,11 +37,6 @@ export class ObservedTgids {
     for (let i = 0; i < this.count; i++) Atomics.store(this.words, i, 0xffff_ffff_ffff_ffffn);
   }
 
-  isMarked(tgid: number): boolean {
-    const index = Math.floor(tgid / 64);
-    return index >= this.count || ((Atomics.load(this.words, index) >> BigInt(tgid % 64)) & 1n) === 1n;
-  }
-
   unmap(): void {
     this.mapping.unmap();
   }
