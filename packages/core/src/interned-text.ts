@@ -5,12 +5,15 @@
 // copies less. Keyed by length and last four bytes, checked byte for byte;
 // ASCII only, where a byte is its character code.
 const LIMIT = 1024;
+/** Longer texts (HTTP heads, argument lists) are rarely repeated: not kept,
+ * so the table holds 512 KiB at most. */
+const LONGEST = 512;
 const known = new Map<number, string>();
 
 /** buffer[from, to) as UTF-8 text: for ASCII bytes seen recently, the same string as then. */
 export function internedText(buffer: Buffer, from: number, to: number): string {
   const n = to - from;
-  if (n < 4) return n === 0 ? '' : buffer.toString('utf8', from, to);
+  if (n < 4 || n > LONGEST) return n === 0 ? '' : buffer.toString('utf8', from, to);
   const last = buffer[to - 4]! | (buffer[to - 3]! << 8) | (buffer[to - 2]! << 16) | (buffer[to - 1]! << 24);
   const key = Math.imul(last ^ n, 0x9e3779b1) >>> 2; // a small integer, so no number is allocated for it
   const seen = known.get(key);

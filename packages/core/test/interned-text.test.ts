@@ -35,6 +35,12 @@ describe('internedText', () => {
     expect(text('HOME')).toBe('HOME');
   });
 
+  test('long texts are decoded every time', () => {
+    const head = `GET /${'x'.repeat(600)} HTTP/1.1`;
+    expect(text(head)).toBe(head);
+    expect(text(head)).toBe(head);
+  });
+
   test('past its limit it starts over and stays correct', () => {
     for (let i = 0; i < 3000; i++) expect(text(`/var/cache/entry-${i}.bin`)).toBe(`/var/cache/entry-${i}.bin`);
     expect(text('/var/cache/entry-7.bin')).toBe('/var/cache/entry-7.bin');
