@@ -126,6 +126,27 @@ describe.skipIf(skip)('restarts and stop', () => {
     expect(status(PIN_DIR).targets.filter((t) => t.pid === hello.pid)).toEqual([]);
   });
 
+  test('a daemon restarted with fewer uprobe kinds detaches the others an earlier one pinned; --no-uprobes detaches all', async () => {
+    const uprobePins = () => readdirSync(join(PIN_DIR, 'links')).filter((l) => l.startsWith('uprobe-'));
+    const programsOf = (pins: string[]) => [...new Set(pins.map((l) => l.split('-')[1]))].sort();
+    expect(programsOf(uprobePins())).toEqual(['viv_tls_free', 'viv_uprobe_env', 'viv_uprobe_http', 'viv_uprobe_load', 'viv_uret_http']);
+
+    await daemon.kill('SIGKILL');
+    daemon = await startDaemon(PIN_DIR, [...ARGS, '--uprobes', 'env,load']);
+    expect(daemon.output()).toContain('detached the http uprobes an earlier vivariumd attached: this one runs with --uprobes env,load');
+    expect(programsOf(uprobePins())).toEqual(['viv_uprobe_env', 'viv_uprobe_load']);
+
+    await daemon.kill('SIGKILL');
+    daemon = await startDaemon(PIN_DIR, [...ARGS, '--no-uprobes']);
+    expect(daemon.output()).toContain('detached the env, load uprobes an earlier vivariumd attached: this one runs with --no-uprobes');
+    expect(uprobePins()).toEqual([]);
+
+    await daemon.kill('SIGKILL');
+    daemon = await startDaemon(PIN_DIR, ARGS);
+    expect(daemon.output()).not.toContain('detached');
+    expect(programsOf(uprobePins())).toEqual(['viv_tls_free', 'viv_uprobe_env', 'viv_uprobe_http', 'viv_uprobe_load', 'viv_uret_http']);
+  });
+
   test('a worker that died while no daemon ran: the next daemon frees its slot at start', async () => {
     const { worker, hello } = await WorkerProcess.start(PIN_DIR);
     workers.push(worker);

@@ -146,7 +146,7 @@ export async function run(options: Options, log: (line: string) => void): Promis
   registry.warmUp();
   const uprobes = options.uprobes.length
     ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log, options.uprobes)
-    : Uprobes.off(options.pinDir, log, 'vivariumd runs with --no-uprobes');
+    : Uprobes.off(options.pinDir, log);
   if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
   uprobes.attachAhead();
   let stopping = false;

@@ -8,6 +8,7 @@
 // The programs come from a second load of the backend's object that reuses
 // the pinned maps: a daemon that adopted the pins attaches new files the
 // same way as the one that created them.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAP_PINS, PIN, closeFd, openPin } from '@vivarium/core/kernel';
 import { errnoName } from '@vivarium/core';
@@ -56,16 +57,26 @@ export class Uprobes {
     /** The kinds to attach for (vivariumd --uprobes); the others are unavailable. */
     private readonly kinds: readonly UprobeKind[] = UPROBE_KINDS,
   ) {
+    const detached = new Set<UprobeKind>();
     for (const name of linkPins(pinDir)) {
       if (!name.startsWith(PIN_PREFIX)) continue;
-      this.attached.add(name);
       // Attached by an earlier vivariumd: known by device and inode only.
-      const [, , symbol, dev, ino] = name.split('-');
+      const [, program, symbol, dev, ino] = name.split('-');
+      const kind = UPROBE_TABLE.find((r) => r.program === program)?.kind;
+      if (kind && !kinds.includes(kind)) {
+        // Not a kind this daemon observes: its uprobes (and their fork cost) go.
+        rmSync(join(pinDir, PIN.links, name), { force: true });
+        detached.add(kind);
+        continue;
+      }
+      this.attached.add(name);
       const key = `${dev}:${ino}`;
       const shown = this.shown.get(key) ?? { file: `device ${dev} inode ${ino} (attached by an earlier vivariumd)`, symbols: new Set<string>() };
       shown.symbols.add(symbol!);
       this.shown.set(key, shown);
     }
+    if (detached.size)
+      log(`detached the ${[...detached].join(', ')} uprobes an earlier vivariumd attached: this one runs with ${kinds.length ? `--uprobes ${kinds.join(',')}` : '--no-uprobes'}`);
   }
 
   /** Loads the table's programs from `objectPath`, sharing the maps pinned in `pinDir`. */
@@ -73,7 +84,7 @@ export class Uprobes {
     const api = objectApi();
     takeLibbpfLog();
     const obj = api.bpf_object__open_file(objectPath, null);
-    if (isNull(obj) || api.libbpf_get_error(obj)) return new Uprobes(log, pinDir, null, `cannot open ${objectPath}`);
+    if (isNull(obj) || api.libbpf_get_error(obj)) return new Uprobes(log, pinDir, null, `cannot open ${objectPath}`, kinds);
     const fds: number[] = [];
     try {
       const programs = new Map<string, unknown>();
@@ -99,15 +110,16 @@ export class Uprobes {
       return uprobes;
     } catch (err) {
       api.bpf_object__close(obj);
-      return new Uprobes(log, pinDir, null, (err as Error).message);
+      return new Uprobes(log, pinDir, null, (err as Error).message, kinds);
     } finally {
       for (const fd of fds) closeFd(fd);
     }
   }
 
-  /** No uprobes, for `reason`: every kind the table feeds is unavailable, saying so. */
-  static off(pinDir: string, log: (line: string) => void, reason: string): Uprobes {
-    return new Uprobes(log, pinDir, null, reason);
+  /** vivariumd --no-uprobes: every kind the table feeds is unavailable, saying so, and
+   * the uprobes an earlier daemon pinned here are detached. */
+  static off(pinDir: string, log: (line: string) => void): Uprobes {
+    return new Uprobes(log, pinDir, null, 'vivariumd runs with --no-uprobes', []);
   }
 
   /** Why uprobes cannot work at all here, or null. */
