@@ -22,7 +22,7 @@ function ringSizeFor(events) {
   return size;
 }
 
-/** One fill; `consumer` is 'node', 'c' or 'floor' (the JS floor, in a fill of its own). Returns { events, ns }. */
+/** One fill; `consumer` is 'node', 'c', 'floor' or 'floor-shared' (the JS floors, in a fill of their own). Returns { events, ns }. */
 async function fillAndConsume(consumer, events) {
   const child = spawn(process.execPath, [`${BENCH}workload.mjs`, 'open', 'fill', String(events)], {
     env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real },
@@ -33,7 +33,7 @@ async function fillAndConsume(consumer, events) {
     const ready = await next();
     if (!ready.ready) throw new Error(`bench: decode fill failed: ${ready.error}`);
     if (ready.dropped) throw new Error(`bench: ${ready.dropped} events dropped while filling (ring too small)`);
-    if (consumer === 'node' || consumer === 'floor') {
+    if (consumer !== 'c') {
       child.stdin.write(`${consumer}\n`);
       const r = await next();
       if (r.error) throw new Error(`bench: node ${consumer} failed: ${r.error}`);
@@ -62,7 +62,7 @@ async function fillAndConsume(consumer, events) {
 export async function runDecode(options, log) {
   buildCConsumer();
   const n = options.decodeEvents;
-  const samples = { node: [], c: [], floor: [] };
+  const samples = { node: [], c: [], floor: [], 'floor-shared': [] };
   const raw = [];
   const contamination = [];
   for (let round = 1; round <= options.rounds; round++) {
@@ -71,7 +71,7 @@ export async function runDecode(options, log) {
       () => startReal(ringSizeFor(n), 4),
       async () => {
         // Rotate which consumer goes first.
-        const consumers = ['node', 'c', 'floor'];
+        const consumers = ['node', 'c', 'floor', 'floor-shared'];
         const order = consumers.map((_, i) => consumers[(i + round) % consumers.length]);
         for (const consumer of order) {
           const r = await fillAndConsume(consumer, n);
@@ -81,7 +81,7 @@ export async function runDecode(options, log) {
         }
       },
     );
-    log(`decode round ${round}/${options.rounds}: node ${(samples.node.at(-1) / 1e6).toFixed(2)} M/s, C ${(samples.c.at(-1) / 1e6).toFixed(2)} M/s, floor ${(samples.floor.at(-1) / 1e6).toFixed(2)} M/s`);
+    log(`decode round ${round}/${options.rounds}: node ${(samples.node.at(-1) / 1e6).toFixed(2)} M/s, C ${(samples.c.at(-1) / 1e6).toFixed(2)} M/s, floor ${(samples.floor.at(-1) / 1e6).toFixed(2)} M/s, shared strings ${(samples['floor-shared'].at(-1) / 1e6).toFixed(2)} M/s`);
   }
   const node = median(samples.node);
   const c = median(samples.c);
@@ -90,6 +90,7 @@ export async function runDecode(options, log) {
     samples,
     raw,
     contamination,
-    medians: { nodeEventsPerSecond: node, cEventsPerSecond: c, nodeOverC: node / c, floorEventsPerSecond: median(samples.floor), floorOverC: median(samples.floor) / c },
+    medians: { nodeEventsPerSecond: node, cEventsPerSecond: c, nodeOverC: node / c, floorEventsPerSecond: median(samples.floor), floorOverC: median(samples.floor) / c,
+      sharedFloorEventsPerSecond: median(samples['floor-shared']), sharedFloorOverC: median(samples['floor-shared']) / c },
   };
 }

@@ -44,6 +44,7 @@ export function tables(report) {
         ['C, libbpf ring_buffer__consume + copy-out (bench/c-consumer.c)', mps(d.cEventsPerSecond), '1.000', '', ''],
         ['Node, Worker.drain(): mmap ring reader + decodeEvent', mps(d.nodeEventsPerSecond), d.nodeOverC.toFixed(3), '≥ 0.33', verdict(d.nodeOverC >= 0.33)],
         ...(d.floorEventsPerSecond ? [['JS floor, in a fill of its own: per event one path string and one object of its shape, kept (no decoding)', mps(d.floorEventsPerSecond), d.floorOverC.toFixed(3), '', '']] : []),
+        ...(d.sharedFloorEventsPerSecond ? [['JS floor, strings shared: per event one object of its shape, kept (no decoding)', mps(d.sharedFloorEventsPerSecond), d.sharedFloorOverC.toFixed(3), '', '']] : []),
       ],
     });
   }
