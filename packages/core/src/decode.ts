@@ -6,7 +6,7 @@ import { decodeDnsQuestion } from './dns-message.js';
 import { type EnvOperation, type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeHttp1 } from './http/http1.js';
 import { Http2Connections } from './http/http2.js';
-import { internedText } from './interned-text.js';
+import { type Backing, internedText, sameBytes } from './interned-text.js';
 import { decodeSockaddr } from './sockaddr.js';
 
 const E = Layout.viv_event;
@@ -36,16 +36,16 @@ function isNormalAbsolute(path: string): boolean {
   return !path.includes('/.') && !path.includes('//') && (path.length === 1 || !path.endsWith('/'));
 }
 
-// One Buffer per backing store (the ring's mapping), so reading a string
-// allocates only the string.
-const buffers = new WeakMap<ArrayBufferLike, Buffer>();
-function bufferOf(view: DataView): Buffer {
-  let buffer = buffers.get(view.buffer);
-  if (!buffer) {
-    buffer = Buffer.from(view.buffer as ArrayBuffer);
-    buffers.set(view.buffer, buffer);
+// One Buffer and one DataView per backing store (the ring's mapping), so
+// reading a string allocates only the string.
+const backings = new WeakMap<ArrayBufferLike, Backing>();
+function backingOf(view: DataView): Backing {
+  let backing = backings.get(view.buffer);
+  if (!backing) {
+    backing = { buffer: Buffer.from(view.buffer as ArrayBuffer), view: new DataView(view.buffer) };
+    backings.set(view.buffer, backing);
   }
-  return buffer;
+  return backing;
 }
 
 /** Decodes the record at `view[offset, offset + length)`. Throws DecodeError
@@ -66,7 +66,8 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   const end = at3 + view.getUint16(offset + LEN3, true);
   if (end - view.byteOffset - offset > length)
     throw new DecodeError(`decode: fields need ${end - view.byteOffset - offset} bytes, record has ${length}`);
-  const buffer = bufferOf(view);
+  const backing = backingOf(view);
+  const buffer = backing.buffer;
 
   const result = view.getInt32(offset + E.result.offset, true);
   const flags = view.getUint16(offset + E.flags.offset, true);
@@ -78,17 +79,17 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   const errno = result < 0 ? errnoName(result) : undefined;
   const epoch = view.getUint32(offset + E.epoch.offset, true);
   const truncated = (flags & TRUNCATED) !== 0;
-  const requested = internedText(buffer, at1, at2);
+  const requested = internedText(backing, at1, at2);
   let requestedPath: string;
   let resolved: string;
-  if (at3 === at2 && at1 - at0 === at2 - at1 && buffer.compare(buffer, at0, at1, at1, at2) === 0) {
+  if (at3 === at2 && at1 - at0 === at2 - at1 && sameBytes(backing.view, at0, backing.view, at1, at1 - at0)) {
     // The common case: an absolute path opened as is. One string, and no
     // normalising when the kernel walked it (its walk writes normal paths).
     requestedPath = (flags & (TRUNCATED | EventFlag.UNRESOLVED)) === 0 || isNormalAbsolute(requested) ? requested : absoluteRequested(requested, '');
     resolved = requested;
   } else {
-    requestedPath = absoluteRequested(requested, at3 > at2 ? internedText(buffer, at2, at3) : '');
-    resolved = at1 > at0 ? internedText(buffer, at0, at1) : requestedPath;
+    requestedPath = absoluteRequested(requested, at3 > at2 ? internedText(backing, at2, at3) : '');
+    resolved = at1 > at0 ? internedText(backing, at0, at1) : requestedPath;
   }
 
   const mode = view.getUint32(offset + E.mode.offset, true);
@@ -180,7 +181,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, targetPid: aux | 0, signal: mode };
     case 'env': {
       const op = ENV_OPS.get(aux) ?? 'getenv';
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: internedText(buffer, at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, name: internedText(backing, at3, end), op, write: op !== 'getenv' && op !== 'secure_getenv' };
     }
     case 'load':
       // A bare name is searched for by the loader: kept as passed.

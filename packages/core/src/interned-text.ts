@@ -2,36 +2,43 @@
 // again, and the C library's getenv asks for the same few names: the string
 // decoded last time is reused instead of a new one, so a drain allocates
 // less and the garbage collector, which copies every event a drain keeps,
-// copies less. Keyed by length and last four bytes, checked byte for byte;
-// ASCII only, where a byte is its character code.
-const LIMIT = 1024;
+// copies less. A table indexed by length and last four bytes holds each
+// string with a copy of its bytes; a hit is checked against them, four
+// bytes at a time (a call into Buffer's native code costs more than the
+// whole check for a path's few dozen bytes).
+const SLOTS = 1024; // a power of two
 /** Longer texts (HTTP heads, argument lists) are rarely repeated: not kept,
- * so the table holds 512 KiB at most. */
+ * so the table holds 1 MiB at most. */
 const LONGEST = 512;
-const known = new Map<number, string>();
 
-/** buffer[from, to) as UTF-8 text: for ASCII bytes seen recently, the same string as then. */
-export function internedText(buffer: Buffer, from: number, to: number): string {
+interface Known {
+  text: string;
+  bytes: DataView;
+}
+const known: Array<Known | undefined> = new Array<Known | undefined>(SLOTS).fill(undefined);
+
+/** A backing store as text (Buffer) and as numbers (DataView), both from offset 0. */
+export interface Backing {
+  buffer: Buffer;
+  view: DataView;
+}
+
+/** bytes[from, to) as UTF-8 text: for bytes seen recently, the same string as then. */
+export function internedText(bytes: Backing, from: number, to: number): string {
   const n = to - from;
-  if (n < 4 || n > LONGEST) return n === 0 ? '' : buffer.toString('utf8', from, to);
-  const last = buffer[to - 4]! | (buffer[to - 3]! << 8) | (buffer[to - 2]! << 16) | (buffer[to - 1]! << 24);
-  const key = Math.imul(last ^ n, 0x9e3779b1) >>> 2; // a small integer, so no number is allocated for it
-  const seen = known.get(key);
-  if (seen !== undefined && seen.length === n && sameAscii(buffer, from, seen)) return seen;
-  const text = buffer.toString('utf8', from, to);
-  if (text.length === n && isAscii(buffer, from, to)) {
-    if (known.size >= LIMIT) known.clear();
-    known.set(key, text);
-  }
+  if (n < 4 || n > LONGEST) return n === 0 ? '' : bytes.buffer.toString('utf8', from, to);
+  const slot = (Math.imul(bytes.view.getUint32(to - 4, true) ^ n, 0x9e3779b1) >>> 22) & (SLOTS - 1);
+  const seen = known[slot];
+  if (seen !== undefined && seen.bytes.byteLength === n && sameBytes(bytes.view, from, seen.bytes, 0, n)) return seen.text;
+  const text = bytes.buffer.toString('utf8', from, to);
+  known[slot] = { text, bytes: new DataView(bytes.buffer.buffer.slice(from, to)) };
   return text;
 }
 
-function sameAscii(buffer: Uint8Array, from: number, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (buffer[from + i] !== text.charCodeAt(i)) return false;
-  return true;
-}
-
-function isAscii(buffer: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (buffer[i]! > 0x7f) return false;
+/** a[aFrom, aFrom + n) equals b[bFrom, bFrom + n). */
+export function sameBytes(a: DataView, aFrom: number, b: DataView, bFrom: number, n: number): boolean {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (a.getUint32(aFrom + i) !== b.getUint32(bFrom + i)) return false;
+  for (; i < n; i++) if (a.getUint8(aFrom + i) !== b.getUint8(bFrom + i)) return false;
   return true;
 }
