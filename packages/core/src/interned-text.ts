@@ -17,7 +17,7 @@ interface Known {
 }
 const known: Array<Known | undefined> = new Array<Known | undefined>(SLOTS).fill(undefined);
 
-/** A backing store as text (Buffer) and as numbers (DataView), both from offset 0. */
+/** The same bytes as text (Buffer) and as numbers (DataView): offsets are into both. */
 export interface Backing {
   buffer: Buffer;
   view: DataView;
@@ -31,7 +31,9 @@ export function internedText(bytes: Backing, from: number, to: number): string {
   const seen = known[slot];
   if (seen !== undefined && seen.bytes.byteLength === n && sameBytes(bytes.view, from, seen.bytes, 0, n)) return seen.text;
   const text = bytes.buffer.toString('utf8', from, to);
-  known[slot] = { text, bytes: new DataView(bytes.buffer.buffer.slice(from, to)) };
+  const copy = new Uint8Array(n);
+  copy.set(bytes.buffer.subarray(from, to));
+  known[slot] = { text, bytes: new DataView(copy.buffer) };
   return text;
 }
 
