@@ -11,30 +11,27 @@ import type { PinnedMap } from './pinned-map.js';
 export const HOST_PIDNS_INUM = 0xeffffffc;
 
 export class ObservedTgids {
-  private readonly words: BigUint64Array;
-
   private constructor(
     private readonly mapping: Mapping,
-    private readonly count: number,
-  ) {
-    this.words = new BigUint64Array(mapping.buffer, 0, count);
-  }
+    private readonly words: BigUint64Array,
+  ) {}
 
   /** Maps the pinned map read-write (root only, as every pin). */
   static map(pin: PinnedMap): ObservedTgids {
     const count = pin.info.maxEntries;
-    return new ObservedTgids(mapShared(pin.fd, pagesFor(count * 8), 0, true, pin.path), count);
+    const mapping = mapShared(pin.fd, pagesFor(count * 8), 0, true, pin.path);
+    return new ObservedTgids(mapping, new BigUint64Array(mapping.buffer, 0, count));
   }
 
   /** Before tgid's entry is written. A tgid past the map is always looked up. */
   mark(tgid: number): void {
     const index = Math.floor(tgid / 64);
-    if (index < this.count) Atomics.or(this.words, index, 1n << BigInt(tgid % 64));
+    if (index < this.words.length) Atomics.or(this.words, index, 1n << BigInt(tgid % 64));
   }
 
   /** Every bit, for good (VIV_META_EVERY_TGID: the kernel clears none). */
   markEvery(): void {
-    for (let i = 0; i < this.count; i++) Atomics.store(this.words, i, 0xffff_ffff_ffff_ffffn);
+    this.words.fill(0xffff_ffff_ffff_ffffn); // in this mode the kernel only sets bits: plain stores lose none
   }
 
   unmap(): void {
