@@ -72,10 +72,11 @@ export function summarizeTestForHtml(test: ReportTest): HtmlTestSummary {
   return { counts: subjects.map((s) => s.size), violating };
 }
 
-// node:crypto loaded when a report is written, not with every worker's @vivarium/core (~1.5 ms per process).
+// node:crypto loaded when a report is written, not with every worker's @vivarium/core.
+let crypto: typeof import('node:crypto') | undefined;
 const sha256 = (text: string) => {
-  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-  return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
 };
 const number = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${number(n)} ${word}${n === 1 ? '' : 's'}`;
