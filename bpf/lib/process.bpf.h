@@ -59,8 +59,10 @@ static __always_inline int on_exit(struct task_struct *task)
 	struct viv_event *e;
 	__u32 slot;
 
-	/* The leader's exit ends the process for us. */
-	if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid) || !may_be_target(task))
+	/* The last thread's exit ends the process (do_exit counts signal->live
+	 * down before this tracepoint). Not the leader's: it exits first when
+	 * another thread execs, or calls pthread_exit, and the process lives on. */
+	if (!may_be_target(task) || BPF_CORE_READ(task, signal, live.counter))
 		return 0;
 	/* Its bit goes, entry or not (one left by a worker that unregistered). */
 	unmark_tgid(BPF_CORE_READ(task, tgid));

@@ -2,14 +2,14 @@
 // registers through the socket and is keyed by what it sees there; a dead
 // worker's pid, when reused, is never attributed to it; and processes a
 // worker leaves behind stop being observed when its registration ends.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { skipKernelTests } from '../helpers/kernel.js';
 import { type Daemon, eventually, pinDirFor, socketOf, startDaemon, status, wipe } from './lib/daemon.js';
-import { type ProcessOptions, WorkerProcess } from './lib/worker.js';
+import { FIXTURES, type ProcessOptions, WorkerProcess } from './lib/worker.js';
 
 const PIN_DIR = pinDirFor('containers');
 const skip = skipKernelTests();
@@ -131,6 +131,22 @@ describe.skipIf(skip)('containers and pid reuse', () => {
     expect(drained.events.filter((e) => e.path === marker)).toEqual([]);
     expect(drained.tampered).toBeNull();
     await next.worker.send({ cmd: 'exit' });
+  });
+
+  test('a child that execs from a thread other than its first stays observed (the first thread ends, the process does not)', async () => {
+    const marker = join(dir, 'exec-from-thread.txt');
+    writeFileSync(marker, 'x');
+    const helper = join(dir, 'exec-from-thread');
+    execFileSync('clang', ['-O2', '-pthread', '-o', helper, `${FIXTURES}exec-from-thread.c`]);
+    const { worker } = await start();
+    const { pid } = await worker.send<{ pid: number }>({ cmd: 'spawn', args: [helper, '/bin/sh', '-c', `sleep 0.2; cat '${marker}' > /dev/null`] });
+    strays.push(pid);
+    try {
+      // What sh does after the exec, cat reading the marker, is seen.
+      await eventually(async () => (await worker.drain()).events.some((e) => e.child && e.kind === 'file_open' && e.path === marker), 5000, 200);
+    } finally {
+      await worker.send({ cmd: 'exit' });
+    }
   });
 
   test('children that outlive their worker stop being observed when it unregisters, and never reach the next owner of its slot', async () => {
