@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { BlindReason, EnvOp, EventFlag, Field, HttpFlag, Layout, LoadHow, MountOp, Syscall } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
 import { decodeDnsQuestion } from './dns-message.js';
-import { type EnvOperation, type EventKind, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
+import { type EnvOperation, type EventKind, type FileOpenEvent, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeHttp1 } from './http/http1.js';
 import { Http2Connections } from './http/http2.js';
 import { type Backing, internedText, sameBytes } from './interned-text.js';
@@ -37,16 +37,63 @@ function isNormalAbsolute(path: string): boolean {
 }
 
 // One Buffer and one DataView per backing store (the ring's mapping), so
-// reading a string allocates only the string.
+// reading a string allocates only the string. The last one is kept at hand:
+// a drain reads one ring, and a WeakMap lookup per record costs more than
+// the rest of the header.
 const backings = new WeakMap<ArrayBufferLike, Backing>();
+let lastStore: ArrayBufferLike | undefined;
+let lastBacking: Backing | undefined;
 function backingOf(view: DataView): Backing {
-  let backing = backings.get(view.buffer);
+  const store = view.buffer;
+  if (store === lastStore) return lastBacking!;
+  let backing = backings.get(store);
   if (!backing) {
-    backing = { buffer: Buffer.from(view.buffer as ArrayBuffer), view: new DataView(view.buffer) };
-    backings.set(view.buffer, backing);
+    backing = { buffer: Buffer.from(store as ArrayBuffer), view: new DataView(store) };
+    backings.set(store, backing);
   }
+  lastStore = store;
+  lastBacking = backing;
   return backing;
 }
+
+/**
+ * file_open events, the bulk of most drains, are built by a constructor
+ * whose prototype is Object.prototype: plain objects to every reader (their
+ * constructor is Object, so toStrictEqual and isDeepStrictEqual see no
+ * difference), but made without an object literal's allocation site. Such a
+ * site changes its pretenuring decision once most of its objects survive, as
+ * a drain's all do, and V8 then deoptimises decodeEvent in the middle of the
+ * drain (--trace-deopt: "code dependencies"). A 150,000-event drain after a
+ * warm-up: 345 -> 245 ns per event (median of 15 fresh processes each).
+ */
+function fileOpen(
+  this: FileOpenEvent,
+  timeNs: number, pid: number, tid: number, child: boolean, result: number, errno: string | undefined, epoch: number, truncated: boolean,
+  path: string, requestedPath: string, requested: string, unresolved: boolean, fsView: FsView | undefined, flags: number, mode: number,
+) {
+  this.kind = 'file_open';
+  this.timeNs = timeNs;
+  this.pid = pid;
+  this.tid = tid;
+  this.child = child;
+  this.result = result;
+  this.errno = errno;
+  this.epoch = epoch;
+  this.truncated = truncated;
+  this.path = path;
+  this.requestedPath = requestedPath;
+  this.requested = requested;
+  this.unresolved = unresolved;
+  this.fsView = fsView;
+  this.flags = flags;
+  this.mode = mode;
+  this.access = ACCESS[flags & O_ACCMODE]!;
+  this.create = (flags & O_CREAT) !== 0;
+  this.truncate = (flags & O_TRUNC) !== 0;
+  this.append = (flags & O_APPEND) !== 0;
+}
+fileOpen.prototype = Object.prototype;
+const FileOpen = fileOpen as unknown as new (...fields: Parameters<typeof fileOpen>) => FileOpenEvent;
 
 /** Decodes the record at `view[offset, offset + length)`. Throws DecodeError
  * on malformed input. `http2`: the HPACK state of the worker's HTTP/2
@@ -101,20 +148,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
   // Object literals with every field, per kind: one shape each, no spreads (hot path).
   switch (kind) {
     case 'file_open':
-      return {
-        kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
-        path: resolved,
-        requestedPath,
-        requested,
-        unresolved,
-        fsView,
-        flags: openFlags,
-        mode,
-        access: ACCESS[openFlags & O_ACCMODE]!,
-        create: (openFlags & O_CREAT) !== 0,
-        truncate: (openFlags & O_TRUNC) !== 0,
-        append: (openFlags & O_APPEND) !== 0,
-      };
+      return new FileOpen(timeNs, pid, tid, child, result, errno, epoch, truncated, resolved, requestedPath, requested, unresolved, fsView, openFlags, mode);
     case 'exec': {
       const argv = end > at3 ? textOf(buffer, at3, end).split('\0') : [];
       if (argv.length && argv[argv.length - 1] === '') argv.pop();

@@ -31,6 +31,13 @@ describe('decodeEvent', () => {
     });
   });
 
+  test('an open is a plain object, equal to the same literal under toStrictEqual', () => {
+    const event = decode(buildRecord({ result: 3, fields: ['/p', '/p'] }));
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(event).toStrictEqual({ ...event });
+    expect(Object.keys(event)).toEqual(['kind', 'timeNs', 'pid', 'tid', 'child', 'result', 'errno', 'epoch', 'truncated', 'path', 'requestedPath', 'requested', 'unresolved', 'fsView', 'flags', 'mode', 'access', 'create', 'truncate', 'append']);
+  });
+
   test('a failed open falls back to the requested path and names the errno', () => {
     const event = decode(buildRecord({ result: -2, fields: ['', '../x/./missing', '/a/b'] }));
     expect(event).toMatchObject({ path: '/a/x/missing', requestedPath: '/a/x/missing', errno: 'ENOENT' });
