@@ -18,6 +18,8 @@ export const SUITE_VARIANTS = {
   'no-uprobes': { label: 'with Vivarium, vivariumd --no-uprobes (no env/load/TLS uprobes)', bar: 'with Vivarium, --no-uprobes' },
   strace: { label: 'under strace -f -e trace=%file', bar: 'strace -f -e trace=%file' },
   linked: { label: 'with Vivarium, packages as workspace symlinks (Vite inlines them)', bar: 'with Vivarium, workspace-linked packages' },
+  ffi: { label: 'set-up step 1: koffi loaded per test file (no daemon)', bar: 'koffi only' },
+  registered: { label: 'set-up step 2: core imported and registered per test file (daemon)', bar: 'registered only' },
 };
 
 /** Rows of [scenario, figure, ratio, target, verdict] per section. */

@@ -60,11 +60,18 @@ const SUITE_TARGETS = { vitest: 1.05, jest: 1.03 };
 export const STRACE = ['strace', '-f', '-e', 'trace=%file', '-o', '/dev/null'];
 
 /** Variants run with the bench's daemon attached, and the daemon's extra flags. */
-const DAEMON_VARIANTS = new Map([['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []]]);
+const DAEMON_VARIANTS = new Map([['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []], ['registered', []]]);
+/** Vitest only: the per-file set-up in steps (a fresh process per test file there; Jest runs its files in one). */
+const SETUP_STEPS = ['ffi', 'registered'];
+
+const SETUP_NOTES = {
+  ffi: 'set-up file loading koffi only, no daemon: the FFI every registering test process needs',
+  registered: 'set-up file importing @vivarium/core and registering, daemon attached; no matcher, no drain',
+};
 
 /** One timed run of a variant; returns { ms, events?, dropped? }. */
 function runOnce(runner, variant) {
-  const config = { vivarium: 'vivarium', 'no-uprobes': 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain' }[variant];
+  const config = { vivarium: 'vivarium', 'no-uprobes': 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain', ffi: 'ffi', registered: 'registered' }[variant];
   let [cmd, args] = runnerCommand(runner, `${runner}.${config}`);
   const daemon = DAEMON_VARIANTS.has(variant);
   if (variant === 'strace') [cmd, args] = [STRACE[0], [...STRACE.slice(1), cmd, ...args]];
@@ -91,7 +98,7 @@ export async function runSuite(options, log) {
   if (!jest.available) log(`suite: Jest skipped — ${jest.reason}; Vitest only`);
   const variants = ['plain', 'vivarium', 'no-uprobes', 'provenance', 'strace'];
   // BENCH_SUITE_LINKED=1: also Vitest with the setup file loaded from the workspace (symlinked) packages.
-  const variantsOf = (runner) => (runner === 'vitest' && options.suiteLinked ? [...variants, 'linked'] : variants);
+  const variantsOf = (runner) => (runner === 'vitest' ? [...variants, ...SETUP_STEPS, ...(options.suiteLinked ? ['linked'] : [])] : variants);
   const samples = {};
   const raw = [];
   const contamination = [];
@@ -117,7 +124,7 @@ export async function runSuite(options, log) {
     for (const variant of variantsOf(runner)) {
       const ms = median(samples[`${runner}/${variant}`]);
       const events = raw.filter((r) => r.runner === runner && r.variant === variant && r.events !== undefined).map((r) => r.events);
-      rows.push({ runner, variant, ms, ratio: ms / base, target: variant === 'vivarium' ? SUITE_TARGETS[runner] : undefined, note: variant === 'linked' ? 'setup file and @vivarium/core loaded from the workspace symlinks: Vite inlines them' : variant === 'provenance' ? 'with VIVARIUM_PROVENANCE=1: every event attributed to its JS call site' : variant === 'no-uprobes' ? 'vivariumd --no-uprobes: no env, load or TLS uprobes (their kinds unavailable)' : undefined, events: events.length ? median(events) : undefined, n: samples[`${runner}/${variant}`].length });
+      rows.push({ runner, variant, ms, ratio: ms / base, target: variant === 'vivarium' ? SUITE_TARGETS[runner] : undefined, note: SETUP_NOTES[variant] ?? (variant === 'linked' ? 'setup file and @vivarium/core loaded from the workspace symlinks: Vite inlines them' : variant === 'provenance' ? 'with VIVARIUM_PROVENANCE=1: every event attributed to its JS call site' : variant === 'no-uprobes' ? 'vivariumd --no-uprobes: no env, load or TLS uprobes (their kinds unavailable)' : undefined), events: events.length ? median(events) : undefined, n: samples[`${runner}/${variant}`].length });
     }
   }
   return { suite: { files: suite.files, tests: suite.tests, total: suite.total, installed: suite.installed }, jest, samples, raw, contamination, medians: rows };
