@@ -106,9 +106,11 @@ export async function startDaemon(pinDir, args = []) {
   return stop;
 }
 
-/** The real daemon with a ring large enough that a whole measured loop fits. */
+/** The real daemon with a ring large enough that a whole measured loop fits.
+ * Its uprobes stay attached while no worker is registered (--uprobes-idle off)
+ * unless `flags` say otherwise: a measurement never sees them go halfway. */
 export const startReal = (ringSize = 1 << 26, rings = 8, flags = []) =>
-  startDaemon(PIN_DIRS.real, ['--ring-size', String(ringSize), '--rings', String(rings), ...flags]);
+  startDaemon(PIN_DIRS.real, ['--ring-size', String(ringSize), '--rings', String(rings), ...(flags.includes('--uprobes-idle') ? [] : ['--uprobes-idle', 'off']), ...flags]);
 // The floor is the price of any sys_exit program: no uprobes (they cost
 // elsewhere: every getenv, and every fork of a process mapping a probed file).
 export const startFloor = () => startDaemon(PIN_DIRS.floor, ['--object', FLOOR_OBJECT, '--backend', 'syscalls', '--rings', '8', '--no-uprobes']);

@@ -3,7 +3,7 @@
 // from round to round). Figures are ns per iteration; ratios are against the
 // detached baseline of the same run.
 import { createServer } from 'node:net';
-import { PIN_DIRS, foreignHooks, measure, median, startFloor, startReal, withDaemon } from './lib.mjs';
+import { PIN_DIRS, daemonStatus, foreignHooks, measure, median, startFloor, startReal, withDaemon } from './lib.mjs';
 
 /** Workloads: kind, parallel processes, and the states measured. */
 export const WORKLOADS = [
@@ -27,6 +27,8 @@ export const STATES = {
   detached: { label: 'hooks detached (baseline)' },
   floor: { label: 'empty sys_exit program attached (floor)' },
   unregistered: { label: 'hooks attached, unregistered', target: 1.03 },
+  // vivariumd --uprobes-idle 1: with no worker registered the uprobes go (startReal keeps them otherwise).
+  idle: { label: 'hooks attached, no worker registered (uprobes detached when idle)', only: ['open×1', 'exec', 'getenv'] },
   registered: { label: 'registered (events emitted + drained)', target: 1.25 },
   provenance: { label: 'registered, provenance on (JS call sites attributed)' },
 };
@@ -68,6 +70,14 @@ export async function runMicro(options, log) {
     async () => withDaemon(startFloor, () => runState('floor', PIN_DIRS.floor, 'plain')),
     async () =>
       withDaemon(
+        () => startReal(options.ringSize, 8, ['--uprobes-idle', '1']),
+        async () => {
+          await idleDetached(PIN_DIRS.real);
+          await runState('idle', PIN_DIRS.real, 'plain');
+        },
+      ),
+    async () =>
+      withDaemon(
         () => startReal(options.ringSize),
         async () => {
           // Uprobes are attached when a worker first registers (and stay): register one.
@@ -92,6 +102,15 @@ export async function runMicro(options, log) {
   return { samples, raw, contamination, medians: microMedians(samples) };
 }
 
+/** Waits until vivariumd says it detached its uprobes for want of a worker. */
+async function idleDetached(pinDir) {
+  for (let i = 0; i < 300; i++) {
+    if (daemonStatus(pinDir).uprobes?.idle) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`bench: vivariumd on ${pinDir} kept its uprobes 30 s after --uprobes-idle 1`);
+}
+
 /** Median ns/op per row and its ratio to the same workload's detached median. */
 export function microMedians(samples) {
   const rows = [];
@@ -103,7 +122,8 @@ export function microMedians(samples) {
       const ns = median(xs);
       // Unregistered: what the empty program costs (the floor), and at most 0.01 more.
       const floor = samples[`${w.id}/floor`]?.length ? median(samples[`${w.id}/floor`]) / base : undefined;
-      const target = w.noTarget ? undefined : state === 'unregistered' && floor !== undefined ? Math.round((floor + 0.01) * 1000) / 1000 : STATES[state].target;
+      const unregistered = state === 'unregistered' || state === 'idle';
+      const target = w.noTarget ? undefined : unregistered && floor !== undefined ? Math.round((floor + 0.01) * 1000) / 1000 : STATES[state].target;
       rows.push({ workload: w.id, label: w.label, state, stateLabel: STATES[state].label, nsPerOp: ns, ratio: ns / base, target, experiment: !!STATES[state].experiment, n: xs.length });
     }
   }

@@ -24,6 +24,9 @@ Options:
                      others are unavailable and their checks fail, saying so). http's uprobes sit in node
                      itself and make every fork of a Node process on the machine ~1 ms slower (README)
   --no-uprobes       attach no uprobes: env, load and http are unavailable
+  --uprobes-idle SECONDS
+                     detach the uprobes once no worker has been registered for SECONDS, and attach them
+                     again at the next registration (default 60; off: keep them attached)
   --json             machine-readable status
   -h, --help         this text
   --version          print the version`;
@@ -45,6 +48,8 @@ export interface Options {
   wait: number | undefined;
   /** The uprobe-fed kinds to attach for (--uprobes; --no-uprobes: none). */
   uprobes: readonly UprobeKind[];
+  /** --uprobes-idle: seconds without a registered worker before the uprobes are detached; undefined: never. */
+  uprobesIdle: number | undefined;
 }
 
 export class UsageError extends Error {
@@ -75,6 +80,7 @@ export function parseOptions(argv: string[]): Options {
         json: { type: 'boolean', default: false },
         'no-uprobes': { type: 'boolean', default: false },
         uprobes: { type: 'string' },
+        'uprobes-idle': { type: 'string', default: '60' },
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -108,6 +114,12 @@ export function parseOptions(argv: string[]): Options {
   if (values.wait !== undefined && command !== 'status') throw new UsageError(`vivariumd: --wait goes with status (vivariumd status --wait SECONDS)`);
   const wait = values.wait === undefined ? undefined : positiveInt(values.wait, '--wait');
   const pinDir = resolvePinDir(values['pin-dir']);
+  const idle = values['uprobes-idle']!;
+  if (idle !== 'off' && !/^\d+$/.test(idle)) throw new UsageError(`vivariumd: --uprobes-idle takes seconds or off, got '${idle}'`);
+  const uprobesIdle = idle === 'off' ? undefined : Number(idle);
+  // A timer holds at most 2^31 - 1 ms.
+  if (uprobesIdle !== undefined && (uprobesIdle < 1 || uprobesIdle > 2_147_483))
+    throw new UsageError(`vivariumd: --uprobes-idle must be between 1 and 2147483 seconds, got ${uprobesIdle} (off: never detach them)`);
   return {
     ...parsedUprobes(values.uprobes, values['no-uprobes']!),
     command: command as Options['command'],
@@ -122,6 +134,7 @@ export function parseOptions(argv: string[]): Options {
     group,
     json: values.json!,
     wait,
+    uprobesIdle,
   };
 }
 

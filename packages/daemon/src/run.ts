@@ -158,10 +158,20 @@ export async function run(options: Options, log: (line: string) => void): Promis
       log(`could not write the uprobe state for vivariumd status: ${(err as Error).message}`);
     }
   };
+  // Uprobes see nothing while no worker is registered (connected, or adopted from an earlier
+  // daemon): detached once that has lasted --uprobes-idle seconds.
+  const noWorker = () => {
+    const { owned, adopted } = registry.counts();
+    return owned === 0 && adopted === 0;
+  };
+  const onLeft = () => {
+    if (options.uprobesIdle !== undefined) uprobes.detachWhenIdle(options.uprobesIdle, noWorker, onUprobes);
+  };
   let server;
   try {
-    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, uprobes, onUprobes, log });
+    server = await serveRegistrations(registry, { path: options.socket, backend, ringSize: pins.meta.ringSize, gid: group?.gid, uprobes, onUprobes, onLeft, log });
     onUprobes(); // beside the socket: its directory exists now
+    onLeft(); // none registered yet
   } catch (err) {
     uprobes.close();
     removeUprobeState(options.socket);

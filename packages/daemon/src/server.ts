@@ -22,6 +22,8 @@ export interface ServerOptions {
   uprobes: Uprobes;
   /** The uprobe state changed (status shows it). */
   onUprobes(): void;
+  /** A registered worker's connection ended. */
+  onLeft(): void;
   log(line: string): void;
 }
 
@@ -75,7 +77,13 @@ function handle(socket: Socket, registry: Registry, options: ServerOptions): voi
     options.onUprobes();
     forgetPeer(peer);
     // A worker that left mid-registration is released once registered.
-    void (pending ?? Promise.resolve(slot)).then((s) => (s === undefined ? undefined : registry.release(s))).catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`));
+    void (pending ?? Promise.resolve(slot))
+      .then((s) => {
+        if (s === undefined) return;
+        options.onLeft();
+        return registry.release(s);
+      })
+      .catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`));
   });
   socket.on('data', (chunk) => {
     buffered += chunk.toString('utf8');

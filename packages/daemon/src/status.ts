@@ -124,7 +124,7 @@ function uprobeLines(u: UprobeState | null): string[] {
   if (!u) return [];
   if (u.programs) return [`uprobes:  unavailable (${u.programs}): ${UPROBE_KINDS.join(' and ')} events cannot be seen`];
   return [
-    `uprobes:  ${u.files.map((f) => `${f.file} (${f.symbols.join(', ')})`).join(', ') || 'none attached yet'}`,
+    `uprobes:  ${u.files.map((f) => `${f.file} (${f.symbols.join(', ')})`).join(', ') || (u.idle ? `detached (${u.idle})` : 'none attached yet')}`,
     ...Object.entries(u.workers).flatMap(([pid, kinds]) => Object.entries(kinds).map(([kind, why]) => `  pid ${pid}: ${kind} events unavailable: ${why}`)),
   ];
 }

@@ -42,6 +42,20 @@ describe('vivariumd options', () => {
     expect(() => parseOptions(argv)).toThrow(new UsageError(message));
   });
 
+  test('--uprobes-idle: seconds without a worker before the uprobes go (60 by default), off: never', () => {
+    expect(parseOptions([]).uprobesIdle).toBe(60);
+    expect(parseOptions(['--uprobes-idle', '5']).uprobesIdle).toBe(5);
+    expect(parseOptions(['--uprobes-idle', 'off']).uprobesIdle).toBeUndefined();
+  });
+
+  test.each([
+    [['--uprobes-idle', 'soon'], "vivariumd: --uprobes-idle takes seconds or off, got 'soon'"],
+    [['--uprobes-idle', '0'], 'vivariumd: --uprobes-idle must be between 1 and 2147483 seconds, got 0 (off: never detach them)'],
+    [['--uprobes-idle', '9999999'], 'vivariumd: --uprobes-idle must be between 1 and 2147483 seconds, got 9999999 (off: never detach them)'],
+  ])('--uprobes-idle %j: %s', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(new UsageError(message));
+  });
+
   test('--group takes a name or a number', () => {
     expect(parseOptions(['--group', 'vivarium']).group).toBe('vivarium');
     expect(parseOptions(['--group', '1001']).group).toBe('1001');

@@ -44,6 +44,8 @@ export interface StatusJson {
     truncated: string;
     unfollowed: string;
   }>;
+  /** What vivariumd's uprobe attacher last wrote (null: no state file). */
+  uprobes: { programs: string | null; files: Array<{ file: string; key: string; symbols: string[] }>; idle?: string } | null;
 }
 
 export function status(pinDir: string): StatusJson {

@@ -29,6 +29,8 @@ export interface UprobeState {
   files: Array<{ file: string; key: string; symbols: string[] }>;
   /** Per registered worker (host pid): kinds unavailable for it. */
   workers: Record<string, Unavailable>;
+  /** Set while the uprobes are detached because no worker is registered (--uprobes-idle). */
+  idle?: string;
 }
 
 const PIN_PREFIX = 'uprobe-';
@@ -40,13 +42,17 @@ function pinName(row: UprobeRow, file: BinaryFile): string {
 
 export class Uprobes {
   private readonly programs = new Map<string, unknown>();
-  private readonly links: unknown[] = [];
+  /** Links this daemon attached, by pin name. */
+  private readonly links = new Map<string, unknown>();
   /** Pin names of attached rows (ours and an earlier daemon's). */
   private readonly attached = new Set<string>();
   /** Per file key: symbol -> why it could not be attached. */
   private readonly failed = new Map<string, Map<string, string>>();
   private readonly shown = new Map<string, { file: string; symbols: Set<string> }>();
   private readonly workers = new Map<number, Unavailable>();
+  /** Pending detach of an idle daemon, and why the uprobes are detached now. */
+  private idleTimer: NodeJS.Timeout | undefined;
+  private idleSince: string | undefined;
 
   private constructor(
     private readonly log: (line: string) => void,
@@ -132,6 +138,10 @@ export class Uprobes {
    * yet, and says which kinds cannot be observed for it, and why.
    */
   attachFor(pid: number): Unavailable {
+    // A worker is coming: what an idle detach removed is attached again below.
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.idleSince = undefined;
     const unavailable: Unavailable = {};
     const mark = (kind: UprobeKind, reason: string) => {
       unavailable[kind] ??= reason;
@@ -214,6 +224,57 @@ export class Uprobes {
     this.workers.delete(pid);
   }
 
+  /**
+   * Once `idle()` has held for `seconds` (no worker registered), detach every
+   * uprobe (a breakpoint in every process mapping the file, which traps each
+   * getenv on the machine and makes each fork of a Node process copy node's
+   * page tables), then call `detached`. Asked again `seconds` later while a
+   * worker is still registered. The next registration attaches them again
+   * before it is answered (~20 ms; up to ~0.9 s soon after a detach).
+   */
+  detachWhenIdle(seconds: number, idle: () => boolean, detached: () => void): void {
+    clearTimeout(this.idleTimer);
+    if (this.broken) return;
+    const reason = `no worker registered for ${seconds} s: attached again at the next registration`;
+    this.idleTimer = setTimeout(() => {
+      if (idle()) this.detachNext(reason, detached, 0);
+      else this.detachWhenIdle(seconds, idle, detached);
+    }, seconds * 1000).unref();
+  }
+
+  /** Detaches one uprobe per turn of the event loop: each waits ~0.1 s in the
+   * kernel, and a worker that registers meanwhile is answered between two
+   * (attachFor cancels the rest and attaches what is gone). */
+  private detachNext(reason: string, detached: () => void, count: number): void {
+    const name = this.attached.values().next().value;
+    if (name === undefined) {
+      this.failed.clear();
+      this.idleSince = reason;
+      if (count) this.log(`detached ${count} uprobe(s): ${reason}`);
+      detached();
+      return;
+    }
+    // The pin first: a pinned link outlives its last descriptor.
+    rmSync(join(this.pinDir, PIN.links, name), { force: true });
+    const link = this.links.get(name);
+    this.links.delete(name);
+    if (link !== undefined) objectApi().bpf_link__destroy(link);
+    this.attached.delete(name);
+    this.unshow(name);
+    this.idleTimer = setTimeout(() => this.detachNext(reason, detached, count + 1), 0).unref();
+  }
+
+  /** Drops a detached uprobe from what status shows. */
+  private unshow(name: string): void {
+    const [, , symbol, dev, ino] = name.split('-');
+    const key = `${dev}:${ino}`;
+    const shown = this.shown.get(key);
+    if (!shown) return;
+    const still = [...this.attached].some((other) => other.split('-')[2] === symbol && other.endsWith(`-${dev}-${ino}`));
+    if (!still) shown.symbols.delete(symbol!);
+    if (!shown.symbols.size) this.shown.delete(key);
+  }
+
   /** Attaches `rows` to `file`; returns why one it defines failed, or why none is defined. */
   private attachRows(rows: readonly UprobeRow[], file: BinaryFile): string | undefined {
     const api = objectApi();
@@ -248,8 +309,8 @@ export class Uprobes {
         failed.set(row.symbol, `attaching failed: ${errnoName(err)}`);
         continue;
       }
-      this.links.push(link);
       const name = pinName(row, file);
+      this.links.set(name, link);
       // Unpinnable (an old kernel's perf link): still attached while we run.
       const pinned = api.bpf_link__pin(link, join(this.pinDir, PIN.links, name));
       if (pinned < 0) this.log(`uprobe ${name}: pinning failed (${errnoName(pinned)}): it stays attached while this daemon runs`);
@@ -270,6 +331,7 @@ export class Uprobes {
       programs: this.broken,
       files: [...this.shown].map(([key, { file, symbols }]) => ({ file, key, symbols: [...symbols] })),
       workers: Object.fromEntries([...this.workers].filter(([, u]) => Object.keys(u).length).map(([pid, u]) => [String(pid), u])),
+      ...(this.idleSince ? { idle: this.idleSince } : {}),
     };
   }
 
@@ -277,8 +339,10 @@ export class Uprobes {
    * before the pins are removed: the pinned links hold the uprobes until then,
    * and `vivariumd stop` returns once the pin dir is gone. */
   close(): void {
+    clearTimeout(this.idleTimer);
     const api = objectApi();
-    for (const link of this.links.splice(0)) api.bpf_link__destroy(link);
+    for (const link of this.links.values()) api.bpf_link__destroy(link);
+    this.links.clear();
     if (this.obj) api.bpf_object__close(this.obj);
   }
 }
