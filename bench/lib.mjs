@@ -101,6 +101,7 @@ export async function startDaemon(pinDir, args = []) {
     stopped = true;
     child.kill('SIGTERM');
     await once(child, 'exit');
+    await breakpointsGone();
   };
   stop.pid = child.pid;
   return stop;
@@ -219,6 +220,21 @@ export function ourProgs(dirs = Object.values(PIN_DIRS)) {
     }
   }
   return progs;
+}
+
+/**
+ * A uprobe stays in every process mapping its file for 1-2 s after
+ * `vivariumd stop` returns (the kernel frees unpinned links in deferred
+ * work): meanwhile a fork of a Node process still pays for node's uprobes,
+ * and a "detached" measurement would not be one. Waits until a fresh process
+ * maps no breakpoint page; warns after 15 s (another daemon's uprobes?).
+ */
+async function breakpointsGone() {
+  for (let i = 0; i < 150; i++) {
+    if (run(process.execPath, [`${BENCH}breakpoint-pages.cjs`]).trim() === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.error('bench: warning: uprobe breakpoints still in fresh processes 15 s after vivariumd stopped (another daemon on this machine?)');
 }
 
 /** Every loaded program, by id (with run_time_ns/run_cnt when bpf stats are on). */
