@@ -40,6 +40,17 @@ function pinName(row: UprobeRow, file: BinaryFile): string {
   return `${PIN_PREFIX}${row.program}-${row.symbol}-${file.dev}-${file.ino}`.replace(/\./g, '_');
 }
 
+/** What a pin name says: the program, the symbol, and the file (its device and inode, and key dev:ino). */
+function pinParts(name: string): { program: string; symbol: string; dev: string; ino: string; key: string } {
+  const [, program, symbol, dev, ino] = name.split('-');
+  return { program: program!, symbol: symbol!, dev: dev!, ino: ino!, key: `${dev}:${ino}` };
+}
+
+/** Removes a uprobe's pin: the link goes with its last descriptor. */
+function unpin(pinDir: string, name: string): void {
+  rmSync(join(pinDir, PIN.links, name), { force: true });
+}
+
 export class Uprobes {
   private readonly programs = new Map<string, unknown>();
   /** Links this daemon attached, by pin name. */
@@ -67,18 +78,17 @@ export class Uprobes {
     for (const name of linkPins(pinDir)) {
       if (!name.startsWith(PIN_PREFIX)) continue;
       // Attached by an earlier vivariumd: known by device and inode only.
-      const [, program, symbol, dev, ino] = name.split('-');
+      const { program, symbol, dev, ino, key } = pinParts(name);
       const kind = UPROBE_TABLE.find((r) => r.program === program)?.kind;
       if (kind && !kinds.includes(kind)) {
         // Not a kind this daemon observes: its uprobes (and their fork cost) go.
-        rmSync(join(pinDir, PIN.links, name), { force: true });
+        unpin(pinDir, name);
         detached.add(kind);
         continue;
       }
       this.attached.add(name);
-      const key = `${dev}:${ino}`;
       const shown = this.shown.get(key) ?? { file: `device ${dev} inode ${ino} (attached by an earlier vivariumd)`, symbols: new Set<string>() };
-      shown.symbols.add(symbol!);
+      shown.symbols.add(symbol);
       this.shown.set(key, shown);
     }
     if (detached.size)
@@ -255,7 +265,7 @@ export class Uprobes {
       return;
     }
     // The pin first: a pinned link outlives its last descriptor.
-    rmSync(join(this.pinDir, PIN.links, name), { force: true });
+    unpin(this.pinDir, name);
     const link = this.links.get(name);
     this.links.delete(name);
     if (link !== undefined) objectApi().bpf_link__destroy(link);
@@ -266,12 +276,14 @@ export class Uprobes {
 
   /** Drops a detached uprobe from what status shows. */
   private unshow(name: string): void {
-    const [, , symbol, dev, ino] = name.split('-');
-    const key = `${dev}:${ino}`;
+    const { symbol, key } = pinParts(name);
     const shown = this.shown.get(key);
     if (!shown) return;
-    const still = [...this.attached].some((other) => other.split('-')[2] === symbol && other.endsWith(`-${dev}-${ino}`));
-    if (!still) shown.symbols.delete(symbol!);
+    const still = [...this.attached].some((other) => {
+      const parts = pinParts(other);
+      return parts.symbol === symbol && parts.key === key;
+    });
+    if (!still) shown.symbols.delete(symbol);
     if (!shown.symbols.size) this.shown.delete(key);
   }
 
