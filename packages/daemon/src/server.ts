@@ -149,11 +149,14 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
 }
 
 /** The kinds unavailable for worker `pid` after attaching its uprobes; a
- * failure of the attacher itself makes every kind it feeds unavailable. */
+ * failure of the attacher itself makes every kind it feeds unavailable. A
+ * worker the uprobes would watch blind (a VivariumError) is refused. */
 function attachUprobes(options: ServerOptions, pid: number): Record<string, string> {
   try {
     return options.uprobes.attachFor(pid);
   } catch (err) {
+    // A worker that cannot be observed truly is refused, saying why.
+    if (err instanceof VivariumError) throw err;
     options.log(`attaching uprobes for pid ${pid} failed: ${(err as Error).message}`);
     return Object.fromEntries(UPROBE_KINDS.map((kind) => [kind, `vivariumd failed to attach uprobes: ${(err as Error).message}`]));
   }

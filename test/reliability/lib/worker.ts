@@ -48,11 +48,13 @@ export interface ProcessOptions {
   /** Like pidNamespace, and /run hidden under a tmpfs: the daemon's socket is
    * reachable only where it is bind-mounted, at `socket`, named by VIVARIUM_SOCKET. */
   container?: { hostSocket: string; socket: string };
+  /** Flags for node itself (before the script). */
+  nodeFlags?: string[];
 }
 
 /** Starts fixtures/SCRIPT with ARGS, as `options` say. */
 export function spawnFixture(script: string, args: string[], options: ProcessOptions = {}): ChildProcess {
-  let argv = [process.execPath, `${FIXTURES}${script}`, ...args];
+  let argv = [process.execPath, ...(options.nodeFlags ?? []), `${FIXTURES}${script}`, ...args];
   const env = { ...process.env };
   delete env.VIVARIUM_SOCKET;
   delete env.VIVARIUM_BPF_PIN_DIR;

@@ -11,7 +11,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAP_PINS, PIN, closeFd, openPin } from '@vivarium/core/kernel';
-import { errnoName } from '@vivarium/core';
+import { VivariumError, errnoName } from '@vivarium/core';
 import koffi from 'koffi';
 import { isNull, loadWithVerifierLog, objectApi, takeLibbpfLog } from '../libbpf-object.js';
 import { linkPins } from '../pin-dir.js';
@@ -49,6 +49,17 @@ function pinParts(name: string): { program: string; symbol: string; dev: string;
 /** Removes a uprobe's pin: the link goes with its last descriptor. */
 function unpin(pinDir: string, name: string): void {
   rmSync(join(pinDir, PIN.links, name), { force: true });
+}
+
+/** A worker runs its program's code from an anonymous copy (node --use-largepages):
+ * uprobes in the file cannot see those calls, and breakpoints copied with the
+ * code kill it when reached. Registering it would pass checks blind. */
+export class CodeMovedError extends VivariumError {
+  constructor(pid: number, program: string, symbols: readonly string[]) {
+    super(
+      `vivarium: pid ${pid} runs ${program} with its code copied out of the file (node --use-largepages), where uprobes on ${symbols.join(', ')} cannot see its calls and their copied breakpoints kill it (SIGTRAP): run node without --use-largepages (check NODE_OPTIONS), or vivariumd with --uprobes env,load`,
+    );
+  }
 }
 
 export class Uprobes {
@@ -211,6 +222,11 @@ export class Uprobes {
         mark(kind, oneOfFailures.find((f) => !f.includes(' defines none of ')) ?? none);
       }
     }
+    const program = binaries.program;
+    if (binaries.codeMoved && typeof program !== 'string') {
+      const probed = [...new Set(UPROBE_TABLE.filter((r) => r.in === 'program' && this.attached.has(pinName(r, program))).map((r) => r.symbol))];
+      if (probed.length) throw new CodeMovedError(pid, program.shown, probed);
+    }
     this.workers.set(pid, unavailable);
     return unavailable;
   }
@@ -225,7 +241,12 @@ export class Uprobes {
    */
   attachAhead(): void {
     if (this.broken) return;
-    this.attachFor(process.pid);
+    try {
+      this.attachFor(process.pid);
+    } catch (err) {
+      // vivariumd's own code moved: it makes no TLS call, and what is attached stays.
+      if (!(err instanceof CodeMovedError)) throw err;
+    }
     this.forget(process.pid);
   }
 

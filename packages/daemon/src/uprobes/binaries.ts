@@ -26,6 +26,11 @@ const LIBRARY_DIRS = ['lib/x86_64-linux-gnu', 'usr/lib/x86_64-linux-gnu', 'lib64
 export interface WorkerBinaries {
   /** The worker's executable (its node), or the reason it cannot be reached. */
   program: BinaryFile | string;
+  /** Executable memory backed by no file amid the program's own mappings:
+   * the program copied its code out of the file (node --use-largepages), so
+   * uprobes in the file cannot see calls there, and breakpoints already in
+   * the file's pages when it copied them were copied too (SIGTRAP when hit). */
+  codeMoved: boolean;
   /** Per library: the files of it the worker maps, then those in its root's library directories. */
   libraries: Map<LibraryName, BinaryFile[]>;
 }
@@ -40,20 +45,43 @@ function fileAt(path: string, shown: string, mapped: boolean): BinaryFile | unde
   }
 }
 
-/** The executable file mappings of process `pid`: map_files path and the path it shows. */
-function mappedFiles(pid: number): Array<{ path: string; shown: string }> {
+interface Mapping {
+  range: string;
+  executable: boolean;
+  /** The file's path as the process sees it; '' for memory no file backs. */
+  shown: string;
+}
+
+/** The mappings of process `pid` (/proc/<pid>/maps). */
+function mappings(pid: number): Mapping[] {
+  const all: Mapping[] = [];
+  for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+    // start-end perms offset dev inode [path]
+    const m = /^([0-9a-f]+-[0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const file = m[3] !== '0' && m[4]!.startsWith('/');
+    all.push({ range: m[1]!, executable: m[2]!.includes('x'), shown: file ? m[4]!.replace(/ \(deleted\)$/, '') : '' });
+  }
+  return all;
+}
+
+/** The executable file mappings: map_files path and the path it shows. */
+function mappedFiles(pid: number, all: readonly Mapping[]): Array<{ path: string; shown: string }> {
   const seen = new Set<string>();
   const files: Array<{ path: string; shown: string }> = [];
-  for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
-    // start-end perms offset dev inode path
-    const m = /^([0-9a-f]+-[0-9a-f]+) (\S+) \S+ \S+ (\d+)\s+(\/.*)$/.exec(line);
-    if (!m || !m[2]!.includes('x') || m[3] === '0') continue;
-    const shown = m[4]!.replace(/ \(deleted\)$/, '');
-    if (seen.has(shown)) continue;
-    seen.add(shown);
-    files.push({ path: `/proc/${pid}/map_files/${m[1]}`, shown });
+  for (const m of all) {
+    if (!m.executable || !m.shown || seen.has(m.shown)) continue;
+    seen.add(m.shown);
+    files.push({ path: `/proc/${pid}/map_files/${m.range}`, shown: m.shown });
   }
   return files;
+}
+
+/** Executable anonymous memory with a mapping of file `shown` on either side:
+ * a hole punched into the file's code. (V8 maps part of node again elsewhere
+ * for its builtins: mappings of the file are not one span.) */
+function codeMovedOutOf(shown: string, all: readonly Mapping[]): boolean {
+  return all.some((m, i) => m.executable && !m.shown && all[i - 1]?.shown === shown && all[i + 1]?.shown === shown);
 }
 
 /** Finds the program and the libraries of the table for worker `pid` (host pid). */
@@ -61,7 +89,8 @@ export function workerBinaries(pid: number): WorkerBinaries {
   const shownExe = readlinkSafe(`/proc/${pid}/exe`) ?? `/proc/${pid}/exe`;
   const program = fileAt(`/proc/${pid}/exe`, shownExe, true) ?? `its program (${shownExe}) cannot be opened from the daemon`;
   const libraries = new Map<LibraryName, BinaryFile[]>();
-  const mapped = mappedFiles(pid);
+  const all = mappings(pid);
+  const mapped = mappedFiles(pid, all);
   for (const [name, library] of Object.entries(LIBRARIES) as Array<[LibraryName, (typeof LIBRARIES)[LibraryName]]>) {
     const files: BinaryFile[] = [];
     const add = (file: BinaryFile | undefined) => {
@@ -71,7 +100,7 @@ export function workerBinaries(pid: number): WorkerBinaries {
     for (const dir of LIBRARY_DIRS) for (const file of library.files) add(fileAt(`/proc/${pid}/root/${dir}/${file}`, `/${dir}/${file}`, false));
     libraries.set(name, files);
   }
-  return { program, libraries };
+  return { program, codeMoved: codeMovedOutOf(shownExe.replace(/ \(deleted\)$/, ''), all), libraries };
 }
 
 function readlinkSafe(path: string): string | undefined {
