@@ -18,7 +18,7 @@ export function overheadBars(report) {
     bars.push({ group: 'decode: time per event, Node vs the C consumer', label: 'Node drain + decode (C = 1×)', ratio: 1 / d.nodeOverC, target: 1 / 0.33 });
   }
   for (const m of report.suite?.medians ?? []) {
-    if (m.variant === 'plain') continue;
+    if (m.variant === 'plain' || m.variant === 'plain-shared') continue;
     bars.push({ group: `suite: ${m.runner} wall time (vs plain)`, label: SUITE_VARIANTS[m.variant]?.bar ?? m.variant, ratio: m.ratio, target: m.target });
   }
   return bars;

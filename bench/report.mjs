@@ -20,6 +20,8 @@ export const SUITE_VARIANTS = {
   linked: { label: 'with Vivarium, packages as workspace symlinks (Vite inlines them)', bar: 'with Vivarium, workspace-linked packages' },
   ffi: { label: 'set-up step 1: koffi loaded per test file (no daemon)', bar: 'koffi only' },
   registered: { label: 'set-up step 2: core imported and registered per test file (daemon)', bar: 'registered only' },
+  'plain-shared': { label: 'plain, test files sharing worker processes (isolate: false)', bar: 'plain, isolate: false' },
+  'vivarium-shared': { label: 'with Vivarium, isolate: false (vs plain with isolate: false)', bar: 'with Vivarium, isolate: false (vs plain, isolate: false)' },
 };
 
 /** Rows of [scenario, figure, ratio, target, verdict] per section. */

@@ -60,18 +60,23 @@ const SUITE_TARGETS = { vitest: 1.05, jest: 1.03 };
 export const STRACE = ['strace', '-f', '-e', 'trace=%file', '-o', '/dev/null'];
 
 /** Variants run with the bench's daemon attached, and the daemon's extra flags. */
-const DAEMON_VARIANTS = new Map([['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []], ['registered', []]]);
-/** Vitest only: the per-file set-up in steps (a fresh process per test file there; Jest runs its files in one). */
-const SETUP_STEPS = ['ffi', 'registered'];
+const DAEMON_VARIANTS = new Map([['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []], ['registered', []], ['vivarium-shared', []]]);
+/** Vitest only: the per-file set-up in steps (a fresh process per test file there; Jest runs its files in one),
+ * and both variants again with processes shared by test files (isolate: false), where it is paid once per worker. */
+const SETUP_STEPS = ['ffi', 'registered', 'plain-shared', 'vivarium-shared'];
+/** Variants measured against another baseline than `plain`. */
+const BASELINE_OF = { 'vivarium-shared': 'plain-shared' };
 
 const SETUP_NOTES = {
   ffi: 'set-up file loading koffi only, no daemon: the FFI every registering test process needs',
   registered: 'set-up file importing @vivarium/core and registering, daemon attached; no matcher, no drain',
+  'plain-shared': 'isolate: false (test files share worker processes), no Vivarium: the baseline of the next row',
+  'vivarium-shared': 'isolate: false, with Vivarium: the set-up once per worker process; ratio against plain with isolate: false',
 };
 
 /** One timed run of a variant; returns { ms, events?, dropped? }. */
 function runOnce(runner, variant) {
-  const config = { vivarium: 'vivarium', 'no-uprobes': 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain', ffi: 'ffi', registered: 'registered' }[variant];
+  const config = { vivarium: 'vivarium', 'no-uprobes': 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain', ffi: 'ffi', registered: 'registered', 'plain-shared': 'plain-shared', 'vivarium-shared': 'vivarium-shared' }[variant];
   let [cmd, args] = runnerCommand(runner, `${runner}.${config}`);
   const daemon = DAEMON_VARIANTS.has(variant);
   if (variant === 'strace') [cmd, args] = [STRACE[0], [...STRACE.slice(1), cmd, ...args]];
@@ -120,8 +125,8 @@ export async function runSuite(options, log) {
   }
   const rows = [];
   for (const runner of runners) {
-    const base = median(samples[`${runner}/plain`]);
     for (const variant of variantsOf(runner)) {
+      const base = median(samples[`${runner}/${BASELINE_OF[variant] ?? 'plain'}`]);
       const ms = median(samples[`${runner}/${variant}`]);
       const events = raw.filter((r) => r.runner === runner && r.variant === variant && r.events !== undefined).map((r) => r.events);
       rows.push({ runner, variant, ms, ratio: ms / base, target: variant === 'vivarium' ? SUITE_TARGETS[runner] : undefined, note: SETUP_NOTES[variant] ?? (variant === 'linked' ? 'setup file and @vivarium/core loaded from the workspace symlinks: Vite inlines them' : variant === 'provenance' ? 'with VIVARIUM_PROVENANCE=1: every event attributed to its JS call site' : variant === 'no-uprobes' ? 'vivariumd --no-uprobes: no env, load or TLS uprobes (their kinds unavailable)' : undefined), events: events.length ? median(events) : undefined, n: samples[`${runner}/${variant}`].length });
