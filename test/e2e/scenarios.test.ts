@@ -91,6 +91,16 @@ w.unregister();`;
 });
 
 describe.skipIf(skip)('vitest pools', () => {
+  // isolate: false runs many test files in each worker process (one session
+  // per process, as under Jest): each file and test still gets only its own events.
+  test('test files sharing one worker process (--no-isolate) keep their own events', () => {
+    const files = ['isolation', 'crosstalk-a', 'crosstalk-b', 'crosstalk-c', 'opens'];
+    const run = vitestRunner.run({ files, extraArgs: ['--no-isolate', '--maxWorkers=1', '--no-file-parallelism'] });
+    expect(new Set(run.results.map((r) => r.file)).size, run.output).toBe(files.length);
+    expect(wrongOutcomes(run.results)).toEqual([]);
+  });
+
+
   test("the threads pool is refused with a message naming 'forks'", () => {
     const run = vitestRunner.run({ files: ['isolation'], extraArgs: ['--pool=threads'] });
     expect(run.exitCode).not.toBe(0);
