@@ -76,7 +76,8 @@ const SETUP_NOTES = {
 
 /** One timed run of a variant; returns { ms, events?, dropped? }. */
 function runOnce(runner, variant) {
-  const config = { vivarium: 'vivarium', 'no-uprobes': 'vivarium', provenance: 'vivarium', linked: 'linked', plain: 'plain', strace: 'plain', ffi: 'ffi', registered: 'registered', 'plain-shared': 'plain-shared', 'vivarium-shared': 'vivarium-shared' }[variant];
+  // The config file each variant runs (vitest.CONFIG.config.mjs, jest.CONFIG.config.cjs).
+  const config = { 'no-uprobes': 'vivarium', provenance: 'vivarium', strace: 'plain' }[variant] ?? variant;
   let [cmd, args] = runnerCommand(runner, `${runner}.${config}`);
   const daemon = DAEMON_VARIANTS.has(variant);
   if (variant === 'strace') [cmd, args] = [STRACE[0], [...STRACE.slice(1), cmd, ...args]];
