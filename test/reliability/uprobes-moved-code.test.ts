@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Daemon, pinDirFor, startDaemon, status, wipe } from './lib/daemon.js';
+import { type Daemon, eventually, pinDirFor, startDaemon, status, wipe } from './lib/daemon.js';
 import { WorkerProcess } from './lib/worker.js';
 
 const PIN_DIR = pinDirFor('moved-code');
@@ -61,6 +61,20 @@ describe.skipIf(skip)('a worker whose code was copied out of its program file', 
     } finally {
       await plain.worker.kill();
     }
+  });
+
+  test('a refused registration does not keep the uprobes of an idle daemon attached', async () => {
+    await daemon?.kill();
+    daemon = await startDaemon(PIN_DIR, ['--rings', '2', '--ring-size', String(1 << 20), '--uprobes-idle', '1']);
+    await eventually(() => status(PIN_DIR).uprobes?.idle, 15_000);
+    const moved = await WorkerProcess.start(PIN_DIR, { nodeFlags: LARGE_PAGES });
+    try {
+      expect(moved.hello).toMatchObject({ registered: false });
+    } finally {
+      await moved.worker.kill();
+    }
+    // Attached again for it, then detached once its connection is gone.
+    await eventually(() => status(PIN_DIR).uprobes?.idle, 15_000);
   });
 
   test('with no uprobe in node (--uprobes env,load) it registers', async () => {

@@ -22,7 +22,7 @@ export interface ServerOptions {
   uprobes: Uprobes;
   /** The uprobe state changed (status shows it). */
   onUprobes(): void;
-  /** A registered worker's connection ended. */
+  /** A connection ended, its slot (if any) released: the uprobes may go idle. */
   onLeft(): void;
   log(line: string): void;
 }
@@ -77,13 +77,12 @@ function handle(socket: Socket, registry: Registry, options: ServerOptions): voi
     options.onUprobes();
     forgetPeer(peer);
     // A worker that left mid-registration is released once registered.
+    // Every ended connection, registered or refused: a registration attempt
+    // stopped the idle countdown (attachFor), and only this restarts it.
     void (pending ?? Promise.resolve(slot))
-      .then((s) => {
-        if (s === undefined) return;
-        options.onLeft();
-        return registry.release(s);
-      })
-      .catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`));
+      .then((s) => (s === undefined ? undefined : registry.release(s)))
+      .catch((err: Error) => options.log(`releasing a slot failed: ${err.message}`))
+      .finally(() => options.onLeft());
   });
   socket.on('data', (chunk) => {
     buffered += chunk.toString('utf8');
