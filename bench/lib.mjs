@@ -230,11 +230,17 @@ export function ourProgs(dirs = Object.values(PIN_DIRS)) {
  * maps no breakpoint page; warns after 15 s (another daemon's uprobes?).
  */
 async function breakpointsGone() {
-  for (let i = 0; i < 150; i++) {
-    if (run(process.execPath, [`${BENCH}breakpoint-pages.cjs`]).trim() === '0') return;
+  if (!(await pollUntil(() => run(process.execPath, [`${BENCH}breakpoint-pages.cjs`]).trim() === '0', 15_000)))
+    console.error('bench: warning: uprobe breakpoints still in fresh processes 15 s after vivariumd stopped (another daemon on this machine?)');
+}
+
+/** Asks `check` every 100 ms until it holds (true) or `timeoutMs` has passed (false). */
+export async function pollUntil(check, timeoutMs) {
+  for (let waited = 0; waited < timeoutMs; waited += 100) {
+    if (check()) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  console.error('bench: warning: uprobe breakpoints still in fresh processes 15 s after vivariumd stopped (another daemon on this machine?)');
+  return check();
 }
 
 /** Every loaded program, by id (with run_time_ns/run_cnt when bpf stats are on). */

@@ -3,7 +3,7 @@
 // from round to round). Figures are ns per iteration; ratios are against the
 // detached baseline of the same run.
 import { createServer } from 'node:net';
-import { PIN_DIRS, daemonStatus, foreignHooks, measure, median, startFloor, startReal, withDaemon } from './lib.mjs';
+import { PIN_DIRS, daemonStatus, foreignHooks, measure, median, pollUntil, startFloor, startReal, withDaemon } from './lib.mjs';
 
 /** Workloads: kind, parallel processes, and the states measured. */
 export const WORKLOADS = [
@@ -104,11 +104,8 @@ export async function runMicro(options, log) {
 
 /** Waits until vivariumd says it detached its uprobes for want of a worker. */
 async function idleDetached(pinDir) {
-  for (let i = 0; i < 300; i++) {
-    if (daemonStatus(pinDir).uprobes?.idle) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`bench: vivariumd on ${pinDir} kept its uprobes 30 s after --uprobes-idle 1`);
+  if (!(await pollUntil(() => daemonStatus(pinDir).uprobes?.idle, 30_000)))
+    throw new Error(`bench: vivariumd on ${pinDir} kept its uprobes 30 s after --uprobes-idle 1`);
 }
 
 /** Median ns/op per row and its ratio to the same workload's detached median. */
