@@ -4,6 +4,7 @@
 #ifndef __VIV_PATH_BPF_H
 #define __VIV_PATH_BPF_H
 
+#include "direct.bpf.h"
 #include "record.bpf.h"
 
 #define VIV_MAX_WALK_DEPTH 2048 /* a 4095-byte path has at most 2048 components */
@@ -15,9 +16,10 @@ static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
-/* A dentry's parent and name: one read where they are neighbours (every
- * kernel so far), two otherwise. Each read is a helper call, and the walk
- * makes them for every component of every path. */
+/* A dentry's parent and name: direct loads where the kernel allows them;
+ * otherwise one helper read where they are neighbours (every kernel so
+ * far), two otherwise. The walk makes them for every component of every
+ * path. */
 static __always_inline void parent_and_name(struct dentry *dentry, struct dentry **parent, struct qstr *name)
 {
 	struct {
@@ -25,6 +27,14 @@ static __always_inline void parent_and_name(struct dentry *dentry, struct dentry
 		struct qstr name;
 	} both;
 
+	if (viv_direct_loads) {
+		struct dentry *d = typed(struct dentry, dentry);
+
+		*parent = d->d_parent;
+		name->len = d->d_name.len;
+		name->name = d->d_name.name;
+		return;
+	}
 	if (bpf_core_field_offset(struct dentry, d_name) == bpf_core_field_offset(struct dentry, d_parent) + sizeof(void *) &&
 	    bpf_core_field_size(struct dentry, d_name) == sizeof(struct qstr)) {
 		if (bpf_probe_read_kernel(&both, sizeof(both), (void *)dentry + bpf_core_field_offset(struct dentry, d_parent)))
@@ -35,6 +45,37 @@ static __always_inline void parent_and_name(struct dentry *dentry, struct dentry
 	}
 	*parent = BPF_CORE_READ(dentry, d_parent);
 	*name = BPF_CORE_READ(dentry, d_name);
+}
+
+/* A name of len bytes into walk[at, at + len), where walk[at + len, ...) is
+ * already written. Short names by direct loads, 8 bytes at a time: the last
+ * load's bytes past the name land on what follows it, put back after. */
+static __always_inline void put_name(struct viv_scratch *s, __u32 at, const unsigned char *name, __u32 len)
+{
+	if (viv_direct_loads && len <= VIV_DIRECT_BYTES) {
+		const char *src = direct_bytes(name);
+		__u32 end = at + len;
+		__u64 after = *(__u64 *)&s->walk[end];
+
+		*(__u64 *)&s->walk[at] = *(const __u64 *)&src[0];
+		if (len > 8)
+			*(__u64 *)&s->walk[at + 8] = *(const __u64 *)&src[8];
+		if (len > 16)
+			*(__u64 *)&s->walk[at + 16] = *(const __u64 *)&src[16];
+		if (len > 24)
+			*(__u64 *)&s->walk[at + 24] = *(const __u64 *)&src[24];
+		if (len > 32)
+			*(__u64 *)&s->walk[at + 32] = *(const __u64 *)&src[32];
+		if (len > 40)
+			*(__u64 *)&s->walk[at + 40] = *(const __u64 *)&src[40];
+		if (len > 48)
+			*(__u64 *)&s->walk[at + 48] = *(const __u64 *)&src[48];
+		if (len > 56)
+			*(__u64 *)&s->walk[at + 56] = *(const __u64 *)&src[56];
+		*(__u64 *)&s->walk[end] = after;
+		return;
+	}
+	bpf_probe_read_kernel(&s->walk[at], len & VIV_NAME_MASK, name);
 }
 
 /* One step of the walk: prepend "/name", or cross a mount. */
@@ -52,8 +93,9 @@ static long walk_step(__u64 index, void *ctx)
 		return 1;
 	if (!w->fs_relative && dentry == w->mnt_root) {
 		struct mount *mnt = real_mount(vfsmnt);
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-		struct dentry *sb_root = BPF_CORE_READ(vfsmnt, mnt_sb, s_root);
+		struct mount *up = viv_direct_loads ? typed(struct mount, mnt)->mnt_parent : BPF_CORE_READ(mnt, mnt_parent);
+		struct dentry *sb_root = viv_direct_loads ? typed(struct vfsmount, vfsmnt)->mnt_sb->s_root
+							  : BPF_CORE_READ(vfsmnt, mnt_sb, s_root);
 
 		/* The file's own mount shows a directory of its filesystem (a
 		 * bind mount), or the task sees another view than the worker's:
@@ -83,7 +125,7 @@ prepend:
 		return 1;
 	}
 	pos -= len;
-	bpf_probe_read_kernel(&s->walk[pos & VIV_FIELD_MASK], len & VIV_NAME_MASK, name.name);
+	put_name(s, pos & VIV_FIELD_MASK, name.name, len & VIV_NAME_MASK);
 	if (parent == dentry) {
 		/* Detached, on no path: a memfd, a pipe, an anonymous inode. Its
 		 * name alone ("memfd:payload"), with no leading slash: no path
@@ -121,11 +163,19 @@ static __noinline void put_path(struct viv_scratch *s, int field, struct path *p
 
 	struct path where, root = task->fs->root;
 
-	if (bpf_probe_read_kernel(&where, sizeof(where), path))
-		return;
+	if (viv_direct_loads) {
+		struct path *p = typed(struct path, path);
+
+		where.dentry = p->dentry;
+		where.mnt = p->mnt;
+		w->mnt_root = typed(struct vfsmount, where.mnt)->mnt_root;
+	} else {
+		if (bpf_probe_read_kernel(&where, sizeof(where), path))
+			return;
+		w->mnt_root = BPF_CORE_READ(where.mnt, mnt_root);
+	}
 	w->dentry = where.dentry;
 	w->vfsmnt = where.mnt;
-	w->mnt_root = BPF_CORE_READ(where.mnt, mnt_root);
 	w->root_dentry = root.dentry;
 	w->root_mnt = root.mnt;
 	w->sb_root = 0;
@@ -173,6 +223,8 @@ static __always_inline struct file *fd_file(int fd)
 
 	if (fd < 0 || fd >= fdt->max_fds)
 		return 0;
+	if (viv_direct_loads)
+		return (struct file *)*(const __u64 *)direct_bytes(&fdt->fd[fd]);
 	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
 }
@@ -185,23 +237,27 @@ static __always_inline void put_fd_path(struct viv_scratch *s, int field, int fd
 
 	if (!file)
 		return;
+	if (viv_direct_loads) {
+		put_path(s, field, (struct path *)&typed(struct file, file)->f_path);
+		return;
+	}
 	path = BPF_CORE_READ(file, f_path);
 	put_path(s, field, &path);
 }
 
 /* Field i: the directory a relative requested path starts from (cwd or
  * dirfd); nothing for an absolute one. */
-static __always_inline void put_base(struct viv_scratch *s, int field, int dirfd, const char *requested)
+static __always_inline void put_base(struct viv_scratch *s, int field, int dirfd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct viv_event *e = event_of(s);
 	struct path path;
-	char first = 0;
 
-	bpf_probe_read_user(&first, 1, requested);
-	if (first == '/')
+	/* REQUESTED is in the record already: its first byte, not a second read of user memory. */
+	if (e->len[VIV_FIELD_REQUESTED] && s->event[field_offset(e, VIV_FIELD_REQUESTED) & VIV_EVENT_MASK] == '/')
 		return;
 	if (dirfd == VIV_AT_FDCWD) {
-		path = BPF_CORE_READ(task, fs, pwd);
+		path = task->fs->pwd; /* direct loads through the task's BTF pointer */
 	} else {
 		struct file *dir = fd_file(dirfd);
 
@@ -216,7 +272,7 @@ static __always_inline void put_base(struct viv_scratch *s, int field, int dirfd
 static __always_inline void put_requested(struct viv_scratch *s, int dirfd, const char *requested)
 {
 	put_str(s, VIV_FIELD_REQUESTED, requested, VIV_USER);
-	put_base(s, VIV_FIELD_BASE, dirfd, requested);
+	put_base(s, VIV_FIELD_BASE, dirfd);
 }
 
 #endif /* __VIV_PATH_BPF_H */

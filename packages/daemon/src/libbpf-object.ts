@@ -25,6 +25,7 @@ export interface LibbpfObjectApi {
   bpf_map__reuse_fd(map: Ptr, fd: number): number;
   bpf_link__fd(link: Ptr): number;
   bpf_map__set_max_entries(map: Ptr, n: number): number;
+  bpf_map__set_initial_value(map: Ptr, data: Uint8Array, size: number): number;
   bpf_map__fd(map: Ptr): number;
   bpf_link__pin(link: Ptr, path: string): number;
   bpf_link__destroy(link: Ptr): number;
@@ -76,6 +77,7 @@ export function objectApi(): LibbpfObjectApi {
     bpf_map__reuse_fd: lib.func('int bpf_map__reuse_fd(void *map, int fd)'),
     bpf_link__fd: lib.func('int bpf_link__fd(void *link)'),
     bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
+    bpf_map__set_initial_value: lib.func('int bpf_map__set_initial_value(void *map, const uint8_t *data, size_t size)'),
     bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
     bpf_link__pin: lib.func('int bpf_link__pin(void *link, const char *path)'),
     bpf_link__destroy: lib.func('int bpf_link__destroy(void *link)'),
@@ -135,18 +137,14 @@ export function loadWithVerifierLog(obj: Ptr): { ret: number; verifierTail: stri
 
 const BTF_KIND_FUNC = 12;
 
-/** The LSM hooks (section `lsm/<hook>`) this kernel has: each is a
- * bpf_lsm_<hook> function in its BTF. Hooks come and go between versions
- * (file_truncate is 6.2+). */
-export function missingLsmHooks(sections: readonly string[]): string[] {
+/** Which of these functions the running kernel's BTF has: LSM hooks come
+ * and go between versions (bpf_lsm_file_truncate is 6.2+), and so do kfuncs. */
+export function kernelFunctions(names: readonly string[]): Set<string> {
   const api = objectApi();
   const btf = api.btf__load_vmlinux_btf();
-  if (isNull(btf)) return [];
+  if (isNull(btf)) return new Set();
   try {
-    return sections
-      .filter((s) => s.startsWith('lsm/'))
-      .map((s) => s.slice('lsm/'.length))
-      .filter((hook) => api.btf__find_by_name_kind(btf, `bpf_lsm_${hook}`, BTF_KIND_FUNC) < 0);
+    return new Set(names.filter((name) => api.btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0));
   } finally {
     api.btf__free(btf);
   }

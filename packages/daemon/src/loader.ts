@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Abi, type BackendName, MetaCodec, MetaFlag, U32Codec, VivariumError, backendCode, encode, errnoName } from '@vivarium/core';
 import { MAP_PINS, PIN, loadLibbpf } from '@vivarium/core/kernel';
-import { isNull, loadWithVerifierLog, missingLsmHooks, objectApi, takeLibbpfLog } from './libbpf-object.js';
+import { isNull, kernelFunctions, loadWithVerifierLog, objectApi, takeLibbpfLog } from './libbpf-object.js';
 import { removePins } from './pin-dir.js';
 
 export interface AttachOptions {
@@ -27,7 +27,15 @@ export interface Attached {
   hooks: string[];
   /** LSM hooks of the object this kernel does not have (left out). */
   missing: string[];
+  /** The path walk reads kernel memory by direct loads (bpf_rdonly_cast), not helper calls. */
+  directLoads: boolean;
+  /** Why the kernel refused the object with direct loads, when it did (then directLoads is false). */
+  directRefused?: string;
 }
+
+/** The kfunc behind the objects' direct loads, and the map of their switch (bpf/lib/direct.bpf.h). */
+const DIRECT_LOADS_KFUNC = 'bpf_rdonly_cast';
+const DIRECT_LOADS_MAP = '.rodata.direct';
 
 /** Maps with one entry per slot, sized by --rings. */
 const PER_SLOT_MAPS = [PIN.rings, PIN.controls, PIN.counters, PIN.ringOwner] as const;
@@ -37,30 +45,20 @@ export function attach(options: AttachOptions): Attached {
   const api = objectApi();
   const lib = loadLibbpf();
   takeLibbpfLog();
-  const obj = api.bpf_object__open_file(options.objectPath, null);
-  if (isNull(obj) || api.libbpf_get_error(obj)) throw new VivariumError(`vivariumd: cannot open ${options.objectPath} (npm run build:bpf)`);
+  let loaded: Loaded;
+  let directRefused: string | undefined;
+  try {
+    loaded = openAndLoad(options, true);
+  } catch (err) {
+    // A kernel with the kfunc that still refuses a direct load: the same
+    // object walks by helper reads. If that fails too, direct loads were not the cause.
+    if (!(err instanceof DirectLoadsTried)) throw err;
+    loaded = openAndLoad(options, false);
+    directRefused = err.cause.message.split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
+  }
+  const { obj, programs, missing, directLoads } = loaded;
   const links: unknown[] = [];
   try {
-    const programs: Array<{ prog: unknown; name: string }> = [];
-    for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog))
-      programs.push({ prog, name: api.bpf_program__name(prog) });
-    // An LSM hook this kernel does not have is left out, and said so.
-    const missing = new Set(missingLsmHooks(programs.map(({ prog }) => api.bpf_program__section_name(prog))));
-    for (let i = programs.length - 1; i >= 0; i--) {
-      const section = api.bpf_program__section_name(programs[i]!.prog);
-      // uprobes are loaded and attached per worker's files (uprobes/attacher.ts).
-      if (!missing.has(section.replace(/^lsm\//, '')) && !isUprobe(section)) continue;
-      api.bpf_program__set_autoload(programs[i]!.prog, false);
-      programs.splice(i, 1);
-    }
-
-    for (const name of PER_SLOT_MAPS) check(api.bpf_map__set_max_entries(findMap(obj, name), options.rings), `sizing ${name}`);
-    check(api.bpf_map__set_max_entries(findMap(obj, PIN.configTargets), options.maxTargets), `sizing ${PIN.configTargets}`);
-    check(api.bpf_map__set_max_entries(findMap(obj, PIN.observedTgids), Math.ceil(pidMax() / 64)), `sizing ${PIN.observedTgids}`);
-
-    const { ret, verifierTail } = loadWithVerifierLog(obj);
-    if (ret < 0) throw loadError(options.backend, ret, verifierTail);
-
     // meta is complete before anything runs, and frozen: nobody rewrites it.
     const metaFd = api.bpf_map__fd(findMap(obj, PIN.meta));
     check(lib.bpf_map_update_elem(metaFd, encode(U32Codec, 0), metaValue(options), 0), 'writing meta');
@@ -76,7 +74,7 @@ export function attach(options: AttachOptions): Attached {
       check(api.bpf_link__pin(link, join(options.pinDir, PIN.links, name)), `pinning link ${name}`);
       hooks.push(`${name} (${api.bpf_program__section_name(prog)})`);
     }
-    return { backend: options.backend, hooks, missing: [...missing] };
+    return { backend: options.backend, hooks, missing, directLoads, ...(directRefused ? { directRefused } : {}) };
   } catch (err) {
     removePins(options.pinDir, { keepDir: true });
     throw err;
@@ -84,6 +82,58 @@ export function attach(options: AttachOptions): Attached {
     // Pins hold the kernel objects now; our handles can go.
     for (const link of links) api.bpf_link__destroy(link);
     api.bpf_object__close(obj);
+  }
+}
+
+interface Loaded {
+  obj: unknown;
+  programs: Array<{ prog: unknown; name: string }>;
+  missing: string[];
+  directLoads: boolean;
+}
+
+/** A load that failed with direct loads on (the error is its cause). */
+class DirectLoadsTried extends Error {
+  constructor(override readonly cause: VivariumError) {
+    super(cause.message);
+  }
+}
+
+/** Opens, sizes and loads the object, with direct loads if `direct` and the
+ * kernel has them; on failure the object is closed again. */
+function openAndLoad(options: AttachOptions, direct: boolean): Loaded {
+  const api = objectApi();
+  const obj = api.bpf_object__open_file(options.objectPath, null);
+  if (isNull(obj) || api.libbpf_get_error(obj)) throw new VivariumError(`vivariumd: cannot open ${options.objectPath} (npm run build:bpf)`);
+  let directLoads = false;
+  try {
+    const programs: Array<{ prog: unknown; name: string }> = [];
+    for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog))
+      programs.push({ prog, name: api.bpf_program__name(prog) });
+    // An LSM hook this kernel does not have is left out, and said so.
+    const lsmHooks = programs.map(({ prog }) => api.bpf_program__section_name(prog)).filter((s) => s.startsWith('lsm/')).map((s) => s.slice('lsm/'.length));
+    const present = kernelFunctions([DIRECT_LOADS_KFUNC, ...lsmHooks.map((hook) => `bpf_lsm_${hook}`)]);
+    const missing = new Set(lsmHooks.filter((hook) => !present.has(`bpf_lsm_${hook}`)));
+    for (let i = programs.length - 1; i >= 0; i--) {
+      const section = api.bpf_program__section_name(programs[i]!.prog);
+      // uprobes are loaded and attached per worker's files (uprobes/attacher.ts).
+      if (!missing.has(section.replace(/^lsm\//, '')) && !isUprobe(section)) continue;
+      api.bpf_program__set_autoload(programs[i]!.prog, false);
+      programs.splice(i, 1);
+    }
+
+    for (const name of PER_SLOT_MAPS) check(api.bpf_map__set_max_entries(findMap(obj, name), options.rings), `sizing ${name}`);
+    check(api.bpf_map__set_max_entries(findMap(obj, PIN.configTargets), options.maxTargets), `sizing ${PIN.configTargets}`);
+    check(api.bpf_map__set_max_entries(findMap(obj, PIN.observedTgids), Math.ceil(pidMax() / 64)), `sizing ${PIN.observedTgids}`);
+    directLoads = direct && present.has(DIRECT_LOADS_KFUNC);
+    check(api.bpf_map__set_initial_value(findMap(obj, DIRECT_LOADS_MAP), encode(U32Codec, directLoads ? 1 : 0), 4), 'setting viv_direct_loads');
+
+    const { ret, verifierTail } = loadWithVerifierLog(obj);
+    if (ret < 0) throw loadError(options.backend, ret, verifierTail);
+    return { obj, programs, missing: [...missing], directLoads };
+  } catch (err) {
+    api.bpf_object__close(obj);
+    throw directLoads && err instanceof VivariumError ? new DirectLoadsTried(err) : err;
   }
 }
 

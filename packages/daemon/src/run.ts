@@ -94,6 +94,13 @@ function attachBackend(options: Options, log: (line: string) => void): { backend
       hostPidNamespace: inHostPidNamespace(),
     });
     if (attached.missing.length) log(`LSM hooks this kernel does not have, left out: ${attached.missing.join(', ')}`);
+    log(
+      attached.directLoads
+        ? 'paths: walked by direct loads (bpf_rdonly_cast)'
+        : attached.directRefused
+          ? `paths: walked by helper reads (the kernel refused the direct loads: ${attached.directRefused})`
+          : 'paths: walked by helper reads (this kernel has no bpf_rdonly_cast, 6.2+)',
+    );
     return attached;
   };
   const inactive = inactiveLsmReason();
