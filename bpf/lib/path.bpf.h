@@ -33,6 +33,10 @@ static __always_inline void parent_and_name(struct dentry *dentry, struct dentry
 		*parent = d->d_parent;
 		name->len = d->d_name.len;
 		name->name = d->d_name.name;
+#ifdef VIV_TEST_REFUSED_DIRECT_LOADS
+		/* test/: a load past the end of struct dentry, which the verifier refuses. */
+		*parent = *(struct dentry **)((void *)d + bpf_core_type_size(struct dentry));
+#endif
 		return;
 	}
 	if (bpf_core_field_offset(struct dentry, d_name) == bpf_core_field_offset(struct dentry, d_parent) + sizeof(void *) &&

@@ -54,7 +54,7 @@ export function attach(options: AttachOptions): Attached {
     // object walks by helper reads. If that fails too, direct loads were not the cause.
     if (!(err instanceof DirectLoadsTried)) throw err;
     loaded = openAndLoad(options, false);
-    directRefused = err.cause.message.split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
+    directRefused = err.reason;
   }
   const { obj, programs, missing, directLoads } = loaded;
   const links: unknown[] = [];
@@ -92,11 +92,20 @@ interface Loaded {
   directLoads: boolean;
 }
 
-/** A load that failed with direct loads on (the error is its cause). */
+/** A load that failed with direct loads on; `reason`: the verifier's, in one line. */
 class DirectLoadsTried extends Error {
-  constructor(override readonly cause: VivariumError) {
+  constructor(
+    override readonly cause: VivariumError,
+    readonly reason: string,
+  ) {
     super(cause.message);
   }
+}
+
+/** The verifier's reason in its log's tail: the last line that is neither an
+ * instruction, a source line, nor the closing statistics. */
+function verifierReason(tail: string[]): string | undefined {
+  return tail.filter((l) => !/^(\d+: |; |processed \d+ insns|verification time|stack depth)/.test(l.trim())).pop()?.trim();
 }
 
 /** Opens, sizes and loads the object, with direct loads if `direct` and the
@@ -129,11 +138,15 @@ function openAndLoad(options: AttachOptions, direct: boolean): Loaded {
     check(api.bpf_map__set_initial_value(findMap(obj, DIRECT_LOADS_MAP), encode(U32Codec, directLoads ? 1 : 0), 4), 'setting viv_direct_loads');
 
     const { ret, verifierTail } = loadWithVerifierLog(obj);
-    if (ret < 0) throw loadError(options.backend, ret, verifierTail);
+    if (ret < 0) {
+      const err = loadError(options.backend, ret, verifierTail);
+      // Only the verifier can refuse a direct load (an LSM the kernel refuses is not that).
+      throw directLoads && verifierTail.length ? new DirectLoadsTried(err, verifierReason(verifierTail) ?? errnoName(ret)) : err;
+    }
     return { obj, programs, missing: [...missing], directLoads };
   } catch (err) {
     api.bpf_object__close(obj);
-    throw directLoads && err instanceof VivariumError ? new DirectLoadsTried(err) : err;
+    throw err;
   }
 }
 
