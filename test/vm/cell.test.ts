@@ -7,6 +7,7 @@
 // share; this file's JSON report is the cell's result.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as e2e from '../e2e/runners.js';
@@ -126,6 +127,13 @@ describe(`${backend} backend on ${kernel}`, () => {
   test(`vivariumd status --json reports the ${backend} backend`, () => {
     expect(status?.backend).toBe(backend);
     if (backend === 'lsm') expect(status?.hooks.some((h) => h.startsWith('viv_lsm_file_open'))).toBe(true);
+  });
+
+  // bpf_rdonly_cast is 6.2+: Debian's 6.1 walks paths by helper reads, 6.12 by direct loads.
+  test('vivariumd walks paths by direct loads where the kernel has bpf_rdonly_cast, by helper reads before', () => {
+    const [major = 0, minor = 0] = release().split('.').map(Number);
+    const direct = major > 6 || (major === 6 && minor >= 2);
+    expect(daemonLogs[backend]).toContain(direct ? 'paths: walked by direct loads (bpf_rdonly_cast)' : 'paths: walked by helper reads (this kernel has no bpf_rdonly_cast, 6.2+)');
   });
 
   if (backend === 'lsm')
