@@ -13,6 +13,7 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : 'MISSED');
 /** Each suite variant's name: in the tables, and on the plot's bars (short). */
 export const SUITE_VARIANTS = {
   plain: { label: 'plain (no Vivarium, detached)', bar: 'plain' },
+  attached: { label: 'plain, vivariumd attached beside it, nobody registered (the floor of the next row)', bar: 'plain, vivariumd attached' },
   vivarium: { label: 'with Vivarium (setup + daemon)', bar: 'with Vivarium' },
   provenance: { label: 'with Vivarium and VIVARIUM_PROVENANCE=1 (JS call sites)', bar: 'with Vivarium, provenance on' },
   'no-uprobes': { label: 'with Vivarium, vivariumd --no-uprobes (no env/load/TLS uprobes)', bar: 'with Vivarium, --no-uprobes' },

@@ -59,8 +59,11 @@ const SUITE_TARGETS = { vitest: 1.05, jest: 1.03 };
 
 export const STRACE = ['strace', '-f', '-e', 'trace=%file', '-o', '/dev/null'];
 
-/** Variants run with the bench's daemon attached, and the daemon's extra flags. */
-const DAEMON_VARIANTS = new Map([['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []], ['registered', []], ['vivarium-shared', []]]);
+/** Variants run with the bench's daemon attached, and the daemon's extra flags. `attached`
+ * runs the plain suite beside it, nobody registered: what every process pays while vivariumd
+ * runs (the sys_exit tracepoint on each system call, the uprobes' breakpoints on each fork), the
+ * floor of the runs with Vivarium. */
+const DAEMON_VARIANTS = new Map([['attached', []], ['vivarium', []], ['no-uprobes', ['--no-uprobes']], ['provenance', []], ['linked', []], ['registered', []], ['vivarium-shared', []]]);
 /** Vitest only: the per-file set-up in steps (a fresh process per test file there; Jest runs its files in one),
  * and both variants again with processes shared by test files (isolate: false), where it is paid once per worker. */
 const SETUP_STEPS = ['ffi', 'registered', 'plain-shared', 'vivarium-shared'];
@@ -77,12 +80,12 @@ const SETUP_NOTES = {
 /** One timed run of a variant; returns { ms, events?, dropped? }. */
 function runOnce(runner, variant) {
   // The config file each variant runs (vitest.CONFIG.config.mjs, jest.CONFIG.config.cjs).
-  const config = { 'no-uprobes': 'vivarium', provenance: 'vivarium', strace: 'plain' }[variant] ?? variant;
+  const config = { 'no-uprobes': 'vivarium', provenance: 'vivarium', strace: 'plain', attached: 'plain' }[variant] ?? variant;
   let [cmd, args] = runnerCommand(runner, `${runner}.${config}`);
-  const daemon = DAEMON_VARIANTS.has(variant);
+  const registers = DAEMON_VARIANTS.has(variant) && variant !== 'attached';
   if (variant === 'strace') [cmd, args] = [STRACE[0], [...STRACE.slice(1), cmd, ...args]];
   const env = { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real, CI: '1', FORCE_COLOR: '0', VIVARIUM_PROVENANCE: variant === 'provenance' ? '1' : '0' };
-  const before = daemon ? slotTotals(PIN_DIRS.real) : undefined;
+  const before = registers ? slotTotals(PIN_DIRS.real) : undefined;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: SUITE_DIR, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -102,7 +105,7 @@ export async function runSuite(options, log) {
   const jest = jestAvailability();
   const runners = jest.available ? ['vitest', 'jest'] : ['vitest'];
   if (!jest.available) log(`suite: Jest skipped — ${jest.reason}; Vitest only`);
-  const variants = ['plain', 'vivarium', 'no-uprobes', 'provenance', 'strace'];
+  const variants = ['plain', 'attached', 'vivarium', 'no-uprobes', 'provenance', 'strace'];
   // BENCH_SUITE_LINKED=1: also Vitest with the setup file loaded from the workspace (symlinked) packages.
   const variantsOf = (runner) => (runner === 'vitest' ? [...variants, ...SETUP_STEPS, ...(options.suiteLinked ? ['linked'] : [])] : variants);
   const samples = {};

@@ -67,7 +67,8 @@ function runOnce(variant) {
 export async function runThirdParty(options, log) {
   fetchSuite(log);
   const installed = installPackages(DIR);
-  const variants = ['plain', 'vivarium', 'strace'];
+  // attached: the plain suite with vivariumd beside it, nobody registered (suite.mjs).
+  const variants = ['plain', 'attached', 'vivarium', 'strace'];
   const samples = {};
   const raw = [];
   const contamination = [];
@@ -76,7 +77,7 @@ export async function runThirdParty(options, log) {
     contamination.push(...foreignHooks());
     for (let i = 0; i < variants.length; i++) {
       const variant = variants[(i + round - 1) % variants.length];
-      const r = variant === 'vivarium' ? await withDaemon(() => startReal(options.ringSize, 64), async () => runOnce(variant)) : runOnce(variant);
+      const r = variant === 'vivarium' || variant === 'attached' ? await withDaemon(() => startReal(options.ringSize, 64), async () => runOnce(variant)) : runOnce(variant);
       (samples[variant] ??= []).push(r.ms);
       raw.push({ round, variant, ...r });
       if (r.dropped) log(`warning: ${THIRD_PARTY.name}'s suite with Vivarium dropped ${r.dropped} events`);
