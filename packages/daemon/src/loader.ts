@@ -52,7 +52,7 @@ export function attach(options: AttachOptions): Attached {
   } catch (err) {
     // A kernel with the kfunc that still refuses a direct load: the same
     // object walks by helper reads. If that fails too, direct loads were not the cause.
-    if (!(err instanceof DirectLoadsTried)) throw err;
+    if (!(err instanceof DirectLoadsRefused)) throw err;
     loaded = openAndLoad(options, false);
     directRefused = err.reason;
   }
@@ -92,13 +92,10 @@ interface Loaded {
   directLoads: boolean;
 }
 
-/** A load that failed with direct loads on; `reason`: the verifier's, in one line. */
-class DirectLoadsTried extends Error {
-  constructor(
-    override readonly cause: VivariumError,
-    readonly reason: string,
-  ) {
-    super(cause.message);
+/** The verifier refused the object with direct loads on; `reason`: its line. */
+class DirectLoadsRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`the kernel refused the direct loads: ${reason}`);
   }
 }
 
@@ -138,11 +135,9 @@ function openAndLoad(options: AttachOptions, direct: boolean): Loaded {
     check(api.bpf_map__set_initial_value(findMap(obj, DIRECT_LOADS_MAP), encode(U32Codec, directLoads ? 1 : 0), 4), 'setting viv_direct_loads');
 
     const { ret, verifierTail } = loadWithVerifierLog(obj);
-    if (ret < 0) {
-      const err = loadError(options.backend, ret, verifierTail);
-      // Only the verifier can refuse a direct load (an LSM the kernel refuses is not that).
-      throw directLoads && verifierTail.length ? new DirectLoadsTried(err, verifierReason(verifierTail) ?? errnoName(ret)) : err;
-    }
+    // Only the verifier can refuse a direct load (an LSM the kernel refuses is not that).
+    if (ret < 0 && directLoads && verifierTail.length) throw new DirectLoadsRefused(verifierReason(verifierTail) ?? errnoName(ret));
+    if (ret < 0) throw loadError(options.backend, ret, verifierTail);
     return { obj, programs, missing: [...missing], directLoads };
   } catch (err) {
     api.bpf_object__close(obj);
