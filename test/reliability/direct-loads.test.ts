@@ -44,36 +44,30 @@ describe.skipIf(skip)('path walk by direct loads', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A fresh directory each run (the fixture writes it <dir>). */
-  function freshDir(): string {
+  /** Starts the daemon with `args`, runs the fixture in a fresh directory
+   * (it writes it <dir>), stops the daemon: its log and the events seen. */
+  async function walkUnder(args: string[]): Promise<{ log: string; seen: Seen }> {
+    daemon = await startDaemon(PIN_DIR, args);
     const dir = mkdtempSync(join(tmpdir(), 'vivarium-direct-'));
     dirs.push(dir);
-    return dir;
+    const { seen, dropped } = walkPaths(dir);
+    expect(dropped).toBe(0);
+    const log = daemon.output();
+    await daemon.stop();
+    daemon = undefined;
+    return { log, seen };
   }
 
   test('vivariumd says how it walks paths: by direct loads where the kernel has bpf_rdonly_cast', async () => {
-    daemon = await startDaemon(PIN_DIR, ARGS);
-    expect(daemon.output()).toContain(
-      kernelHasKfunc() ? 'paths: walked by direct loads (bpf_rdonly_cast)' : 'paths: walked by helper reads (this kernel has no bpf_rdonly_cast, 6.2+)',
-    );
-    const dir = freshDir();
-    const { seen, dropped } = walkPaths(dir);
-    expect(dropped).toBe(0);
+    const { log, seen } = await walkUnder(ARGS);
+    expect(log).toContain(kernelHasKfunc() ? 'paths: walked by direct loads (bpf_rdonly_cast)' : 'paths: walked by helper reads (this kernel has no bpf_rdonly_cast, 6.2+)');
     results.direct = seen;
-    await daemon.stop();
-    daemon = undefined;
   });
 
   test('where the verifier refuses a direct load, vivariumd walks by helper reads and says why', async () => {
-    daemon = await startDaemon(PIN_DIR, [...ARGS, '--object', REFUSED_OBJECT]);
-    if (kernelHasKfunc())
-      expect(daemon.output()).toMatch(/paths: walked by helper reads \(the kernel refused the direct loads: access beyond struct dentry at off \d+ size 8\)/);
-    const dir = freshDir();
-    const { seen, dropped } = walkPaths(dir);
-    expect(dropped).toBe(0);
+    const { log, seen } = await walkUnder([...ARGS, '--object', REFUSED_OBJECT]);
+    if (kernelHasKfunc()) expect(log).toMatch(/paths: walked by helper reads \(the kernel refused the direct loads: access beyond struct dentry at off \d+ size 8\)/);
     results.helper = seen;
-    await daemon.stop();
-    daemon = undefined;
   });
 
   test('both walks report the same paths, and the paths expected', () => {

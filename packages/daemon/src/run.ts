@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Abi, type BackendName, MetaCodec, MetaFlag, U32Codec, VivariumError, decode, encode } from '@vivarium/core';
 import { MAP_SPECS, PIN, PinDir, PinnedMap, closeFd, mapInfo, openPin, specDifferences } from '@vivarium/core/kernel';
 import { type Group, describeAccess, lockDownPins, resolveGroup } from './access.js';
-import { attach as attachObject } from './loader.js';
+import { type Attached, attach as attachObject } from './loader.js';
 import { lockHolder, lockPinDir } from './lock.js';
 import { notifyReady, notifyStopping } from './notify.js';
 import { inactiveLsmReason } from './lsm-active.js';
@@ -94,13 +94,7 @@ function attachBackend(options: Options, log: (line: string) => void): { backend
       hostPidNamespace: inHostPidNamespace(),
     });
     if (attached.missing.length) log(`LSM hooks this kernel does not have, left out: ${attached.missing.join(', ')}`);
-    log(
-      attached.directLoads
-        ? 'paths: walked by direct loads (bpf_rdonly_cast)'
-        : attached.directRefused
-          ? `paths: walked by helper reads (the kernel refused the direct loads: ${attached.directRefused})`
-          : 'paths: walked by helper reads (this kernel has no bpf_rdonly_cast, 6.2+)',
-    );
+    log(`paths: walked by ${pathWalk(attached)}`);
     return attached;
   };
   const inactive = inactiveLsmReason();
@@ -122,6 +116,13 @@ function attachBackend(options: Options, log: (line: string) => void): { backend
     log(`backend syscalls: lsm is unavailable here (${reason})`);
     return attached;
   }
+}
+
+/** How the loaded programs walk paths, and why when not by direct loads. */
+function pathWalk(attached: Attached): string {
+  if (attached.directLoads) return 'direct loads (bpf_rdonly_cast)';
+  if (attached.directRefused) return `helper reads (the kernel refused the direct loads: ${attached.directRefused})`;
+  return 'helper reads (this kernel has no bpf_rdonly_cast, 6.2+)';
 }
 
 export async function run(options: Options, log: (line: string) => void): Promise<void> {
