@@ -67,21 +67,17 @@ struct {
  * each when a worker registers and hands them to it (never pinned). Sizes,
  * not BTF types: vivariumd creates the maps without BTF, and before 6.2 a
  * map with value BTF does not match one without as an inner map. */
-struct viv_control_map {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct viv_control));
-};
+#define VIV_ONE_VALUE_MAP(name, value)			\
+	struct name {					\
+		__uint(type, BPF_MAP_TYPE_ARRAY);	\
+		__uint(map_flags, BPF_F_MMAPABLE);	\
+		__uint(max_entries, 1);			\
+		__uint(key_size, sizeof(__u32));	\
+		__uint(value_size, sizeof(value));	\
+	}
 
-struct viv_counters_map {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct viv_counters));
-};
+VIV_ONE_VALUE_MAP(viv_control_map, struct viv_control);
+VIV_ONE_VALUE_MAP(viv_counters_map, struct viv_counters);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);

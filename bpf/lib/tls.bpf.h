@@ -141,21 +141,7 @@ static long h1_step(__u32 i, void *ctx)
 		}
 		break;
 	case H1_TARGET:
-		if (c == '?' || c == '#') {
-			h->state = H1_QUERY;
-		} else if (c == ' ') {
-			h1_put_line(s, h, c);
-			h->state = H1_VERSION;
-			h->at = 0;
-		} else if (c == '\r' || c == '\n') {
-			h->outcome = H1_NOT_HTTP;
-			return 1;
-		} else {
-			h1_put_line(s, h, c);
-		}
-		break;
 	case H1_QUERY:
-		/* Never copied: a query string may carry tokens. */
 		if (c == ' ') {
 			h1_put_line(s, h, c);
 			h->state = H1_VERSION;
@@ -163,6 +149,12 @@ static long h1_step(__u32 i, void *ctx)
 		} else if (c == '\r' || c == '\n') {
 			h->outcome = H1_NOT_HTTP;
 			return 1;
+		} else if (h->state == H1_QUERY) {
+			/* Never copied: a query string may carry tokens. */
+		} else if (c == '?' || c == '#') {
+			h->state = H1_QUERY;
+		} else {
+			h1_put_line(s, h, c);
 		}
 		break;
 	case H1_VERSION:
