@@ -9,6 +9,11 @@ import { failureOf } from './format.js';
 import type { Origin } from './provenance/origin.js';
 import type { Subject } from './subjects.js';
 
+/** What a record is besides a test: what its file did outside its tests
+ * (collection, beforeAll/afterAll hooks, between tests), or what the runner's
+ * own process did (globalSetup, config, starting workers; file '(runner)'). */
+export type RecordScope = 'file' | 'run';
+
 /** One line of a test's activity; identical events are folded with a count. */
 export interface ReportEvent {
   kind: EventKind;

@@ -31,8 +31,6 @@ export interface SubjectValues {
 
 export type SubjectType = keyof SubjectValues;
 
-export const SUBJECT_TYPES: readonly SubjectType[] = ['path', 'program', 'endpoint', 'host', 'act', 'variable', 'library', 'request'];
-
 /** One subject: `{ type: 'path', value: '/etc/hosts' }`. */
 export type Subject = { [T in SubjectType]: { type: T; value: SubjectValues[T] } }[SubjectType];
 

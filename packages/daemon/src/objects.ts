@@ -8,7 +8,7 @@ import { type BackendName, VivariumError } from '@vivarium/core';
 
 export type BackendChoice = BackendName | 'auto';
 
-export const SHIPPED_OBJECTS = fileURLToPath(new URL('../bpf/', import.meta.url));
+const SHIPPED_OBJECTS = fileURLToPath(new URL('../bpf/', import.meta.url));
 
 /** Where the object of `backend` is, or a one-line error naming the fix. */
 export function objectFor(backend: BackendName, option: string | undefined): string {

@@ -3,8 +3,8 @@
 // cleanly on SIGINT/SIGTERM.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Abi, type BackendName, MetaCodec, MetaFlag, U32Codec, VivariumError, decode, encode } from '@vivarium/core';
-import { MAP_SPECS, PIN, PinDir, PinnedMap, closeFd, mapInfo, openPin, specDifferences } from '@vivarium/core/kernel';
+import { Abi, type BackendName, MetaFlag, VivariumError } from '@vivarium/core';
+import { PIN, PinDir, pinnedAbi } from '@vivarium/core/kernel';
 import { type Group, describeAccess, lockDownPins, resolveGroup } from './access.js';
 import { type Attached, attach as attachObject } from './loader.js';
 import { lockHolder, lockPinDir } from './lock.js';
@@ -37,23 +37,13 @@ function preflight(options: Options): Group | undefined {
 }
 
 /** The ABI of the pins in `pinDir`, refusing another layout with every difference named. */
-function pinnedAbi(pinDir: string): number {
-  const path = join(pinDir, PIN.meta);
-  const fd = openPin(path);
-  const diffs = specDifferences(MAP_SPECS.meta, mapInfo(fd));
-  if (diffs.length > 0) {
-    closeFd(fd);
+function abiOfPins(pinDir: string): number {
+  const abi = pinnedAbi(pinDir);
+  if ('differences' in abi)
     throw new VivariumError(
-      `vivariumd: ${pinDir} holds the pins of another Vivarium ABI: its meta map has ${diffs.join('; ')}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(pinDir)})`,
+      `vivariumd: ${pinDir} holds the pins of another Vivarium ABI: its meta map has ${abi.differences.join('; ')}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(pinDir)})`,
     );
-  }
-  const meta = PinnedMap.adopt(fd, MAP_SPECS.meta, path);
-  try {
-    const raw = meta.lookup(encode(U32Codec, 0));
-    return raw ? decode(MetaCodec, raw).abiVersion : 0;
-  } finally {
-    meta.close();
-  }
+  return abi.version;
 }
 
 /** Existing pins of a daemon that died: refuse another ABI or backend, else adopt them. */
@@ -62,7 +52,7 @@ function adoptExisting(options: Options, log: (line: string) => void): BackendNa
     removePins(options.pinDir, { keepDir: true }); // leftovers of an attach that died before meta
     return undefined;
   }
-  const abi = pinnedAbi(options.pinDir);
+  const abi = abiOfPins(options.pinDir);
   if (abi !== Abi.ABI_VERSION)
     throw new VivariumError(`vivariumd: ${options.pinDir} holds the pins of a vivariumd speaking ABI ${abi}; this vivariumd speaks ABI ${Abi.ABI_VERSION} (${restartHint(options.pinDir)})`);
   const pins = PinDir.open(options.pinDir);

@@ -12,7 +12,7 @@ const MAX_LINES = 80;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** '2 effects added, 1 removed in 2 of 5 tests; 1 test added' */
-export function diffSummary(diff: FootprintDiff): string {
+function diffSummary(diff: FootprintDiff): string {
   const { totals } = diff;
   if (!diff.tests.length) return `no change in the footprint of ${plural(totals.tests, 'test')}`;
   const touched = diff.tests.filter((t) => t.change !== 'removed').length;

@@ -18,7 +18,7 @@ import { type ReportEvent, toReportEvents } from '../event-lines.js';
 import type { VivariumEvent } from '../events.js';
 import { formatLine } from '../format.js';
 import { noiseFilter } from '../policy/generalise.js';
-import type { RecordScope } from '../report/types.js';
+import type { RecordScope } from '../event-lines.js';
 import type { TokenValues } from '../policy/tokens.js';
 import { stableText } from './stable-text.js';
 

@@ -19,9 +19,9 @@ import {
 import { type BackendName, backendName } from '../backend.js';
 import { decode, encode } from '../codec.js';
 import { AbiMismatchError, DaemonNotRunningError, syscallError } from '../errors.js';
-import { loadLibbpf } from '../native.js';
-import { MAP_SPECS, WORKER_MAP_SPECS } from './map-spec.js';
-import { PinnedMap } from './pinned-map.js';
+import { closeFd, loadLibbpf } from '../native.js';
+import { MAP_SPECS, WORKER_MAP_SPECS, specDifferences } from './map-spec.js';
+import { PinnedMap, mapInfo, openPin } from './pinned-map.js';
 import { TypedMap } from './typed-map.js';
 
 export const PIN = {
@@ -47,13 +47,13 @@ export interface DaemonMeta extends Omit<Meta, 'backend'> {
   backend: BackendName | 'none';
 }
 
-export function toDaemonMeta(meta: Meta): DaemonMeta {
+function toDaemonMeta(meta: Meta): DaemonMeta {
   const { backend, ...rest } = meta;
   return { ...rest, backend: backendName(backend) ?? 'none' };
 }
 
 /** Reads meta[0] and refuses pins of another ABI, naming both versions. */
-export function readMeta(map: PinnedMap): DaemonMeta {
+function readMeta(map: PinnedMap): DaemonMeta {
   const raw = map.lookup(SLOT_ZERO);
   const meta = raw && toDaemonMeta(decode(MetaCodec, raw));
   if (!meta || meta.abiVersion === 0)
@@ -61,6 +61,26 @@ export function readMeta(map: PinnedMap): DaemonMeta {
   if (meta.abiVersion !== Abi.ABI_VERSION)
     throw new AbiMismatchError(`vivarium: these pins are of vivariumd ABI ${meta.abiVersion}, this client ABI ${Abi.ABI_VERSION} (run vivariumd from the same Vivarium version)`);
   return meta;
+}
+
+/** What the meta pin of `dir` says of its ABI without refusing anything: the
+ * version it records (0 while uninitialised), or how its map differs from
+ * this build's (the pins of an older or newer layout). */
+export function pinnedAbi(dir: string): { version: number } | { differences: string[] } {
+  const path = join(dir, PIN.meta);
+  const fd = openPin(path);
+  const differences = specDifferences(MAP_SPECS.meta, mapInfo(fd));
+  if (differences.length > 0) {
+    closeFd(fd);
+    return { differences };
+  }
+  const meta = PinnedMap.adopt(fd, MAP_SPECS.meta, path);
+  try {
+    const raw = meta.lookup(SLOT_ZERO);
+    return { version: raw ? decode(MetaCodec, raw).abiVersion : 0 };
+  } finally {
+    meta.close();
+  }
 }
 
 export class PinDir {

@@ -6,7 +6,7 @@ import { type MapInfo, type MapSpec, specDifferences } from './map-spec.js';
 
 export const BPF_ANY = 0;
 export const BPF_NOEXIST = 1;
-export const BPF_EXIST = 2;
+const BPF_EXIST = 2;
 
 export function mapInfo(fd: number): MapInfo {
   const lib = loadLibbpf();
@@ -36,7 +36,7 @@ export function openPin(path: string): number {
 }
 
 /** Refuses a map unless it matches `spec`, naming every difference. */
-export function checkSpec(what: string, spec: MapSpec, info: MapInfo): void {
+function checkSpec(what: string, spec: MapSpec, info: MapInfo): void {
   const diffs = specDifferences(spec, info);
   if (diffs.length > 0)
     throw new AbiMismatchError(`vivarium: ${what} does not match this version of Vivarium: ${diffs.join('; ')} (run vivariumd and the test packages from the same Vivarium version)`);

@@ -7,7 +7,7 @@ import { rulesOfLine, type ReportEvent } from '../event-lines.js';
 import type { Endpoint } from '../sockaddr.js';
 import { PolicyChecker } from './evaluate.js';
 import type { TokenValues } from './tokens.js';
-import type { RecordScope } from '../report/types.js';
+import type { RecordScope } from '../event-lines.js';
 
 /** The path relative to dir ('' for dir itself), or undefined when dir does not hold it. '/' holds nothing. */
 export function under(path: string, dir: string): string | undefined {

@@ -13,7 +13,9 @@
 //                     after the call returned are found this way.
 //   thread pool       what getaddrinfo reads for a lookup (/etc/hosts, resolv.conf,
 //                     NSS modules) and its resolver connects: the latest DNS call.
+import { subjectsOf } from '../event-kinds.js';
 import type { VivariumEvent } from '../events.js';
+import { subjectPaths } from '../subjects.js';
 import type { Origin } from './origin.js';
 
 /** What a call asked for, to find its thread-pool and deferred work by. */
@@ -160,7 +162,7 @@ function matcherOf(event: VivariumEvent): ((keys: CallKeys) => boolean) | undefi
     }
     default: {
       if (!('requestedPath' in event)) return undefined;
-      const paths = [event.requestedPath, event.path, ...(event.kind === 'rename' || event.kind === 'link' ? [event.to] : [])];
+      const paths = [event.requestedPath, ...subjectPaths(subjectsOf(event))];
       const nss = event.tid !== event.pid && paths.some((p) => NSS_FILES.test(p));
       return (k) => (nss && k.host !== undefined) || (k.paths?.some((mine) => paths.some((p) => p === mine || p.startsWith(`${mine}/`))) ?? false);
     }

@@ -16,7 +16,7 @@ import { type SubjectType, subjectText } from '../subjects.js';
 import { tokensOf } from './shards.js';
 import type { Report } from './types.js';
 
-export const FOOTPRINT_SECTIONS = [
+const FOOTPRINT_SECTIONS = [
   { id: 'exec', title: 'Programs run' },
   { id: 'endpoint', title: 'Endpoints reached' },
   { id: 'host', title: 'Hosts resolved' },

@@ -1,17 +1,12 @@
 // vivarium-report.json: what every test touched, and the verdicts. Written
 // by the Vitest and Jest reporters, merged across shards, read by
 // `vivarium check`, `vivarium learn` and the HTML report.
-import type { ReportEvent, Violation } from '../event-lines.js';
+import type { RecordScope, ReportEvent, Violation } from '../event-lines.js';
 
 /** 2: each event records its rule and typed subjects. */
 export const REPORT_VERSION = 2;
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'unknown';
-
-/** What a record is besides a test: what its file did outside its tests
- * (collection, beforeAll/afterAll hooks, between tests), or what the runner's
- * own process did (globalSetup, config, starting workers; file RUNNER_FILE). */
-export type RecordScope = 'file' | 'run';
 
 /** The file of the runner's own record. */
 export const RUNNER_FILE = '(runner)';

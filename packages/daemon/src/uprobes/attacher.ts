@@ -54,7 +54,7 @@ function unpin(pinDir: string, name: string): void {
 /** A worker runs its program's code from an anonymous copy (node --use-largepages):
  * uprobes in the file cannot see those calls, and breakpoints copied with the
  * code kill it when reached. Registering it would pass checks blind. */
-export class CodeMovedError extends VivariumError {
+class CodeMovedError extends VivariumError {
   constructor(pid: number, program: string, symbols: readonly string[]) {
     super(
       `vivarium: pid ${pid} runs ${program} with its code copied out of the file (node --use-largepages), where uprobes on ${symbols.join(', ')} cannot see its calls and their copied breakpoints kill it (SIGTRAP): run node without --use-largepages (check NODE_OPTIONS), or vivariumd with --uprobes env,load`,

@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { UprobeState } from './attacher.js';
 
-export function uprobeStatePath(socket: string): string {
+function uprobeStatePath(socket: string): string {
   return `${socket.replace(/\.sock$/, '')}.uprobes.json`;
 }
 
