@@ -13,6 +13,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { autoBackend } from '../helpers/daemon.js';
 import { REPO, skipKernelTests } from '../helpers/kernel.js';
 import { found, pathWithoutBuildTools } from '../helpers/no-build-path.js';
 import { footprintLifecycle } from './footprint-lifecycle.js';
@@ -62,14 +63,14 @@ describe.skipIf(skip)('from the packed tarballs, in a fresh project without buil
     const waited = npx(['vivariumd', 'status', '--wait', '60', '--json', '--pin-dir', PIN_DIR]);
     expect(waited.status, `${waited.stderr}\n${daemonLog}`).toBe(0);
     const status = JSON.parse(waited.stdout) as { backend: string; daemon: { pid: number } };
-    expect(status.backend).toBe('syscalls');
+    expect(status.backend).toBe(autoBackend());
     // The daemon runs the installed package, not this repository's.
     const cmdline = readFileSync(`/proc/${status.daemon.pid}/cmdline`, 'utf8').split('\0');
     expect(cmdline.some((arg) => arg.startsWith(join(project, 'node_modules')))).toBe(true);
     expect(readFileSync(join(project, 'node_modules/@vivarium/daemon/bpf/syscalls.bpf.o')).subarray(0, 4)).toEqual(Buffer.from('\x7fELF', 'latin1'));
     // Its log arrives through the event loop, which spawnSync held.
     for (let i = 0; i < 50 && !daemonLog.includes('ready:'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(daemonLog).toContain(`ready: backend syscalls, pins in ${PIN_DIR}`);
+    expect(daemonLog).toContain(`ready: backend ${autoBackend()}, pins in ${PIN_DIR}`);
   });
 
   test.each([vitestRunner, jestRunner])('$name: every scenario has the expected outcome', (runner) => {

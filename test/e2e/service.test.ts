@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { socketPathFor } from '@vivarium/core';
-import { VIVARIUMD, vivariumd } from '../helpers/daemon.js';
+import { VIVARIUMD, autoBackend, vivariumd } from '../helpers/daemon.js';
 import { skipKernelTests } from '../helpers/kernel.js';
 import { type NotifyReceiver, notifyReceiver } from '../helpers/notify-receiver.js';
 
@@ -70,14 +70,14 @@ describe.skipIf(skip)('vivariumd under a service manager', () => {
   });
 
   test('READY=1 (with a status line) once it serves, STOPPING=1 on SIGTERM', () => {
-    expect(run.notifiedAtReady).toEqual([`READY=1\nSTATUS=backend syscalls, workers register on ${SOCKET}\nMAINPID=${/pid (\d+)/.exec(run.stderr)![1]}`]);
+    expect(run.notifiedAtReady).toEqual([`READY=1\nSTATUS=backend ${autoBackend()}, workers register on ${SOCKET}\nMAINPID=${/pid (\d+)/.exec(run.stderr)![1]}`]);
     expect(notify.take()).toEqual(['STOPPING=1']);
   });
 
   test('status --wait, started before the daemon, returned its status once it served', () => {
     expect(run.waited.code, run.waited.stderr).toBe(0);
     const status = JSON.parse(run.waited.stdout) as { daemon: { running: boolean }; socket: string; backend: string };
-    expect(status).toMatchObject({ daemon: { running: true }, socket: SOCKET, backend: 'syscalls' });
+    expect(status).toMatchObject({ daemon: { running: true }, socket: SOCKET, backend: autoBackend() });
   });
 
   // Attaching is slow (node's symbols, a breakpoint in every process mapping

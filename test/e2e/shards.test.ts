@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RUNNER_FILE, type Report } from '@vivarium/core';
-import { type Daemon, startDaemon } from '../helpers/daemon.js';
+import { type Daemon, autoBackend, startDaemon } from '../helpers/daemon.js';
 import { REPO, skipKernelTests } from '../helpers/kernel.js';
 
 const skip = skipKernelTests();
@@ -62,7 +62,7 @@ describe.skipIf(skip)('sharded runs from two daemons and two environments, merge
   test.each(Object.keys(RUNNERS))('%s: each shard ran one file against its own daemon, with its own HOME and TMPDIR', (runner) => {
     const reports = machines.map((m) => read(join(root, `${runner}-${m.i}.json`)));
     const testFiles = (r: Report) => r.files.filter((f) => f.file !== RUNNER_FILE);
-    expect(reports.map((r) => [r.tokens.home, r.tokens.tmp, r.vivarium.backend, testFiles(r).length])).toEqual(machines.map((m) => [m.home, m.tmp, 'syscalls', 1]));
+    expect(reports.map((r) => [r.tokens.home, r.tokens.tmp, r.vivarium.backend, testFiles(r).length])).toEqual(machines.map((m) => [m.home, m.tmp, autoBackend(), 1]));
     // The events are the daemons': the temp file each test wrote, under its own shard's TMPDIR.
     for (const [n, r] of reports.entries()) {
       const file = testFiles(r)[0]!;

@@ -69,3 +69,11 @@ export async function startDaemon(pinDir: string, args: string[] = []): Promise<
   }
   return spawnDaemon(pinDir, args);
 }
+
+/** The backend `auto` chooses on this host, as the e2e run's own daemon
+ * announced it at start (its globalSetup sets VIVARIUM_E2E_BACKEND). */
+export function autoBackend(): string {
+  const backend = process.env.VIVARIUM_E2E_BACKEND;
+  if (!backend) throw new Error('VIVARIUM_E2E_BACKEND is unset: run this file through the e2e project, whose globalSetup starts the daemon');
+  return backend;
+}

@@ -1,6 +1,7 @@
 // The first screen of the HTML report: the run's footprint outside the
 // project, each entry with its tests and a link that filters to them; with a
 // base run, what is new. As data, as static HTML, and in headless Chromium.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +91,16 @@ describe.skipIf(skipBrowser)('the footprint in headless Chromium', { timeout: 90
     work = mkdtempSync(join(tmpdir(), 'vivarium-html-footprint-'));
     writeFileSync(join(work, 'plain.html'), renderHtmlReport(head));
     writeFileSync(join(work, 'diff.html'), renderHtmlReport(head, { base: base.footprint, baseSource: base.source }));
-    for (const [file, hash] of [['plain.html', '#fp=exec.1'], ['diff.html', ''], ['diff.html', '#new=1&open=t1']]) page(file, hash).catch(() => {});
+    // A reader's clicks, run after the report's own script: an entry, then (in the second page) the filter's clear button.
+    // The report's CSP allows its own script only: the clicks' script is added to it by hash.
+    const clicking = (ids: string[]) => {
+      const script = ids.map((id) => `document.getElementById('${id}').click();`).join('');
+      const hash = createHash('sha256').update(script).digest('base64');
+      return renderHtmlReport(head).replace('script-src ', `script-src 'sha256-${hash}' `).replace('</body>', `<script>${script}</script></body>`);
+    };
+    writeFileSync(join(work, 'clicked.html'), clicking(['fp-exec.1']));
+    writeFileSync(join(work, 'cleared.html'), clicking(['fp-exec.1', 'fp-clear']));
+    for (const [file, hash] of [['plain.html', '#fp=exec.1'], ['diff.html', ''], ['diff.html', '#new=1&open=t1'], ['clicked.html', ''], ['cleared.html', '']]) page(file, hash).catch(() => {});
   });
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -102,6 +112,16 @@ describe.skipIf(skipBrowser)('the footprint in headless Chromium', { timeout: 90
     expect(dom).toMatch(/<a class="fp-item active" id="fp-exec\.1" href="#fp=exec\.1"[^>]*aria-current="true"><code>\/usr\/bin\/git<\/code>/);
     expect(dom).toMatch(/<span id="fp-active">touching <code id="fp-label">\/usr\/bin\/git<\/code>/);
     expect(dom).toMatch(/<output id="shown"[^>]*>1 of 3 tests shown<\/output>/);
+  });
+
+  test('a click on an entry filters as #fp= does; the filter bar\'s clear shows every test again', async () => {
+    const clicked = await page('clicked.html', '');
+    expect([...rows(clicked).values()].filter((r) => !r.hidden).map((r) => r.text)).toEqual([expect.stringContaining('builds')]);
+    expect(clicked).toMatch(/<a class="fp-item active" id="fp-exec\.1"[^>]*aria-current="true">/);
+    expect(clicked).toMatch(/<output id="shown"[^>]*>1 of 3 tests shown<\/output>/);
+    const cleared = await page('cleared.html', '');
+    expect([...rows(cleared).values()].filter((r) => !r.hidden)).toHaveLength(3);
+    expect(cleared).not.toContain('fp-item active');
   });
 
   test('with a base run: new entries and the tests that gained effects are marked; #new=1 keeps only those', async () => {

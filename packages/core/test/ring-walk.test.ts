@@ -4,7 +4,7 @@
 // are skipped, and no header, however hostile, makes the walk hang.
 import { describe, expect, test } from 'vitest';
 // The reader is internal to @vivarium/core (workers get it from Worker.register).
-import { RingReader } from '../../packages/core/src/ring-reader.js';
+import { RingReader } from '../src/ring-reader.js';
 
 const PAGE = 4096;
 const BUSY = 0x80000000;

@@ -23,4 +23,18 @@ describe('toLoad(globs)', () => {
         load libz.so.1"
     `);
   });
+
+  test('.not failure: what was loaded', () => {
+    expect(messageOf(() => expect(seen(load('/work/app/build/Release/addon.node'), load('libz.so.1'))).not.toLoad(['*.node']))).toMatchInlineSnapshot(`
+      "expect(fn).not.toLoad(globs)
+
+      Expected not to load:
+        *.node
+      Loaded:
+        load /work/app/build/Release/addon.node
+      Received: 2 load(s):
+        load /work/app/build/Release/addon.node
+        load libz.so.1"
+    `);
+  });
 });

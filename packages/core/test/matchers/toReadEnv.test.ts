@@ -74,6 +74,17 @@ describe('toReadEnvOutside(globs)', () => {
     expect(seen(env('HOME'), env('NODE_OPTIONS'), env('SECRET', 'setenv'))).not.toReadEnvOutside(['HOME', 'NODE_*']);
   });
 
+  test('failure: every read allowed', () => {
+    expect(messageOf(() => expect(seen(env('HOME'), env('NODE_OPTIONS'))).toReadEnvOutside(['HOME', 'NODE_*']))).toMatchInlineSnapshot(`
+      "expect(fn).toReadEnvOutside(globs)
+
+      Allowed:
+        HOME
+        NODE_*
+      Received: all 2 environment read(s) were inside"
+    `);
+  });
+
   test('.not failure: the reads outside', () => {
     expect(messageOf(() => expect(seen(env('HOME'), env('AWS_SECRET_ACCESS_KEY', 'getenv', byChild))).not.toReadEnvOutside(['HOME']))).toMatchInlineSnapshot(`
       "expect(fn).not.toReadEnvOutside(globs)
