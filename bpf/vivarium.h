@@ -176,7 +176,7 @@ enum viv_event_flags {
 	VIV_EF_TRUNCATED_EXTRA = 1 << 3,
 	VIV_EF_CHILD = 1 << 4,	     /* emitted by a followed descendant */
 	VIV_EF_UNRESOLVED = 1 << 5, /* PATH could not be resolved: judge it as unobservable */
-	VIV_EF_OWN_MAPS = 1 << 6,   /* a bpf() call writing one of Vivarium's own maps */
+	VIV_EF_OWN_MAPS = 1 << 6,   /* a call writing one of Vivarium's own maps, or taking a writable fd of one */
 	/* Field i (<< i) is a path within the filesystem `dev`, not as the
 	 * acting task saw it: it was reached through another mount namespace,
 	 * a changed root, or a bind mount of a directory. User space places it

@@ -382,33 +382,51 @@ DECODER(mount)
 
 #define VIV_BPF_MAP_UPDATE_ELEM 2
 #define VIV_BPF_MAP_DELETE_ELEM 3
+#define VIV_BPF_OBJ_GET 7
+#define VIV_BPF_MAP_GET_FD_BY_ID 14
 #define VIV_BPF_MAP_LOOKUP_AND_DELETE_ELEM 21
 #define VIV_BPF_MAP_DELETE_BATCH 27
 #define VIV_BPF_MAP_UPDATE_BATCH 26
+#define VIV_FMODE_WRITE 0x2
 
-/* Whether bpf(cmd, attr) writes one of the maps that say who is observed
- * and where their events go: test code rewriting its own observation. */
-static __always_inline bool writes_own_maps(int cmd, const void *attr)
+/* The maps that say who is observed and where their events go. */
+static __always_inline bool is_own_map(const void *map)
+{
+	return map && (map == (void *)&config_targets || map == (void *)&observed_tgids || map == (void *)&ring_owner ||
+		       map == (void *)&rings || map == (void *)&controls || map == (void *)&counters || map == (void *)&meta);
+}
+
+/* Whether fd is a writable fd of one of those maps: through it a mapping
+ * (observed_tgids is mmapable) is written with plain stores no bpf() call shows. */
+static __always_inline bool writable_own_map(int fd)
+{
+	struct file *file = fd_file(fd);
+
+	return file && (BPF_CORE_READ(file, f_mode) & VIV_FMODE_WRITE) && is_own_map(BPF_CORE_READ(file, private_data));
+}
+
+/* Whether the call wrote one of Vivarium's own maps, or took a writable fd
+ * of one (bpf() by pin or id, pidfd_getfd from vivariumd): test code
+ * rewriting its own observation. */
+static __always_inline bool reaches_own_maps(long nr, long ret, int cmd, const void *attr)
 {
 	__u32 map_fd = 0;
-	struct file *file;
-	void *map;
 
-	if (cmd != VIV_BPF_MAP_UPDATE_ELEM && cmd != VIV_BPF_MAP_DELETE_ELEM && cmd != VIV_BPF_MAP_LOOKUP_AND_DELETE_ELEM &&
-	    cmd != VIV_BPF_MAP_DELETE_BATCH && cmd != VIV_BPF_MAP_UPDATE_BATCH)
+	if (nr == VIV_NR_pidfd_getfd || (nr == VIV_NR_bpf && (cmd == VIV_BPF_OBJ_GET || cmd == VIV_BPF_MAP_GET_FD_BY_ID)))
+		return ret >= 0 && writable_own_map(ret);
+	if (nr != VIV_NR_bpf ||
+	    (cmd != VIV_BPF_MAP_UPDATE_ELEM && cmd != VIV_BPF_MAP_DELETE_ELEM && cmd != VIV_BPF_MAP_LOOKUP_AND_DELETE_ELEM &&
+	     cmd != VIV_BPF_MAP_DELETE_BATCH && cmd != VIV_BPF_MAP_UPDATE_BATCH))
 		return false;
 	/* map_fd leads every element and batch command's attributes. */
 	bpf_probe_read_user(&map_fd, sizeof(map_fd), attr);
-	file = fd_file(map_fd);
-	map = file ? BPF_CORE_READ(file, private_data) : 0;
-	return map && (map == (void *)&config_targets || map == (void *)&observed_tgids || map == (void *)&ring_owner ||
-		       map == (void *)&rings || map == (void *)&controls || map == (void *)&counters);
+	return is_own_map(BPF_CORE_READ(fd_file(map_fd), private_data));
 }
 
 /* Privileged acts: mode = the syscall, aux and open_flags = its first two
  * arguments; chroot and pivot_root: PATH = the new root, resolved;
  * finit_module: PATH = the module file; delete_module: PATH = the module's
- * name; bpf() writing Vivarium's own maps is flagged. */
+ * name; a call reaching Vivarium's own maps is flagged. */
 DECODER(privileged)
 {
 	struct viv_event *e = event_of(s);
@@ -416,7 +434,7 @@ DECODER(privileged)
 	e->mode = nr;
 	e->aux = ARG(0);
 	e->open_flags = ARG(1);
-	if (nr == VIV_NR_bpf && writes_own_maps(ARG(0), (const void *)ARG(1)))
+	if (reaches_own_maps(nr, ret, ARG(0), (const void *)ARG(1)))
 		e->flags |= VIV_EF_OWN_MAPS;
 	if (nr == VIV_NR_chroot || nr == VIV_NR_pivot_root) {
 		put_resolved(s, VIV_FIELD_PATH, VIV_AT_FDCWD, ARG_STR(0), true);

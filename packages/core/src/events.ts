@@ -206,8 +206,9 @@ export interface PrivilegedEvent extends EventBase {
   /** The path it names, if any (the new root of chroot, the file of
    * finit_module), or the module delete_module removes. */
   path: string;
-  /** A bpf() call that wrote Vivarium's own maps (who is observed, where
-   * events go): the window's observation was tampered with. */
+  /** A call that wrote Vivarium's own maps (who is observed, where events
+   * go) or took a writable fd of one (bpf() by pin or id, pidfd_getfd): the
+   * window's observation was tampered with. */
   tampers: boolean;
 }
 

@@ -18,7 +18,7 @@ import {
   TamperedError,
   VivariumError,
 } from './errors.js';
-import type { VivariumEvent } from './events.js';
+import type { PrivilegedEvent, VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
 import { Http2Connections } from './http/http2.js';
 import { MountView, mountinfoReader } from './mount-view.js';
@@ -144,9 +144,10 @@ export class Worker {
   drain(): DrainResult {
     const events: VivariumEvent[] = [];
     let undecodable = 0;
-    // bpf() calls that wrote Vivarium's own maps: an entry deleted and put
-    // back between two probes leaves no other trace.
-    const ownMapWriters = new Set<number>();
+    // Calls that wrote Vivarium's own maps or took a writable fd of one: an
+    // entry deleted and put back, or a bit cleared and set again through a
+    // mapping, between two probes leaves no other trace.
+    const reached = new Set<string>();
     this.ring.consume((view, offset, length) => {
       let event;
       try {
@@ -157,10 +158,10 @@ export class Worker {
         return;
       }
       if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
-      if (event.kind === 'bpf' && event.tampers) ownMapWriters.add(event.pid);
+      if ('tampers' in event && event.tampers) reached.add(`pid ${event.pid} ${reachedBy(event)}`);
       events.push(event);
     });
-    const tampered = [this.probe(), ...[...ownMapWriters].map((pid) => `pid ${pid} wrote Vivarium's own maps with bpf()`)].filter(Boolean).join('; ') || undefined;
+    const tampered = [this.probe(), ...reached].filter(Boolean).join('; ') || undefined;
     const now = this.readCounters();
     const dropped = Number(now.dropped - this.seen.dropped) + undecodable;
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
@@ -197,6 +198,17 @@ export class Worker {
     if (after.probeEpoch !== this.epoch) return `this worker's window was moved from ${this.epoch} to ${after.probeEpoch}`;
     return undefined;
   }
+}
+
+const BPF_OBJ_GET = 7;
+const BPF_MAP_GET_FD_BY_ID = 14;
+
+/** How a flagged call reached Vivarium's maps. */
+function reachedBy(event: PrivilegedEvent): string {
+  if (event.kind === 'pidfd_getfd') return "took a writable fd of Vivarium's own maps with pidfd_getfd()";
+  const cmd = event.args[0];
+  if (cmd === BPF_OBJ_GET || cmd === BPF_MAP_GET_FD_BY_ID) return "opened Vivarium's own maps for writing with bpf()";
+  return "wrote Vivarium's own maps with bpf()";
 }
 
 function connect(path: string): number {
