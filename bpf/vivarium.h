@@ -11,7 +11,7 @@
 
 /* Enums rather than macros so the values reach the object's BTF. */
 enum viv_abi {
-	VIV_ABI_VERSION = 3,
+	VIV_ABI_VERSION = 4,
 	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
 	VIV_FIELD_COUNT = 4,
 	VIV_DNS_PORTS = 4, /* --dns-port list, at most */
@@ -98,6 +98,7 @@ enum viv_tls_call {
 enum viv_blind_reason {
 	VIV_BLIND_IO_URING = 1,	  /* io_uring runs operations without syscalls (syscalls backend) */
 	VIV_BLIND_UNRESOLVED = 2, /* a path could not be resolved in the kernel */
+	VIV_BLIND_PRIVILEGED_EXEC = 3, /* a program that gained privileges by exec, for a worker without them */
 };
 
 /* Which call of the mount family a mount event is (aux). */
@@ -187,6 +188,9 @@ enum viv_event_flags {
 enum viv_target_flags {
 	VIV_TF_FOLLOW_CHILDREN = 1 << 0,
 	VIV_TF_CHILD = 1 << 1, /* added by the fork hook, not by a worker */
+	/* Registered by a user other than root: a process that gains privileges
+	 * by exec (setuid, setgid, file capabilities) is no longer followed. */
+	VIV_TF_UNPRIVILEGED = 1 << 2,
 };
 
 enum viv_meta_flags {

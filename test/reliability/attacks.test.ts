@@ -5,7 +5,7 @@
 // keep slots it does not use; a user outside the group cannot even connect.
 // Creates a group, two members and an outsider, and removes them afterwards.
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -94,6 +94,12 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
     daemon = await startDaemon(PIN_DIR, ['--rings', '4', '--ring-size', String(RING_SIZE), '--group', accounts.group]);
     dir = mkdtempSync(join(tmpdir(), 'vivarium-attacks-'));
     execFileSync('chmod', ['755', dir]);
+    // Programs that run as root whoever starts them (setuid root), and a file only root may read.
+    for (const program of ['cat', 'sleep']) {
+      copyFileSync(`/usr/bin/${program}`, join(dir, `suid-${program}`));
+      chmodSync(join(dir, `suid-${program}`), 0o4755);
+    }
+    writeFileSync(join(dir, 'root-only.txt'), 'secret', { mode: 0o600 });
   });
 
   afterAll(async () => {
@@ -278,6 +284,55 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       leaked = (await client.send<{ events: Array<{ path: string | null }> }>({ cmd: 'read' })).events.filter((e) => e.path === marker).length;
     }
     expect({ registered: reply?.ok, observed, leaked }, JSON.stringify(reply)).toEqual({ registered: false, observed: [], leaked: 0 });
+    // Unless the daemon closed the connection first, it says why (the README quotes it).
+    if (reply?.error !== 'closed') expect(reply?.message).toBe(`vivarium: the process that connected (pid ${pid}) is gone: a registration is for the process that connects, only`);
+  });
+
+  test('a setuid program a member’s worker runs is no longer followed: an unobservable event says so, and what it read is not seen', async () => {
+    const { worker: alice, hello } = await registered(PIN_DIR, ALICE);
+    await alice.drain();
+    const secret = join(dir, 'root-only.txt');
+    await alice.send({ cmd: 'spawn', args: [join(dir, 'suid-cat'), secret] });
+    const events: Array<{ kind: string; path: string | null }> = [];
+    await eventually(async () => {
+      events.push(...(await alice.drain(['env'])).events);
+      return events.some((e) => e.kind === 'unobservable');
+    }).catch((err) => {
+      throw new Error(`${err.message}: ${JSON.stringify(events)}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // cat has read the file and exited by now
+    events.push(...(await alice.drain(['env'])).events);
+    // Before the exec, the child (node's, through libuv) opened /dev/null for its stdio: seen.
+    const relevant = events.filter((e) => e.kind === 'exec' || e.kind === 'unobservable' || e.path === secret);
+    expect(relevant.map((e) => [e.kind, e.path])).toEqual([
+      ['exec', join(dir, 'suid-cat')],
+      ['unobservable', null],
+    ]);
+    expect(status(PIN_DIR).targets.filter((t) => t.slot === hello.slot).map((t) => t.pid)).toEqual([hello.pid]);
+    await alice.send({ cmd: 'exit' });
+  });
+
+  test('a process that connected and then ran a setuid program cannot be registered by the member', async () => {
+    const fifo = join(dir, 'setuid.fifo');
+    execFileSync('mkfifo', ['-m', '666', fifo]);
+    const { client, pid } = await rawClient(ALICE);
+    // The connecting process hands its connection to a child, then becomes setuid-root sleep.
+    const { pid: holder } = await client.send<{ pid: number }>({ cmd: 'handoff-exec', fifo, program: join(dir, 'suid-sleep'), args: ['30'] });
+    strays.push(holder, pid);
+    client.redirectInput(createWriteStream(fifo));
+    expect(await client.json()).toEqual({ connected: true, pid: holder });
+    await eventually(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'suid-sleep');
+    const uid = accounts.uid(ALICE);
+    const gid = Number(execFileSync('id', ['-g', ALICE], { encoding: 'utf8' }));
+    const { reply } = await client.request(REGISTER);
+    expect(reply).toEqual({
+      ok: false,
+      error: 'VivariumError',
+      message: expect.stringMatching(
+        new RegExp(`^vivarium: process ${pid} connected as uid ${uid} gid ${gid} but now runs with uids ${uid}/0/0/0, capabilities [0-9a-f]+: a user other than root cannot register a process that gained privileges \\(setuid, setgid, file capabilities\\)$`),
+      ),
+    });
+    expect(status(PIN_DIR).targets.filter((t) => t.pid === pid)).toEqual([]);
   });
 
   describe('claiming every slot', () => {

@@ -4,7 +4,7 @@ import type { Codec } from './codec.js';
 
 /** enum viv_abi */
 export const Abi = {
-  ABI_VERSION: 3,
+  ABI_VERSION: 4,
   FIELD_MAX: 4095,
   FIELD_COUNT: 4,
   DNS_PORTS: 4,
@@ -81,6 +81,7 @@ export const EventFlag = {
 export const TargetFlag = {
   FOLLOW_CHILDREN: 1,
   CHILD: 2,
+  UNPRIVILEGED: 4,
 } as const;
 
 /** enum viv_meta_flags */
@@ -99,6 +100,7 @@ export const BackendCode = {
 export const BlindReason = {
   IO_URING: 1,
   UNRESOLVED: 2,
+  PRIVILEGED_EXEC: 3,
 } as const;
 
 /** enum viv_mount_op */

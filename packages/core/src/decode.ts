@@ -325,5 +325,7 @@ const MOUNT_OPS: ReadonlyMap<number, MountOpName> = new Map(
 function blindReason(reason: number): string {
   if (reason === BlindReason.IO_URING)
     return 'io_uring runs file and network operations inside the kernel, where the syscalls backend cannot see them (vivariumd --backend lsm sees them)';
+  if (reason === BlindReason.PRIVILEGED_EXEC)
+    return 'the program gained privileges by exec (setuid, setgid or file capabilities) and is no longer observed for a worker registered by a user other than root: what it did next is unknown (run the tests as root to observe it)';
   return 'not observable by this backend (vivariumd --backend lsm)';
 }

@@ -1,7 +1,7 @@
 // Where vivariumd listens: one Unix socket per pin dir, under /run/vivarium
 // (bpffs holds no sockets), named after the pin dir so daemons on several
 // pin dirs live side by side. A container that bind-mounts the socket
-// elsewhere names it with VIVARIUM_SOCKET (or the adapters' `socket` option).
+// elsewhere names it with VIVARIUM_SOCKET (or Worker.register's `socket` option).
 import { posix } from 'node:path';
 
 export const DEFAULT_PIN_DIR = '/sys/fs/bpf/vivarium';

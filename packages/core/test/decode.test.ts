@@ -119,6 +119,12 @@ describe('decodeEvent, other kinds', () => {
     expect((event as { reason: string }).reason).toContain('--backend lsm');
   });
 
+  test('unobservable: a program that gained privileges, for a worker registered without root', () => {
+    const event = decode(buildRecord({ kind: KindCode.UNOBSERVABLE, result: 0, aux: BlindReason.PRIVILEGED_EXEC, mode: Syscall.execve }));
+    expect(event).toMatchObject({ kind: 'unobservable', syscall: 'execve' });
+    expect((event as { reason: string }).reason).toMatch(/^the program gained privileges by exec \(setuid, setgid or file capabilities\).*\(run the tests as root to observe it\)$/);
+  });
+
   test('exec: argv split on NULs', () => {
     const event = decode(buildRecord({ kind: KindCode.EXEC, result: 0, fields: ['/usr/bin/ls', 'ls', '/w', 'ls\0-l\0/tmp\0'] }));
     expect(event).toMatchObject({ kind: 'exec', path: '/usr/bin/ls', requestedPath: '/w/ls', argv: ['ls', '-l', '/tmp'] });

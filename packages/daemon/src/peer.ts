@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { VivariumError } from '@vivarium/core';
 import { closeFd, peerCredentials, peerPidfd } from '@vivarium/core/kernel';
-import { processStartTime } from './proc.js';
+import { processCredentials, processStartTime } from './proc.js';
 
 export interface Peer {
   /** Host pid (in the daemon's pid namespace). */
@@ -34,6 +34,25 @@ export function identifyPeer(fd: number): Peer {
 export function assertPeerAlive(peer: Peer): void {
   const alive = peer.pidfd !== undefined ? pidfdAlive(peer.pidfd, peer.pid) : processStartTime(peer.pid) === peer.startTime;
   if (!alive) throw new VivariumError(`vivarium: the process that connected (pid ${peer.pid}) is gone: a registration is for the process that connects, only`);
+}
+
+/** Throws unless a process that a user other than root connected with still
+ * runs with that user's credentials only. One that ran a setuid or setgid
+ * program since (or holds capabilities) is a process the kernel no longer
+ * lets that user trace or read, and vivariumd does not observe it for them. */
+export function assertPeerUnprivileged(peer: Peer): void {
+  if (peer.uid === 0) return;
+  const now = processCredentials(peer.pid);
+  if (!now) throw new VivariumError(`vivarium: the process that connected (pid ${peer.pid}) is gone`);
+  const held = [
+    ...(now.uids.every((id) => id === peer.uid) ? [] : [`uids ${now.uids.join('/')}`]),
+    ...(now.gids.every((id) => id === peer.gid) ? [] : [`gids ${now.gids.join('/')}`]),
+    ...(now.permitted === 0n ? [] : [`capabilities ${now.permitted.toString(16)}`]),
+  ];
+  if (held.length)
+    throw new VivariumError(
+      `vivarium: process ${peer.pid} connected as uid ${peer.uid} gid ${peer.gid} but now runs with ${held.join(', ')}: a user other than root cannot register a process that gained privileges (setuid, setgid, file capabilities)`,
+    );
 }
 
 export function forgetPeer(peer: Peer | undefined): void {

@@ -55,3 +55,15 @@ export function commandOf(pid: number): string {
 export function mountNamespaceOf(pid: number): number {
   return statSync(`/proc/${pid}/ns/mnt`).ino;
 }
+
+/** A process's user and group ids (real, effective, saved, filesystem) and
+ * permitted capabilities, from /proc/<pid>/status; undefined once it is gone. */
+export function processCredentials(pid: number): { uids: number[]; gids: number[]; permitted: bigint } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const ids = (name: string) => (new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(text)?.[1] ?? '').split(/\s+/).map(Number);
+    return { uids: ids('Uid'), gids: ids('Gid'), permitted: BigInt(`0x${/^CapPrm:\s*([0-9a-f]+)$/m.exec(text)?.[1] ?? '0'}`) };
+  } catch {
+    return undefined;
+  }
+}

@@ -93,7 +93,7 @@ export class Registry {
       if (!this.pins.owners.set(slot.index, owner, BPF_NOEXIST)) throw new VivariumError(`vivariumd: slot ${slot.index} has an owner already`);
       slot.state = 'owned';
       slot.connected = true;
-      const targetFlags = followChildren ? TargetFlag.FOLLOW_CHILDREN : 0;
+      const targetFlags = (followChildren ? TargetFlag.FOLLOW_CHILDREN : 0) | (peer.uid === 0 ? 0 : TargetFlag.UNPRIVILEGED);
       this.setTarget(owner, { slot: slot.index, flags: targetFlags, epoch: FIRST_EPOCH, mntnsInum: mountNamespaceOf(peer.pid) });
       return { slot: slot.index, owner, targetFlags, fds: [slot.ring, slot.control, slot.counters] };
     } catch (err) {

@@ -7,7 +7,7 @@ import { type Server, type Socket, createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Abi, AbiMismatchError, type BackendName, VivariumError } from '@vivarium/core';
 import { MAX_LINE, type Reply, type Request, encodeLine, sendWithFds } from '@vivarium/core/kernel';
-import { type Peer, assertPeerAlive, forgetPeer, identifyPeer } from './peer.js';
+import { type Peer, assertPeerAlive, assertPeerUnprivileged, forgetPeer, identifyPeer } from './peer.js';
 import { FIRST_EPOCH, type Registry } from './registry.js';
 import type { Uprobes } from './uprobes/attacher.js';
 import { UPROBE_KINDS } from './uprobes/table.js';
@@ -112,8 +112,12 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
     if (request.abi !== Abi.ABI_VERSION)
       throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${Abi.ABI_VERSION}, this client ABI ${request.abi} (run vivariumd from the same Vivarium version as the test packages)`);
     assertPeerAlive(peer);
+    assertPeerUnprivileged(peer);
     const registration = await registry.register(peer, request.followChildren !== false);
     try {
+      // Again once its entry exists: an exec between the two checks found no entry to end;
+      // from here on the kernel ends it (TargetFlag.UNPRIVILEGED).
+      assertPeerUnprivileged(peer);
       // Before the reply: the worker's first test is observed in full.
       const unavailable = attachUprobes(options, peer.pid);
       reply(fd, {

@@ -140,8 +140,9 @@ export class WorkerProcess extends LineProcess {
     return { worker, hello };
   }
 
-  drain(): Promise<DrainReply> {
-    return this.send<DrainReply>({ cmd: 'drain' });
+  /** `except`: kinds left out of the events listed (they still count). */
+  drain(except: string[] = []): Promise<DrainReply> {
+    return this.send<DrainReply>({ cmd: 'drain', except });
   }
 
   /** Opens `path` `times` times, then drains: how many of those opens it received. */
