@@ -18,7 +18,7 @@ import { socketPathFor } from '@vivarium/core';
 import { autoBackend, vivariumd } from '../helpers/daemon.js';
 import { REPO, inCI, skipKernelTests } from '../helpers/kernel.js';
 import { type TarballRegistry, serveTarballs } from '../helpers/tarball-registry.js';
-import { asUser } from '../reliability/lib/accounts.js';
+import { asUser } from '../helpers/accounts.js';
 
 const EXAMPLE = join(REPO, 'examples/github-actions');
 const WORKFLOW = join(EXAMPLE, '.github/workflows/vivarium.yml');

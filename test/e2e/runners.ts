@@ -1,9 +1,10 @@
 // Runs a real test runner on the e2e scenarios and normalises its JSON
 // report (Vitest's json reporter and Jest's --json share one shape).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asUser } from '../helpers/accounts.js';
 import { REPO } from '../helpers/kernel.js';
 
 export interface ScenarioResult {
@@ -28,6 +29,8 @@ export interface RunOptions {
   files?: string[];
   env?: Record<string, string>;
   extraArgs?: string[];
+  /** Run the runner as this user, with its groups (setpriv); its HOME a fresh directory of its own. */
+  user?: string;
 }
 
 export interface Runner {
@@ -37,7 +40,15 @@ export interface Runner {
 
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
-function runAndRead(command: string[], reportPath: string, env: Record<string, string>, cwd = REPO): RunResult {
+/** A directory for the runner's report (and, as `user`, its HOME), writable by whoever runs it. */
+function scratchDir(user?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-'));
+  if (user) chownSync(dir, Number(execFileSync('id', ['-u', user], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', user], { encoding: 'utf8' })));
+  return dir;
+}
+
+function runAndRead(command: string[], reportPath: string, env: Record<string, string>, cwd = REPO, user?: string): RunResult {
+  if (user) command = [...asUser(user), ...command];
   const child = spawnSync(command[0]!, command.slice(1), {
     cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
@@ -66,8 +77,9 @@ function runAndRead(command: string[], reportPath: string, env: Record<string, s
 
 export const vitestRunner: Runner = {
   name: 'vitest',
-  run({ dir = 'scenarios', home = REPO, files = [], env = {}, extraArgs = [] } = {}) {
-    const report = join(mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-')), 'report.json');
+  run({ dir = 'scenarios', home = REPO, files = [], env = {}, extraArgs = [], user } = {}) {
+    const scratch = scratchDir(user);
+    const report = join(scratch, 'report.json');
     const command = [
       process.execPath,
       join(home, 'node_modules/vitest/vitest.mjs'),
@@ -76,17 +88,20 @@ export const vitestRunner: Runner = {
       `${REPO}test/e2e/fixtures/vitest.config.mjs`,
       '--reporter=json',
       `--outputFile=${report}`,
+      // Another user may not write the repository's node_modules/.vite-temp, where the config is bundled.
+      ...(user ? ['--configLoader', 'runner'] : []),
       ...extraArgs,
       ...files,
     ];
-    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'vitest' }, home);
+    return runAndRead(command, report, { ...(user ? { HOME: scratch } : {}), ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'vitest' }, home, user);
   },
 };
 
 export const jestRunner: Runner = {
   name: 'jest',
-  run({ dir = 'scenarios', home = REPO, files = [], env = {}, extraArgs = [] } = {}) {
-    const report = join(mkdtempSync(join(tmpdir(), 'vivarium-e2e-report-')), 'report.json');
+  run({ dir = 'scenarios', home = REPO, files = [], env = {}, extraArgs = [], user } = {}) {
+    const scratch = scratchDir(user);
+    const report = join(scratch, 'report.json');
     const command = [
       process.execPath,
       join(home, 'node_modules/jest/bin/jest.js'),
@@ -99,7 +114,7 @@ export const jestRunner: Runner = {
       ...extraArgs,
       ...files,
     ];
-    return runAndRead(command, report, { ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'jest' }, home);
+    return runAndRead(command, report, { ...(user ? { HOME: scratch } : {}), ...env, VIVARIUM_E2E_DIR: dir, VIVARIUM_E2E_RUNNER: 'jest' }, home, user);
   },
 };
 

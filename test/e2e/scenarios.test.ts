@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Accounts, createAccounts } from '../helpers/accounts.js';
 import { type Daemon, startDaemon, vivariumd } from '../helpers/daemon.js';
 import { E2E_PIN_DIR } from './daemon.global.js';
 import { skipKernelTests } from '../helpers/kernel.js';
@@ -38,6 +39,48 @@ describe.skipIf(skip).each(runners)('$name adapter', (runner) => {
     const failure = down.results[0]!.failure;
     for (const mention of expectationOf(down.results[0]!.title).mentions) expect(failure).toContain(mention);
   });
+});
+
+// The same scenarios as a real unprivileged user in the daemon's --group: a
+// CI runner's user registers through the socket and gets the same outcomes.
+// Scenarios that act as root by design are left out, each with its reason.
+const ROOT_ONLY: Record<string, string> = {
+  'tamper.test.cjs': 'root test code deleting its own registration: a member cannot open the pins at all (attacks.test.ts)',
+};
+/** Tests that skip themselves unless root: binds in the worker's own mount namespace. */
+const SKIPPED_UNLESS_ROOT = [
+  "FAILS[/etc/hostname]: read through a bind of /etc in the worker's own namespace",
+  'a relative path in a bind-mounted directory: where it led and as requested, both placed',
+];
+/** A port above 1023 the member's resolver may bind, watched as DNS by its daemon. */
+const MEMBER_DNS_PORT = '10053';
+
+describe.skipIf(skip)('as an unprivileged member of --group', () => {
+  const pinDir = `${E2E_PIN_DIR}-member`;
+  const member = 'vive2e-member';
+  let accounts: Accounts;
+  let daemon: Daemon;
+  beforeAll(async () => {
+    accounts = createAccounts('vive2e-workers', [member]);
+    daemon = await startDaemon(pinDir, ['--rings', '8', '--ring-size', String(1 << 22), '--group', accounts.group, '--dns-port', `53,${MEMBER_DNS_PORT}`]);
+  }, 60_000);
+  afterAll(async () => {
+    await daemon?.stop();
+    accounts?.remove();
+  });
+
+  test.each(runners)('$name: every scenario but the root-only ones has the expected outcome', (runner) => {
+    const files = scenarioFiles.filter((f) => !(f in ROOT_ONLY));
+    const run = runner.run({
+      files: files.map((f) => f.replace(/\.test\.cjs$/, '')),
+      user: member,
+      env: { VIVARIUM_BPF_PIN_DIR: pinDir, VIVARIUM_E2E_DNS_PORT: MEMBER_DNS_PORT },
+    });
+    expect([...new Set(run.results.map((r) => r.file))].sort(), run.output).toEqual(files.sort());
+    const skipped = run.results.filter((r) => r.status === 'skipped' || r.status === 'pending');
+    expect(skipped.map((r) => r.title).sort()).toEqual([...SKIPPED_UNLESS_ROOT].sort());
+    expect(wrongOutcomes(run.results.filter((r) => !skipped.includes(r)))).toEqual([]);
+  }, 300_000);
 });
 
 // A worker whose files vivariumd could not attach uprobes to: here, a daemon

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Abi } from '@vivarium/core';
 import { MapFlag, MapType, PinDir } from '@vivarium/core/kernel';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Accounts, createAccounts, runAs } from './lib/accounts.js';
+import { type Accounts, createAccounts, runAs } from '../helpers/accounts.js';
 import { type Daemon, eventually, pinDirFor, socketOf, startDaemon, status, wipe } from './lib/daemon.js';
 import { FIXTURES, type LineProcess, RawClient, WorkerProcess } from './lib/worker.js';
 

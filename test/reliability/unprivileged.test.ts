@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { VIVARIUMD } from '../helpers/daemon.js';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Accounts, createAccounts, runAs } from './lib/accounts.js';
+import { type Accounts, createAccounts, runAs } from '../helpers/accounts.js';
 import { type Daemon, pinDirFor, socketOf, startDaemon, status, wipe } from './lib/daemon.js';
 import { WorkerProcess } from './lib/worker.js';
 

@@ -65,9 +65,11 @@ describe('connect', () => {
 });
 
 describe('dns', () => {
+  const DNS_PORT = Number(process.env.VIVARIUM_E2E_DNS_PORT || 53);
   let server;
   beforeAll(async () => {
-    // A tiny resolver on 127.0.0.1:53 that answers NXDOMAIN to everything.
+    // A tiny resolver on 127.0.0.1:53 that answers NXDOMAIN to everything (a
+    // user other than root may not bind 53: another port vivariumd watches, by env).
     server = dgram.createSocket('udp4');
     server.on('message', (query, peer) => {
       const answer = Buffer.from(query);
@@ -75,13 +77,13 @@ describe('dns', () => {
       answer[3] = (answer[3] & 0xf0) | 3;
       server.send(answer, peer.port, peer.address);
     });
-    await new Promise((resolve) => server.bind(53, '127.0.0.1', resolve));
+    await new Promise((resolve) => server.bind(DNS_PORT, '127.0.0.1', resolve));
   });
   afterAll(() => server.close());
 
   const resolve = async (name) => {
     const resolver = new dns.promises.Resolver({ timeout: 1000, tries: 1 });
-    resolver.setServers(['127.0.0.1']);
+    resolver.setServers([`127.0.0.1:${DNS_PORT}`]);
     await resolver.resolve4(name).catch(() => {});
   };
 
