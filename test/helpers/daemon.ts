@@ -25,8 +25,11 @@ export function vivariumd(args: string[]): string {
   return execFileSync(process.execPath, [VIVARIUMD, ...args], { encoding: 'utf8', stdio: 'pipe' });
 }
 
-/** Starts vivariumd as it is (a restart finds the old pins). */
+/** Starts vivariumd as it is (a restart finds the old pins). VIVARIUM_TEST_BACKEND
+ * (set by each VM cell) is the backend of a daemon whose args name none. */
 export async function spawnDaemon(pinDir: string, args: string[] = []): Promise<Daemon> {
+  const forced = process.env.VIVARIUM_TEST_BACKEND;
+  if (forced && !args.includes('--backend')) args = ['--backend', forced, ...args];
   const child = spawn(process.execPath, [VIVARIUMD, '--pin-dir', pinDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   liveDaemons.set(child, pinDir);
   let output = '';

@@ -354,8 +354,8 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       expect(third.hello).toMatchObject({ registered: false, error: 'NoFreeSlotError' });
       const holders = [alice, bob].map((w) => `pid ${w.hello.pid} (node)`);
       expect([
-        `vivarium: all 2 slots are held by live workers: ${holders.join(', ')} (stop some, or restart vivariumd with --rings 4)`,
-        `vivarium: all 2 slots are held by live workers: ${holders.reverse().join(', ')} (stop some, or restart vivariumd with --rings 4)`,
+        `vivarium: all 2 slots are held by live workers: ${holders.join(', ')} (stop some, run fewer test workers: Vitest maxWorkers, Jest --maxWorkers, or restart vivariumd with --rings 4)`,
+        `vivarium: all 2 slots are held by live workers: ${holders.reverse().join(', ')} (stop some, run fewer test workers: Vitest maxWorkers, Jest --maxWorkers, or restart vivariumd with --rings 4)`,
       ]).toContain(third.hello.message);
 
       await bob.worker.kill(); // SIGKILL: the connection ends with the process

@@ -3,7 +3,8 @@
 // boots the kernel under qemu (test/vm/vm.mjs) and runs test/vm/cell.test.ts
 // there with the real Vitest: vivariumd with the cell's backend, its status,
 // the shared e2e scenarios under every runner of test/e2e/runners.ts, the
-// deliberate failure, the differential probe. Back on the host, each
+// deliberate failure, the differential probe, and the reliability suite's
+// attacks on the trust model (attacks, tamper, unprivileged). Back on the host, each
 // kernel's two probe results are compared: the backends must report the same
 // events. See test/vm/README.md.
 //
@@ -87,6 +88,7 @@ async function runCell(kernel, backend, opts, log) {
       logPath: path.join(dir, 'console.log'),
       env: {
         VIVARIUM_VM_BACKEND: backend,
+        VIVARIUM_TEST_BACKEND: backend,
         VIVARIUM_VM_RESULTS: GUEST_OUT_DIR,
         VIVARIUM_VM_SCENARIOS: opts.scenarios.join(','),
         ...(opts.object ? { VIVARIUM_VM_OBJECT: opts.object } : {}),

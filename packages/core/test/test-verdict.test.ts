@@ -134,11 +134,11 @@ describe('windows that could not see everything', () => {
 
   test('an unregistered worker under a policy fails every test, naming the cause', () => {
     const w = window([]);
-    w.registrationFailure = new Error('vivarium: all 2 slots are held by live workers: pid 1 (node), pid 2 (node) (stop some, or restart vivariumd with --rings 4)');
+    w.registrationFailure = new Error('vivarium: all 2 slots are held by live workers: pid 1 (node), pid 2 (node) (stop some, run fewer test workers: Vitest maxWorkers, Jest --maxWorkers, or restart vivariumd with --rings 4)');
     w.inTest = false;
     const error = new TestVerdicts(policy('enforce'), undefined).complete(w, '/work/app/a.test.ts', 't');
     expect(error?.message).toBe(
-      'vivarium: this test cannot be checked against vivarium.policy.json: vivarium: all 2 slots are held by live workers: pid 1 (node), pid 2 (node) (stop some, or restart vivariumd with --rings 4)',
+      'vivarium: this test cannot be checked against vivarium.policy.json: vivarium: all 2 slots are held by live workers: pid 1 (node), pid 2 (node) (stop some, run fewer test workers: Vitest maxWorkers, Jest --maxWorkers, or restart vivariumd with --rings 4)',
     );
     expect(new TestVerdicts(undefined, undefined).complete(w, '/work/app/a.test.ts', 't')).toBeUndefined();
   });

@@ -239,7 +239,7 @@ export class Registry {
       if (!this.slots.has(index) && !this.adopted.has(index) && !owners.has(index)) return index;
     const holders = [...owners.values()].slice(0, 8).map((o) => `pid ${o.hostPid} (${commandOf(o.hostPid)})`);
     throw new NoFreeSlotError(
-      `vivarium: all ${this.pins.meta.maxSlots} slots are held by live workers: ${holders.join(', ')}${owners.size > 8 ? `, … ${owners.size - 8} more` : ''} (stop some, or restart vivariumd with --rings ${this.pins.meta.maxSlots * 2})`,
+      `vivarium: all ${this.pins.meta.maxSlots} slots are held by live workers: ${holders.join(', ')}${owners.size > 8 ? `, … ${owners.size - 8} more` : ''} (stop some, run fewer test workers: Vitest maxWorkers, Jest --maxWorkers, or restart vivariumd with --rings ${this.pins.meta.maxSlots * 2})`,
     );
   }
 
