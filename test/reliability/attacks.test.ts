@@ -297,7 +297,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
     await eventually(async () => {
       events.push(...(await alice.drain(['env'])).events);
       return events.some((e) => e.kind === 'unobservable');
-    }).catch((err) => {
+    }, 20_000).catch((err) => {
       throw new Error(`${err.message}: ${JSON.stringify(events)}`);
     });
     await new Promise((resolve) => setTimeout(resolve, 200)); // cat has read the file and exited by now
@@ -321,7 +321,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
     strays.push(holder, pid);
     client.redirectInput(createWriteStream(fifo));
     expect(await client.json()).toEqual({ connected: true, pid: holder });
-    await eventually(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'suid-sleep');
+    await eventually(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'suid-sleep', 20_000);
     const uid = accounts.uid(ALICE);
     const gid = Number(execFileSync('id', ['-g', ALICE], { encoding: 'utf8' }));
     const { reply } = await client.request(REGISTER);
@@ -362,7 +362,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       const next = await eventually(async () => {
         const started = await worker(SLOTS_DIR, ALICE);
         return started.hello.registered ? started : undefined;
-      }, 2000);
+      }, 10_000); // a fresh worker takes seconds to start under the VM cells' emulation
       expect(next.hello.slot).toBe(bob.hello.slot);
       expect(status(SLOTS_DIR).slots.map((s) => s.owner?.pid).sort()).toEqual([alice.hello.pid, next.hello.pid].sort());
       await next.worker.send({ cmd: 'exit' });
@@ -375,7 +375,7 @@ describe.skipIf(skip)('attacks by group members (vivariumd --group)', () => {
       const { worker: w } = await eventually(async () => {
         const started = await worker(SLOTS_DIR, BOB);
         return started.hello.registered ? started : undefined;
-      }, 2000);
+      }, 10_000); // a fresh worker takes seconds to start under the VM cells' emulation
       expect(status(SLOTS_DIR).slots.filter((s) => s.owner)).toHaveLength(2); // the other slot stays held (by the previous test's worker)
       const outcomes: unknown[] = [];
       for (let round = 0; round < 5; round++) outcomes.push(await w.send({ cmd: 'cycle' }));
