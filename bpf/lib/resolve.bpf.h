@@ -13,7 +13,9 @@
  * (inode->i_link), ".." goes up across mounts and stops at the task's root.
  * What cannot be found (a name not cached: the syscall failed ENOENT) ends
  * the walk, and the rest is appended as written: a failed attempt is
- * reported where it would have happened. What cannot be followed (a
+ * reported where it would have happened; a directory missing on the way of a
+ * call that succeeded was changed since the call, and marks the record
+ * unresolved. What cannot be followed (a
  * symlink whose target is not inline, too many children, too many links)
  * marks the record VIV_EF_UNRESOLVED, which user space judges as unobservable
  * when the syscall succeeded.
@@ -73,6 +75,7 @@ struct resolve_state {
 	__u32 unresolved;
 	__u32 hash;	  /* FNV-1a of the component at pos */
 	__u32 remembered; /* the child compared came from found_children */
+	__u32 succeeded;  /* the call succeeded: its directories were there */
 	void *resume;	  /* where the scan goes on if it was not the one */
 };
 
@@ -178,6 +181,18 @@ out:
 	r->mnt = mnt;
 }
 
+/* The component at pos is not there: the walk ends and the rest is appended
+ * as written, where a failed call would have acted. A directory of a call
+ * that succeeded was there when the kernel looked: gone since (a symlink
+ * swapped back, a directory renamed), the path cannot be placed. */
+static __always_inline long not_there(struct resolve_state *r)
+{
+	if (r->succeeded && r->pos + r->comp_len < r->end)
+		r->unresolved = 1;
+	r->phase = PHASE_NEXT;
+	return 1;
+}
+
 /* Enter `child`: a symlink to follow restarts the walk at its target; a
  * mountpoint is crossed (PHASE_CROSS); anything else becomes the directory. */
 static __always_inline long enter(struct viv_resolve_scratch *rs, struct dentry *child)
@@ -187,10 +202,8 @@ static __always_inline long enter(struct viv_resolve_scratch *rs, struct dentry 
 	__u32 next = r->pos + r->comp_len;
 	bool last = next >= r->end;
 
-	if (!inode) {
-		r->phase = PHASE_NEXT;
-		return 1; /* negative: not there (the rest is appended as written) */
-	}
+	if (!inode)
+		return not_there(r); /* negative */
 	if ((BPF_CORE_READ(inode, i_mode) & VIV_S_IFMT) == VIV_S_IFLNK && (!last || r->follow)) {
 		const char *target = BPF_CORE_READ(inode, i_link);
 		__u32 other = (r->buf + 1) & 1;
@@ -359,10 +372,8 @@ static long resolve_step(__u64 index, void *ctx)
 		struct dentry *child;
 		struct qstr name;
 
-		if (r->cursor == r->list_end || !r->cursor) {
-			r->phase = PHASE_NEXT;
-			return 1; /* not cached: the syscall found nothing there either */
-		}
+		if (r->cursor == r->list_end || !r->cursor)
+			return not_there(r); /* not cached */
 		if (++r->scanned > VIV_RESOLVE_CHILDREN) {
 			r->unresolved = 1;
 			return 1;
@@ -464,6 +475,7 @@ static __noinline void put_resolved(struct viv_scratch *s, int field, int dirfd,
 	__builtin_memset(r, 0, sizeof(*r));
 	r->end = n - 1;
 	r->follow = follow;
+	r->succeeded = e->result >= 0;
 	r->root_dentry = BPF_CORE_READ(task, fs, root.dentry);
 	r->root_mnt = BPF_CORE_READ(task, fs, root.mnt);
 	r->dentry = start.dentry;

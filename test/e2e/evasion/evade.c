@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <sched.h>
@@ -23,6 +24,24 @@
 #include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+/* chmod-race: the link comes and goes while the main thread acts through it. */
+struct race {
+	const char *link, *target;
+	volatile int stop;
+};
+
+static void *toggle_link(void *arg)
+{
+	struct race *r = arg;
+
+	while (!r->stop) {
+		unlink(r->link);
+		if (symlink(r->target, r->link))
+			break;
+	}
+	return NULL;
+}
 
 static int report(const char *what, long ret)
 {
@@ -91,6 +110,26 @@ int main(int argc, char **argv)
 		return report("reboot", syscall(SYS_reboot, 0, 0, 0, NULL)); /* bad magic: EINVAL, nothing happens */
 	if (!strcmp(route, "delete_module"))
 		return report("delete_module", syscall(SYS_delete_module, "vivarium_none", O_NONBLOCK));
+	if (!strcmp(route, "chmod-race")) {
+		/* chmod LINK/FILE N times while another thread removes LINK (a
+		 * symlink to TARGET) and puts it back: prints how many succeeded. */
+		struct race r = { .link = a, .target = b };
+		char path[4096];
+		int n = argc > 5 ? atoi(argv[5]) : 0, done = 0;
+		pthread_t thread;
+
+		if (argc < 6) {
+			fprintf(stderr, "usage: evade chmod-race LINK TARGET FILE N\n");
+			return 2;
+		}
+		snprintf(path, sizeof(path), "%s/%s", a, argv[4]);
+		pthread_create(&thread, NULL, toggle_link, &r);
+		for (int i = 0; i < n; i++)
+			done += chmod(path, 0644) == 0;
+		r.stop = 1;
+		pthread_join(thread, NULL);
+		return report("chmod-race", done);
+	}
 	if (!strcmp(route, "memfd-exec")) {
 		/* A copy of PROGRAM in an anonymous file, run from there. */
 		int in = open(a, O_RDONLY), fd = memfd_create("payload", MFD_CLOEXEC);

@@ -115,6 +115,23 @@ describe('non-open operations through a symlinked directory are judged where the
   });
 });
 
+describe('a link changed while a call acts through it', () => {
+  // The call's directory is walked again at its exit: a link removed in
+  // between leaves nothing to follow there. What succeeded through it must
+  // never be placed at the link's own spelling, inside the project; it is
+  // unresolved (judged as unobservable). 5000 rounds hit the window hundreds
+  // of times on a 2-core machine.
+  test('a chmod through a symlink that another thread removes and puts back', () => {
+    const racy = path.join(project, 'racy');
+    fs.symlinkSync(outside, racy);
+    const seen = observe(() => run('chmod-race', racy, outside, 'victim.txt', '5000'));
+    const done = seen.events.filter((e) => e.kind === 'chmod' && e.result === 0);
+    expect(done.length).toBeGreaterThan(0);
+    const placedInside = done.filter((e) => e.path.startsWith(`${project}/`) && !e.unresolved);
+    expect(placedInside.map((e) => e.path)).toEqual([]);
+  });
+});
+
 describe('network without connect', () => {
   test('FAILS[send 127.0.0.2:9]: a UDP datagram with a destination', () => {
     expect(() => run('udp', '127.0.0.2', '9')).not.toConnectOutside(['127.0.0.1:*']);
