@@ -99,6 +99,7 @@ enum viv_blind_reason {
 	VIV_BLIND_IO_URING = 1,	  /* io_uring runs operations without syscalls (syscalls backend) */
 	VIV_BLIND_UNRESOLVED = 2, /* a path could not be resolved in the kernel */
 	VIV_BLIND_PRIVILEGED_EXEC = 3, /* a program that gained privileges by exec, for a worker without them */
+	VIV_BLIND_COMPAT_EXEC = 4, /* a 32-bit program: its system calls are not decoded */
 };
 
 /* Which call of the mount family a mount event is (aux). */

@@ -99,7 +99,6 @@
 #define VIV_NR_setxattrat 463
 #define VIV_NR_removexattrat 466
 #define VIV_NR_open_tree_attr 467
-#define VIV_NR_LIMIT 512
 /* Syscall numbers stay below this (a multiple of 64: the bitmaps' size). */
 #define VIV_NR_LIMIT 512
 
@@ -113,5 +112,11 @@
 #define VIV_REGS_ARG3(regs) ((regs)->r10)
 #define VIV_REGS_ARG4(regs) ((regs)->r8)
 #define VIV_REGS_ARG5(regs) ((regs)->r9)
+
+/* A task running the 32-bit ABI (an i386 program just exec'd: TS_COMPAT in
+ * thread_info.status): its syscall numbers are i386's, which the table's
+ * x86-64 rows do not describe. */
+#define VIV_TS_COMPAT 0x0002
+#define VIV_TASK_COMPAT(task) (BPF_CORE_READ(task, thread_info.status) & VIV_TS_COMPAT)
 
 #endif /* __VIV_ARCH_X86_64_H */

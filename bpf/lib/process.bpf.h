@@ -88,18 +88,20 @@ static __always_inline int on_exit(struct task_struct *task)
 	return 0;
 }
 
-/* A process a user other than root registered (or its descendant) gained
- * privileges by exec: the kernel no longer lets that user trace or read it,
- * and Vivarium no longer observes it for them. An unobservable event says
- * so, and fails the window's checks: what it does next is not seen. */
-static __always_inline void stop_following(struct task_struct *task, struct viv_target *t, struct viv_scratch *s)
+/* The exec'd process can no longer be observed, for `reason`: a 32-bit
+ * program (its syscalls are not decoded), or, for a worker registered by a
+ * user other than root, a program that gained privileges (the kernel no
+ * longer lets that user trace or read it). An unobservable event says so,
+ * and fails the window's checks: what it does next is not seen. */
+static __always_inline void stop_following(struct task_struct *task, struct viv_target *t, struct viv_scratch *s,
+					   enum viv_blind_reason reason)
 {
 	struct viv_target_key key;
 	struct viv_event *e;
 	__u32 slot = t->slot;
 
 	e = start_event(s, t, VIV_KIND_UNOBSERVABLE, 0);
-	e->aux = VIV_BLIND_PRIVILEGED_EXEC;
+	e->aux = reason;
 	e->mode = VIV_NR_execve;
 	if (!task_key(task, &key))
 		bpf_map_delete_elem(&config_targets, &key);
@@ -142,8 +144,10 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
 	}
 	put_bytes(s, VIV_FIELD_EXTRA, (const void *)arg_start, len, VIV_USER);
 	submit_event(s, t->slot);
-	if ((t->flags & VIV_TF_UNPRIVILEGED) && BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
-		stop_following(task, t, s);
+	if (VIV_TASK_COMPAT(task))
+		stop_following(task, t, s, VIV_BLIND_COMPAT_EXEC);
+	else if ((t->flags & VIV_TF_UNPRIVILEGED) && BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
+		stop_following(task, t, s, VIV_BLIND_PRIVILEGED_EXEC);
 	return 0;
 }
 

@@ -101,6 +101,7 @@ export const BlindReason = {
   IO_URING: 1,
   UNRESOLVED: 2,
   PRIVILEGED_EXEC: 3,
+  COMPAT_EXEC: 4,
 } as const;
 
 /** enum viv_mount_op */

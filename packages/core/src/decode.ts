@@ -327,5 +327,7 @@ function blindReason(reason: number): string {
     return 'io_uring runs file and network operations inside the kernel, where the syscalls backend cannot see them (vivariumd --backend lsm sees them)';
   if (reason === BlindReason.PRIVILEGED_EXEC)
     return 'the program gained privileges by exec (setuid, setgid or file capabilities) and is no longer observed for a worker registered by a user other than root: what it did next is unknown (run the tests as root to observe it)';
+  if (reason === BlindReason.COMPAT_EXEC)
+    return 'a 32-bit program: Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (build it for x86-64)';
   return 'not observable by this backend (vivariumd --backend lsm)';
 }
