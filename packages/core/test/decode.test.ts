@@ -125,6 +125,12 @@ describe('decodeEvent, other kinds', () => {
     expect((event as { reason: string }).reason).toMatch(/^the program gained privileges by exec \(setuid, setgid or file capabilities\).*\(run the tests as root to observe it\)$/);
   });
 
+  test('unobservable: a 32-bit program', () => {
+    const event = decode(buildRecord({ kind: KindCode.UNOBSERVABLE, result: 0, aux: BlindReason.COMPAT_EXEC, mode: Syscall.execve }));
+    expect(event).toMatchObject({ kind: 'unobservable', syscall: 'execve' });
+    expect((event as { reason: string }).reason).toMatch(/^a 32-bit program: .*\(build it for x86-64\)$/);
+  });
+
   test('exec: argv split on NULs', () => {
     const event = decode(buildRecord({ kind: KindCode.EXEC, result: 0, fields: ['/usr/bin/ls', 'ls', '/w', 'ls\0-l\0/tmp\0'] }));
     expect(event).toMatchObject({ kind: 'exec', path: '/usr/bin/ls', requestedPath: '/w/ls', argv: ['ls', '-l', '/tmp'] });
