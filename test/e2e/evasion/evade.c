@@ -69,6 +69,14 @@ int main(int argc, char **argv)
 		return report("utimensat", utimensat(AT_FDCWD, a, NULL, 0));
 	if (!strcmp(route, "setxattr"))
 		return report("setxattr", setxattr(a, "user.vivarium", "1", 1, 0));
+	if (!strcmp(route, "lsetxattr"))
+		return report("lsetxattr", lsetxattr(a, "user.vivarium", "1", 1, 0));
+	if (!strcmp(route, "fsetxattr"))
+		return report("fsetxattr", fsetxattr(open(a, O_RDONLY), "user.vivarium", "1", 1, 0));
+	if (!strcmp(route, "futimesat"))
+		return report("futimesat", syscall(SYS_futimesat, AT_FDCWD, a, NULL));
+	if (!strcmp(route, "mknod-file"))
+		return report("mknod", mknod(a, S_IFREG | 0644, 0));
 	if (!strcmp(route, "removexattr"))
 		return report("removexattr", removexattr(a, "user.vivarium"));
 	if (!strcmp(route, "mkfifo"))

@@ -85,6 +85,44 @@ describe('non-open operations through a symlinked directory are judged where the
     expect(() => run('fchownat-empty', path.join(dirlink, 'victim.txt'))).not.toWriteOutside(inProject);
   });
 
+  test('FAILS[chown;-outside-;/victim.txt]: chown by path', () => {
+    expect(() => fs.chownSync(path.join(dirlink, 'victim.txt'), process.getuid(), process.getgid())).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[rename;-outside-;/leaving.txt]: rename out of the link: its old path', () => {
+    fs.writeFileSync(path.join(outside, 'leaving.txt'), 'x');
+    expect(() => fs.renameSync(path.join(dirlink, 'leaving.txt'), path.join(project, 'arrived.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test.each([
+    ['lsetxattr', 'xattr'],
+    ['fsetxattr', 'xattr'],
+    ['futimesat', 'utime'],
+  ])('FAILS[-outside-;/victim.txt]: %s', (route) => {
+    expect(() => run(route, path.join(dirlink, 'victim.txt'))).not.toWriteOutside(inProject);
+  });
+
+  test('FAILS[mknod;-outside-;/regular]: mknod of a regular file', () => {
+    expect(() => run('mknod-file', path.join(dirlink, 'regular'))).not.toWriteOutside(inProject);
+  });
+
+  // The fd is opened before the check, for reading or writing: only the call on it is judged.
+  describe.each([
+    ['ftruncate', 'truncate', 'r+', (fd) => fs.ftruncateSync(fd, 1)],
+    ['futimens', 'utime', 'r', (fd) => fs.futimesSync(fd, new Date(), new Date())],
+    ['fchmod', 'chmod', 'r', (fd) => fs.fchmodSync(fd, 0o644)],
+    ['fchown', 'chown', 'r', (fd) => fs.fchownSync(fd, process.getuid(), process.getgid())],
+  ])('%s', (call, kind, flags, act) => {
+    test(`FAILS[${kind};-outside-;/victim.txt]: carries the fd's file`, () => {
+      const fd = fs.openSync(path.join(dirlink, 'victim.txt'), flags);
+      try {
+        expect(() => act(fd)).not.toWriteOutside(inProject);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  });
+
   test('inside stays inside: the real paths are in the project', () => {
     const real = path.join(project, 'real');
     fs.mkdirSync(real);
