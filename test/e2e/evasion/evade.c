@@ -23,6 +23,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
+#include <grp.h>
 #include <unistd.h>
 
 /* chmod-race: the link comes and goes while the main thread acts through it. */
@@ -109,6 +110,34 @@ int main(int argc, char **argv)
 		union bpf_attr attr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1 };
 
 		return report("bpf(BPF_MAP_CREATE)", syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr)));
+	}
+	if (!strcmp(route, "privileged")) {
+		/* One privileged syscall by name, with arguments it refuses or that
+		 * change nothing but this process: an attempt is what is judged. */
+		if (!strcmp(a, "setgroups"))
+			return report(a, setgroups(0, NULL));
+		if (!strcmp(a, "capset"))
+			return report(a, syscall(SYS_capset, NULL, NULL));
+		if (!strcmp(a, "setns"))
+			return report(a, setns(-1, 0));
+		if (!strcmp(a, "pivot_root"))
+			return report(a, syscall(SYS_pivot_root, "/nonexistent", "/nonexistent"));
+		if (!strcmp(a, "init_module"))
+			return report(a, syscall(SYS_init_module, NULL, 0, ""));
+		if (!strcmp(a, "finit_module"))
+			return report(a, syscall(SYS_finit_module, -1, "", 0));
+		if (!strcmp(a, "process_vm_readv"))
+			return report(a, syscall(SYS_process_vm_readv, getpid(), NULL, 0, NULL, 0, 0));
+		if (!strcmp(a, "process_vm_writev"))
+			return report(a, syscall(SYS_process_vm_writev, getpid(), NULL, 0, NULL, 0, 0));
+		if (!strcmp(a, "perf_event_open"))
+			return report(a, syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
+		if (!strcmp(a, "kexec_load")) /* flags no kernel accepts: nothing loaded or unloaded */
+			return report(a, syscall(SYS_kexec_load, 0, 0, NULL, 0xffff0000UL));
+		if (!strcmp(a, "kexec_file_load"))
+			return report(a, syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0xffff0000UL));
+		if (!strcmp(a, "pidfd_getfd"))
+			return report(a, syscall(SYS_pidfd_getfd, -1, 0, 0));
 	}
 	if (!strcmp(route, "unshare"))
 		return report("unshare", unshare(CLONE_NEWUTS));

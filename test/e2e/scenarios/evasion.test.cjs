@@ -205,6 +205,24 @@ describe('privileged acts', () => {
   ])('FAILS[Expected no;event]: %s is a privileged act (%s)', (route, kind) => {
     expect(() => run(route)).not.toTrigger(kind);
   });
+
+  // Refused, or changing nothing but the helper itself: the attempt is the act.
+  test.each([
+    ['setgroups', 'setgroups'],
+    ['capset', 'capset'],
+    ['setns', 'setns'],
+    ['pivot_root', 'pivot_root'],
+    ['init_module', 'module'],
+    ['finit_module', 'module'],
+    ['process_vm_readv', 'process_vm'],
+    ['process_vm_writev', 'process_vm'],
+    ['perf_event_open', 'perf_event'],
+    ['kexec_load', 'kexec'],
+    ['kexec_file_load', 'kexec'],
+    ['pidfd_getfd', 'pidfd_getfd'],
+  ])('FAILS[Expected no;event]: %s is a privileged act (%s)', (call, kind) => {
+    expect(() => run('privileged', call)).not.toTrigger(kind);
+  });
 });
 
 describe('an anonymous program', () => {
