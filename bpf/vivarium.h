@@ -100,6 +100,7 @@ enum viv_blind_reason {
 	VIV_BLIND_UNRESOLVED = 2, /* a path could not be resolved in the kernel */
 	VIV_BLIND_PRIVILEGED_EXEC = 3, /* a program that gained privileges by exec, for a worker without them */
 	VIV_BLIND_COMPAT_EXEC = 4, /* a 32-bit program: its system calls are not decoded */
+	VIV_BLIND_SENDMMSG = 5, /* a sendmmsg whose messages go to different places or ask different names */
 };
 
 /* Which call of the mount family a mount event is (aux). */

@@ -95,6 +95,92 @@ DECODER(connect)
 	return kind;
 }
 
+#define VIV_MMSG_ALIKE 8	/* sendmmsg messages compared with the first, at most */
+#define VIV_MMSG_QNAME 64	/* bytes of a DNS question's name compared */
+#define VIV_MMSG_NAME 28	/* bytes of a destination compared: a sockaddr_in6 */
+
+struct viv_mmsghdr {
+	struct user_msghdr msg_hdr;
+	unsigned int msg_len;
+};
+
+/* sendmmsg: whether messages 1..n-1 go where message 0 goes and, on a DNS
+ * socket, ask for the same name (glibc sends its A and AAAA queries in one
+ * call): then message 0's event stands for them all. Not so, or past
+ * VIV_MMSG_ALIKE messages, or a name longer than VIV_MMSG_QNAME: the call
+ * cannot be one event. Each message's question name and destination are
+ * read into zeroed words of s->walk (no path is walked for a send) and
+ * compared word by word: no loop inside the loop over messages. */
+#define VIV_MMSG_WORDS ((VIV_MMSG_QNAME + 32) / 8)
+
+static __always_inline void mmsg_read(__u64 *w, const struct user_msghdr *msg, __u32 namelen, __u32 qlen)
+{
+	struct iovec iov = {};
+
+	/* The masks below stay: the verifier bounds the sizes by them. */
+	barrier_var(namelen);
+	barrier_var(qlen);
+#pragma unroll
+	for (int k = 0; k < VIV_MMSG_WORDS; k++)
+		w[k] = 0;
+	bpf_probe_read_user(&w[VIV_MMSG_QNAME / 8], namelen & 31, msg->msg_name);
+	if (qlen && !bpf_probe_read_user(&iov, sizeof(iov), msg->msg_iov))
+		bpf_probe_read_user(w, qlen & (VIV_MMSG_QNAME - 1), iov.iov_base + 12);
+}
+
+static __noinline bool mmsg_alike(struct viv_scratch *s, const struct viv_mmsghdr *vec, __u32 n, bool dns)
+{
+	struct user_msghdr first = {}, msg = {};
+	struct iovec iov = {};
+	__u64 *a = (__u64 *)s->walk, *b = (__u64 *)(s->walk + 128);
+	__u8 *name = (__u8 *)s->walk;
+	__u32 i, j, pos = 0, qlen = 0;
+
+	if (n > VIV_MMSG_ALIKE || bpf_probe_read_user(&first, sizeof(first), &vec[0].msg_hdr) ||
+	    first.msg_namelen > VIV_MMSG_NAME)
+		return false;
+	if (dns) {
+		/* The question's name: labels from byte 12 to a zero length. */
+		bpf_probe_read_user(&iov, sizeof(iov), first.msg_iov);
+		if (bpf_probe_read_user(name, VIV_MMSG_QNAME, iov.iov_base + 12))
+			return false;
+		for (j = 0; j < VIV_MMSG_QNAME; j++) {
+			if (pos >= VIV_MMSG_QNAME)
+				return false;
+			if (!name[pos & (VIV_MMSG_QNAME - 1)])
+				break;
+			pos += name[pos & (VIV_MMSG_QNAME - 1)] + 1;
+		}
+		qlen = pos + 1;
+		if (qlen >= VIV_MMSG_QNAME)
+			return false;
+	}
+	mmsg_read(a, &first, first.msg_namelen, qlen);
+	for (i = 1; i < VIV_MMSG_ALIKE && i < n; i++) {
+		if (bpf_probe_read_user(&msg, sizeof(msg), &vec[i].msg_hdr) || msg.msg_namelen != first.msg_namelen ||
+		    (!msg.msg_name) != (!first.msg_name))
+			return false;
+		mmsg_read(b, &msg, first.msg_namelen, qlen);
+#pragma unroll
+		for (int k = 0; k < VIV_MMSG_WORDS; k++)
+			if (a[k] != b[k])
+				return false;
+	}
+	return true;
+}
+
+/* Whether this send is one message, or a sendmmsg whose messages are alike. */
+#define several_alike(s, nr, dns) \
+	((nr) != VIV_NR_sendmmsg || ARG(2) <= 1 || mmsg_alike(s, (const struct viv_mmsghdr *)ARG(1), ARG(2), dns))
+
+/* A sendmmsg whose messages one event cannot stand for: it fails closed. */
+static __always_inline __u16 several_unlike(struct viv_event *e, long nr)
+{
+	e->aux = VIV_BLIND_SENDMMSG;
+	e->mode = nr;
+	return VIV_KIND_UNOBSERVABLE;
+}
+
 /* sendto, sendmsg, sendmmsg (its first message). A DNS query (a datagram to
  * a DNS port, or a length-prefixed message on a stream connected to one) is
  * a dns event: BASE = the destination, EXTRA = the message. Any other
@@ -137,18 +223,18 @@ DECODER(send)
 	if (type == VIV_SOCK_DGRAM && m->dns_ports[0] && put_dns_destination(s, sock, addr, addrlen, VIV_USER, m)) {
 		e->mode = addr != 0; /* it named its resolver: judged like a connect too */
 		put_dns_message(s, payload, len);
-		return VIV_KIND_DNS;
+		return several_alike(s, nr, true) ? VIV_KIND_DNS : several_unlike(e, nr);
 	}
 	if (type == VIV_SOCK_STREAM && m->dns_ports[0] && !addr && put_peer_sockaddr(s, sock, m) && len > 2) {
 		put_dns_message(s, payload + 2, len - 2); /* after the two-byte length */
-		return VIV_KIND_DNS;
+		return nr == VIV_NR_sendmmsg && ARG(2) > 1 ? several_unlike(e, nr) : VIV_KIND_DNS;
 	}
 	event_of(s)->len[VIV_FIELD_BASE] = 0;
 	if (!addr || !addrlen || (type == VIV_SOCK_STREAM && !(flags & VIV_MSG_FASTOPEN)))
 		return 0;
 	e->aux = ARG(0);
 	put_bytes(s, VIV_FIELD_EXTRA, addr, sockaddr_len(addrlen), VIV_USER);
-	return kind;
+	return several_alike(s, nr, false) ? kind : several_unlike(e, nr);
 }
 
 /* Whether the *at syscall nr takes a dirfd first. */

@@ -102,6 +102,7 @@ export const BlindReason = {
   UNRESOLVED: 2,
   PRIVILEGED_EXEC: 3,
   COMPAT_EXEC: 4,
+  SENDMMSG: 5,
 } as const;
 
 /** enum viv_mount_op */

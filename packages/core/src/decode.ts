@@ -329,5 +329,7 @@ function blindReason(reason: number): string {
     return 'the program gained privileges by exec (setuid, setgid or file capabilities) and is no longer observed for a worker registered by a user other than root: what it did next is unknown (run the tests as root to observe it)';
   if (reason === BlindReason.COMPAT_EXEC)
     return 'a 32-bit program: Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (build it for x86-64)';
+  if (reason === BlindReason.SENDMMSG)
+    return 'its messages go to different destinations or ask different names (or are more than 8): one event cannot stand for them (send them one by one)';
   return 'not observable by this backend (vivariumd --backend lsm)';
 }

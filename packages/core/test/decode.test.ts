@@ -131,6 +131,12 @@ describe('decodeEvent, other kinds', () => {
     expect((event as { reason: string }).reason).toMatch(/^a 32-bit program: .*\(build it for x86-64\)$/);
   });
 
+  test('unobservable: a sendmmsg whose messages differ', () => {
+    const event = decode(buildRecord({ kind: KindCode.UNOBSERVABLE, result: 2, aux: BlindReason.SENDMMSG, mode: Syscall.sendmmsg }));
+    expect(event).toMatchObject({ kind: 'unobservable', syscall: 'sendmmsg' });
+    expect((event as { reason: string }).reason).toMatch(/^its messages go to different destinations or ask different names/);
+  });
+
   test('exec: argv split on NULs', () => {
     const event = decode(buildRecord({ kind: KindCode.EXEC, result: 0, fields: ['/usr/bin/ls', 'ls', '/w', 'ls\0-l\0/tmp\0'] }));
     expect(event).toMatchObject({ kind: 'exec', path: '/usr/bin/ls', requestedPath: '/w/ls', argv: ['ls', '-l', '/tmp'] });

@@ -44,6 +44,27 @@ static void *toggle_link(void *arg)
 	return NULL;
 }
 
+/* A DNS query for NAME of TYPE (1: A, 28: AAAA) into buf; its length. */
+static int dns_query(unsigned char *buf, const char *name, int type)
+{
+	int n = 12;
+
+	memset(buf, 0, 12);
+	buf[1] = 7, buf[2] = 1, buf[5] = 1; /* id, recursion desired, one question */
+	for (const char *label = name; *label;) {
+		const char *dot = strchr(label, '.');
+		int len = dot ? dot - label : (int)strlen(label);
+
+		buf[n++] = len;
+		memcpy(buf + n, label, len);
+		n += len;
+		label += len + (dot ? 1 : 0);
+	}
+	buf[n++] = 0;
+	buf[n++] = 0, buf[n++] = type, buf[n++] = 0, buf[n++] = 1;
+	return n;
+}
+
 static int report(const char *what, long ret)
 {
 	printf("%s: %ld%s%s\n", what, ret, ret < 0 ? " " : "", ret < 0 ? strerror(errno) : "");
@@ -100,6 +121,32 @@ int main(int argc, char **argv)
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 		return report("sendto(MSG_FASTOPEN)", sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&to, sizeof(to)));
+	}
+	if (!strcmp(route, "sendmmsg-udp") && argc > 5) {
+		/* Two datagrams in one call: to ADDR1:PORT1, then ADDR2:PORT2. */
+		struct sockaddr_in to[2] = { inet(a, atoi(b)), inet(argv[4], atoi(argv[5])) };
+		struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+		struct mmsghdr msgs[2] = {
+			{ .msg_hdr = { .msg_name = &to[0], .msg_namelen = sizeof(to[0]), .msg_iov = &iov, .msg_iovlen = 1 } },
+			{ .msg_hdr = { .msg_name = &to[1], .msg_namelen = sizeof(to[1]), .msg_iov = &iov, .msg_iovlen = 1 } },
+		};
+
+		return report("sendmmsg", sendmmsg(socket(AF_INET, SOCK_DGRAM, 0), msgs, 2, 0));
+	}
+	if (!strcmp(route, "sendmmsg-dns") && argc > 5) {
+		/* A resolver's way (glibc's): one connected socket, two queries in
+		 * one call, NAME1's A and NAME2's AAAA. */
+		struct sockaddr_in server = inet(a, atoi(b));
+		unsigned char q[2][300];
+		struct iovec iov[2] = { { .iov_base = q[0] }, { .iov_base = q[1] } };
+		struct mmsghdr msgs[2] = { { .msg_hdr = { .msg_iov = &iov[0], .msg_iovlen = 1 } }, { .msg_hdr = { .msg_iov = &iov[1], .msg_iovlen = 1 } } };
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		iov[0].iov_len = dns_query(q[0], argv[4], 1);
+		iov[1].iov_len = dns_query(q[1], argv[5], 28);
+		if (connect(fd, (struct sockaddr *)&server, sizeof(server)))
+			return report("connect", -1);
+		return report("sendmmsg", sendmmsg(fd, msgs, 2, 0));
 	}
 	if (!strcmp(route, "io_uring")) {
 		struct io_uring_params params = { 0 };

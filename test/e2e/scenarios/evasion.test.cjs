@@ -193,6 +193,27 @@ describe('network without connect', () => {
   test('a datagram is seen where it went', () => {
     expect(() => run('udp', '127.0.0.1', '9')).toConnectTo(['127.0.0.1:9']);
   });
+
+  // One event stands for a sendmmsg whose messages are alike; one whose
+  // messages differ fails closed: its first message must not vouch for the rest.
+  test('FAILS[sendmmsg;different destinations]: sendmmsg to an allowed place, then to another', () => {
+    expect(() => run('sendmmsg-udp', '127.0.0.1', '9', '127.0.0.2', '9')).not.toConnectOutside(['127.0.0.1:*']);
+  });
+
+  test('sendmmsg to one place twice is that place', () => {
+    expect(() => run('sendmmsg-udp', '127.0.0.1', '9', '127.0.0.1', '9')).not.toConnectOutside(['127.0.0.1:*']);
+    expect(() => run('sendmmsg-udp', '127.0.0.1', '9', '127.0.0.1', '9')).toConnectTo(['127.0.0.1:9']);
+  });
+
+  test('FAILS[sendmmsg;ask different names]: a resolver\'s sendmmsg asking an allowed name, then another', () => {
+    expect(() => run('sendmmsg-dns', '127.0.0.1', '53', 'service.vivarium.test', 'tracker.example.invalid')).not.toResolveOutside(['**.vivarium.test']);
+  });
+
+  test('a resolver\'s sendmmsg asking one name twice (A and AAAA, as glibc does) is that name', () => {
+    const query = () => run('sendmmsg-dns', '127.0.0.1', '53', 'service.vivarium.test', 'service.vivarium.test');
+    expect(query).toResolve(['service.vivarium.test']);
+    expect(query).not.toResolveOutside(['**.vivarium.test']);
+  });
 });
 
 describe('privileged acts', () => {
