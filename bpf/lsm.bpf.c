@@ -465,9 +465,18 @@ int BPF_PROG(viv_lsm_sys_exit, struct pt_regs *raw_regs, long ret)
 	struct viv_event *e;
 	bool armed;
 
+	task = bpf_get_current_task_btf();
+	/* An i386 number means something else in the table, and a hook's record
+	 * of the call was decoded by it: dropped (disarmed), the call fails closed. */
+	if (VIV_COMPAT_SYSCALL(task)) {
+		p = bpf_task_storage_get(&lsm_pending, task, 0, 0);
+		if (p)
+			p->nr = 0;
+		report_compat_syscall(task, nr, ret);
+		return 0;
+	}
 	if (!lsm_listed(nr))
 		return 0;
-	task = bpf_get_current_task_btf();
 	/* Disarm first, observed or not: a record must never outlive its syscall
 	 * (the worker may have unregistered since the hook). */
 	p = bpf_task_storage_get(&lsm_pending, task, 0, 0);

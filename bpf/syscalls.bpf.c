@@ -17,16 +17,23 @@ int BPF_PROG(viv_sys_exit, struct pt_regs *regs, long ret)
 {
 	/* A direct BTF load, not a helper call: this runs for every syscall. */
 	long nr = VIV_REGS_NR(regs);
+	struct task_struct *task;
 	struct viv_target *t;
 
 #ifdef VIV_BENCH_FLOOR
 	/* bench/: the cost of having any sys_exit program attached at all. */
 	return 0;
 #endif
-	/* Cheapest test first: almost every syscall leaves here. */
+	task = bpf_get_current_task_btf();
+	/* Before the table: an i386 number means something else in it. */
+	if (VIV_COMPAT_SYSCALL(task)) {
+		report_compat_syscall(task, nr, ret);
+		return 0;
+	}
+	/* Almost every syscall leaves here. */
 	if (!viv_syscall_listed(nr))
 		return 0;
-	t = lookup_target(bpf_get_current_task_btf());
+	t = lookup_target(task);
 	if (t)
 		report_syscall(t, regs, nr, ret);
 	return 0;

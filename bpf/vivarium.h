@@ -11,7 +11,7 @@
 
 /* Enums rather than macros so the values reach the object's BTF. */
 enum viv_abi {
-	VIV_ABI_VERSION = 4,
+	VIV_ABI_VERSION = 5,
 	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
 	VIV_FIELD_COUNT = 4,
 	VIV_DNS_PORTS = 4, /* --dns-port list, at most */
@@ -101,6 +101,7 @@ enum viv_blind_reason {
 	VIV_BLIND_PRIVILEGED_EXEC = 3, /* a program that gained privileges by exec, for a worker without them */
 	VIV_BLIND_COMPAT_EXEC = 4, /* a 32-bit program: its system calls are not decoded */
 	VIV_BLIND_SENDMMSG = 5, /* a sendmmsg whose messages go to different places or ask different names */
+	VIV_BLIND_COMPAT_SYSCALL = 6, /* an i386 system call (int 0x80) from a 64-bit program: not decoded */
 };
 
 /* Which call of the mount family a mount event is (aux). */

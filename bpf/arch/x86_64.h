@@ -118,5 +118,9 @@
  * x86-64 rows do not describe. */
 #define VIV_TS_COMPAT 0x0002
 #define VIV_TASK_COMPAT(task) (BPF_CORE_READ(task, thread_info.status) & VIV_TS_COMPAT)
+/* The same during a syscall, by a direct load from a trusted task: set by
+ * every i386 entry (int 0x80, also from a 64-bit program) until the return
+ * to user mode, so sys_exit still sees it. */
+#define VIV_COMPAT_SYSCALL(task) ((task)->thread_info.status & VIV_TS_COMPAT)
 
 #endif /* __VIV_ARCH_X86_64_H */

@@ -642,6 +642,26 @@ static __always_inline void report_syscall(struct viv_target *t, struct pt_regs 
 	submit_event(s, t->slot);
 }
 
+/* An i386 system call (int 0x80) by a task of a 64-bit program (an i386
+ * program is no longer followed from its exec): its number and arguments
+ * are i386's, which the table's rows do not describe, so it fails closed. */
+static __always_inline void report_compat_syscall(struct task_struct *task, long nr, long ret)
+{
+	struct viv_target *t = lookup_target(task);
+	struct viv_scratch *s;
+	struct viv_event *e;
+
+	if (!t)
+		return;
+	s = get_scratch();
+	if (!s)
+		return;
+	e = start_event(s, t, VIV_KIND_UNOBSERVABLE, ret);
+	e->aux = VIV_BLIND_COMPAT_SYSCALL;
+	e->mode = nr;
+	submit_event(s, t->slot);
+}
+
 #undef ARG
 #undef ARG_STR
 

@@ -222,6 +222,7 @@ const cases = {
     run: () => ['bpf', 'unshare', 'chroot', 'reboot', 'delete_module'].forEach((r) => evade(r)),
   },
   'exec: a program from a memfd': { run: () => evade('memfd-exec', fs.realpathSync('/bin/true')) },
+  'unobservable: an open by int 0x80 from a 64-bit program': { run: () => evade('int80-open', '/etc/hostname') },
   // Uprobes (attached by vivariumd to the worker's libc): the same programs in both backends.
   'env: process.env read, set, deleted (getenv, setenv, unsetenv)': {
     run: () => {

@@ -4,7 +4,7 @@ import type { Codec } from './codec.js';
 
 /** enum viv_abi */
 export const Abi = {
-  ABI_VERSION: 4,
+  ABI_VERSION: 5,
   FIELD_MAX: 4095,
   FIELD_COUNT: 4,
   DNS_PORTS: 4,
@@ -103,6 +103,7 @@ export const BlindReason = {
   PRIVILEGED_EXEC: 3,
   COMPAT_EXEC: 4,
   SENDMMSG: 5,
+  COMPAT_SYSCALL: 6,
 } as const;
 
 /** enum viv_mount_op */

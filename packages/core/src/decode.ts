@@ -205,7 +205,7 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
       };
     }
     case 'unobservable':
-      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, syscall: syscallName(mode), reason: blindReason(aux) };
+      return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, syscall: aux === BlindReason.COMPAT_SYSCALL ? `i386 syscall ${mode}` : syscallName(mode), reason: blindReason(aux) };
     case 'setuid':
     case 'setgid':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, ids: [aux | 0, mode | 0, openFlags | 0].filter((id) => id !== -1) };
@@ -329,6 +329,8 @@ function blindReason(reason: number): string {
     return 'the program gained privileges by exec (setuid, setgid or file capabilities) and is no longer observed for a worker registered by a user other than root: what it did next is unknown (run the tests as root to observe it)';
   if (reason === BlindReason.COMPAT_EXEC)
     return 'a 32-bit program: Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (build it for x86-64)';
+  if (reason === BlindReason.COMPAT_SYSCALL)
+    return 'a 64-bit program made an i386 system call (int 0x80): Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (use the syscall instruction)';
   if (reason === BlindReason.SENDMMSG)
     return 'its messages go to different destinations or ask different names (or are more than 8): one event cannot stand for them (send them one by one)';
   return 'not observable by this backend (vivariumd --backend lsm)';

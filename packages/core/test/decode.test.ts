@@ -131,6 +131,12 @@ describe('decodeEvent, other kinds', () => {
     expect((event as { reason: string }).reason).toMatch(/^a 32-bit program: .*\(build it for x86-64\)$/);
   });
 
+  test('unobservable: an i386 system call from a 64-bit program, named by its i386 number', () => {
+    const event = decode(buildRecord({ kind: KindCode.UNOBSERVABLE, result: 3, aux: BlindReason.COMPAT_SYSCALL, mode: 5 }));
+    expect(event).toMatchObject({ kind: 'unobservable', syscall: 'i386 syscall 5', result: 3 });
+    expect((event as { reason: string }).reason).toMatch(/^a 64-bit program made an i386 system call \(int 0x80\): .*\(use the syscall instruction\)$/);
+  });
+
   test('unobservable: a sendmmsg whose messages differ', () => {
     const event = decode(buildRecord({ kind: KindCode.UNOBSERVABLE, result: 2, aux: BlindReason.SENDMMSG, mode: Syscall.sendmmsg }));
     expect(event).toMatchObject({ kind: 'unobservable', syscall: 'sendmmsg' });

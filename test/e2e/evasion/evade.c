@@ -227,6 +227,20 @@ int main(int argc, char **argv)
 		syscall(SYS_execveat, fd, "", args, environ, AT_EMPTY_PATH);
 		return report("execveat", -1);
 	}
+	if (!strcmp(route, "int80-open")) {
+		/* open(PATH) through the i386 entry, from this 64-bit program: its
+		 * pointer must fit in 32 bits, so PATH is copied below 2 GiB. */
+		char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		long ret = 5; /* i386 open */
+
+		if (low == MAP_FAILED)
+			return report("mmap", -1);
+		strncpy(low, a, 4095);
+		__asm__ volatile("int $0x80" : "+a"(ret) : "b"(low), "c"(O_RDONLY) : "memory");
+		if (ret < 0)
+			errno = -ret;
+		return report("int 0x80 open", ret < 0 ? -1 : ret);
+	}
 	fprintf(stderr, "usage: evade ROUTE ARGS... (see evade.c)\n");
 	return 2;
 }
