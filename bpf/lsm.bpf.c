@@ -248,12 +248,17 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 	__u64 len = 0;
 	int mode = lsm_begin(&c, VIV_KIND_SEND, true);
 
-	if (mode == LSM_PAIRED && viv_syscall_hook(c.nr) == VIV_HOOK_SEND)
+	name = BPF_CORE_READ(msg, msg_name);
+	if (mode == LSM_PAIRED && viv_syscall_hook(c.nr) == VIV_HOOK_SEND) {
 		lsm_args(&c, VIV_HOOK_SEND);
+		/* A datagram's destination as the kernel copied it: another thread
+		 * may have rewritten the caller's since. */
+		if (name && event_of(c.s)->kind == VIV_KIND_SEND)
+			put_bytes(c.s, VIV_FIELD_EXTRA, name, sockaddr_len(BPF_CORE_READ(msg, msg_namelen)), VIV_KERNEL);
+	}
 	if (mode != LSM_NOW)
 		return 0;
 	m = get_meta();
-	name = BPF_CORE_READ(msg, msg_name);
 	if (m && m->dns_ports[0] && sock->type == VIV_SOCK_DGRAM &&
 	    put_dns_destination(c.s, sock, name, BPF_CORE_READ(msg, msg_namelen), VIV_KERNEL, m)) {
 		payload = iter_first(&msg->msg_iter, &len);

@@ -5,7 +5,9 @@
 #ifndef __VIV_ARCH_X86_64_H
 #define __VIV_ARCH_X86_64_H
 
+#define VIV_NR_write 1
 #define VIV_NR_open 2
+#define VIV_NR_writev 20
 #define VIV_NR_socket 41
 #define VIV_NR_connect 42
 #define VIV_NR_sendto 44

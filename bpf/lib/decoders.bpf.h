@@ -87,10 +87,13 @@ DECODER(exec)
 	return kind;
 }
 
-/* connect: EXTRA = the sockaddr as passed; aux = the fd. */
+/* connect: EXTRA = where an IPv4 or IPv6 socket connected (or is
+ * connecting, EINPROGRESS), else the sockaddr as passed; aux = the fd. */
 DECODER(connect)
 {
 	event_of(s)->aux = ARG(0);
+	if ((ret == 0 || ret == -VIV_EINPROGRESS) && put_connected_peer(s, fd_socket(ARG(0))))
+		return kind;
 	put_bytes(s, VIV_FIELD_EXTRA, (void *)ARG(1), sockaddr_len(ARG(2)), VIV_USER);
 	return kind;
 }
@@ -181,43 +184,79 @@ static __always_inline __u16 several_unlike(struct viv_event *e, long nr)
 	return VIV_KIND_UNOBSERVABLE;
 }
 
-/* sendto, sendmsg, sendmmsg (its first message). A DNS query (a datagram to
- * a DNS port, or a length-prefixed message on a stream connected to one) is
+/* The DNS message a stream carries: after its two-byte length when the
+ * buffer starts with it (a message written whole), the next buffer when
+ * the first is the length alone (writev, sendmsg); a buffer that does not
+ * start with its length continues one whose length went first, alone. */
+static __always_inline bool stream_message(const struct iovec *iov, __u64 count, const void **payload, __u64 *len)
+{
+	struct iovec next = {};
+	__u8 head[2] = {};
+
+	if (*len == 2) {
+		if (count < 2 || bpf_probe_read_user(&next, sizeof(next), &iov[1]))
+			return false;
+		*payload = next.iov_base;
+		*len = next.iov_len;
+		return *len > 0;
+	}
+	if (*len < 2 || bpf_probe_read_user(head, sizeof(head), *payload))
+		return false;
+	if (((__u64)head[0] << 8 | head[1]) == *len - 2) {
+		*payload += 2;
+		*len -= 2;
+	}
+	return true;
+}
+
+/* sendto, sendmsg, sendmmsg (its first message), write, writev. A DNS query
+ * (a datagram to a DNS port, or a message on a stream connected to one) is
  * a dns event: BASE = the destination, EXTRA = the message. Any other
  * message with a destination address (a datagram, or TCP fast open) is a
- * send event: EXTRA = the destination. Sends on connected sockets went
- * through connect, which was reported. (write() is not watched: it is the
- * hottest syscall of every process.) */
+ * send event: EXTRA = the destination. Other sends on connected sockets
+ * went through connect, which was reported, and other writes are none of
+ * ours (not sockets, or not to a DNS port). */
 DECODER(send)
 {
 	struct viv_event *e = event_of(s);
 	struct viv_meta *m = get_meta();
 	struct socket *sock = fd_socket(ARG(0));
 	const void *addr = 0, *payload = 0;
+	const struct iovec *iovs = 0;
 	__u32 addrlen = 0, flags = 0;
-	__u64 len = 0;
+	__u64 len = 0, count = 1;
 	__u16 type;
 
 	if (!sock || !m)
 		return 0;
-	if (nr == VIV_NR_sendto) {
+	if (nr == VIV_NR_sendto || nr == VIV_NR_write) {
 		payload = (const void *)ARG(1);
 		len = ARG(2);
-		flags = ARG(3);
-		addr = (const void *)ARG(4);
-		addrlen = ARG(5);
+		if (nr == VIV_NR_sendto) {
+			flags = ARG(3);
+			addr = (const void *)ARG(4);
+			addrlen = ARG(5);
+		}
 	} else {
-		/* sendmsg(fd, msg, flags); sendmmsg(fd, msgvec, n, flags): the first message. */
+		/* sendmsg(fd, msg, flags); sendmmsg(fd, msgvec, n, flags): the first
+		 * message; writev(fd, iov, n). */
 		struct user_msghdr msg = {};
 		struct iovec iov = {};
 
-		bpf_probe_read_user(&msg, sizeof(msg), (void *)ARG(1));
-		bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov);
-		addr = msg.msg_name;
-		addrlen = msg.msg_namelen;
+		if (nr == VIV_NR_writev) {
+			iovs = (const struct iovec *)ARG(1);
+			count = ARG(2);
+		} else {
+			bpf_probe_read_user(&msg, sizeof(msg), (void *)ARG(1));
+			iovs = msg.msg_iov;
+			count = msg.msg_iovlen;
+			addr = msg.msg_name;
+			addrlen = msg.msg_namelen;
+			flags = nr == VIV_NR_sendmsg ? ARG(2) : ARG(3);
+		}
+		bpf_probe_read_user(&iov, sizeof(iov), iovs);
 		payload = iov.iov_base;
 		len = iov.iov_len;
-		flags = nr == VIV_NR_sendmsg ? ARG(2) : ARG(3);
 	}
 	type = BPF_CORE_READ(sock, type);
 	if (type == VIV_SOCK_DGRAM && m->dns_ports[0] && put_dns_destination(s, sock, addr, addrlen, VIV_USER, m)) {
@@ -225,15 +264,20 @@ DECODER(send)
 		put_dns_message(s, payload, len);
 		return several_alike(s, nr, true) ? VIV_KIND_DNS : several_unlike(e, nr);
 	}
-	if (type == VIV_SOCK_STREAM && m->dns_ports[0] && !addr && put_peer_sockaddr(s, sock, m) && len > 2) {
-		put_dns_message(s, payload + 2, len - 2); /* after the two-byte length */
+	if (type == VIV_SOCK_STREAM && m->dns_ports[0] && !addr && put_peer_sockaddr(s, sock, m) &&
+	    stream_message(iovs, count, &payload, &len)) {
+		put_dns_message(s, payload, len);
 		return nr == VIV_NR_sendmmsg && ARG(2) > 1 ? several_unlike(e, nr) : VIV_KIND_DNS;
 	}
 	event_of(s)->len[VIV_FIELD_BASE] = 0;
 	if (!addr || !addrlen || (type == VIV_SOCK_STREAM && !(flags & VIV_MSG_FASTOPEN)))
 		return 0;
 	e->aux = ARG(0);
-	put_bytes(s, VIV_FIELD_EXTRA, addr, sockaddr_len(addrlen), VIV_USER);
+	/* A datagram's destination is read back from the caller's memory: a
+	 * thread rewriting it during the call goes unseen (the lsm hook reads
+	 * the kernel's copy). TCP fast open's stream keeps it. */
+	if (type != VIV_SOCK_STREAM || (ret < 0 && ret != -VIV_EINPROGRESS) || !put_connected_peer(s, sock))
+		put_bytes(s, VIV_FIELD_EXTRA, addr, sockaddr_len(addrlen), VIV_USER);
 	return several_alike(s, nr, false) ? kind : several_unlike(e, nr);
 }
 

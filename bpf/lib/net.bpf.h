@@ -12,6 +12,7 @@
 #define VIV_AF_INET6 10
 #define VIV_SOCKADDR_MAX 128
 #define VIV_DNS_MAX 512
+#define VIV_EINPROGRESS 115
 
 /* The socket behind fd, or 0 when fd is not a socket. */
 static __always_inline struct socket *fd_socket(int fd)
@@ -40,16 +41,16 @@ static __always_inline bool is_dns_port(struct viv_meta *m, __u16 port)
 			port == m->dns_ports[3]);
 }
 
-/* BASE: the connected peer of a socket as a sockaddr, if its port is a DNS
- * port (a send with no address goes there). */
-static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct socket *sock, struct viv_meta *m)
+/* field: the peer an IPv4 or IPv6 socket is connected to (or connecting
+ * to), as a sockaddr; false when it is of another family or has none. The
+ * field must be the last one written. */
+static __always_inline bool put_sock_peer(struct viv_scratch *s, enum viv_field field, struct sock *sk)
 {
 	struct viv_event *e = event_of(s);
-	__u32 off = field_offset(e, VIV_FIELD_BASE) & VIV_EVENT_MASK;
-	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u32 off = field_offset(e, field) & VIV_EVENT_MASK;
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
-	if (!is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport))))
+	if (!BPF_CORE_READ(sk, __sk_common.skc_dport))
 		return false;
 	if (family == VIV_AF_INET) {
 		struct sockaddr_in sin = {};
@@ -58,7 +59,7 @@ static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct sock
 		sin.sin_port = BPF_CORE_READ(sk, __sk_common.skc_dport);
 		sin.sin_addr.s_addr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
 		bpf_probe_read_kernel(&s->event[off], sizeof(sin), &sin);
-		e->len[VIV_FIELD_BASE] = sizeof(sin);
+		e->len[field] = sizeof(sin);
 		return true;
 	}
 	if (family == VIV_AF_INET6) {
@@ -68,10 +69,27 @@ static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct sock
 		sin6.sin6_port = BPF_CORE_READ(sk, __sk_common.skc_dport);
 		BPF_CORE_READ_INTO(&sin6.sin6_addr, sk, __sk_common.skc_v6_daddr);
 		bpf_probe_read_kernel(&s->event[off], sizeof(sin6), &sin6);
-		e->len[VIV_FIELD_BASE] = sizeof(sin6);
+		e->len[field] = sizeof(sin6);
 		return true;
 	}
 	return false;
+}
+
+/* BASE: the connected peer of a socket as a sockaddr, if its port is a DNS
+ * port (a send with no address goes there). */
+static __always_inline bool put_peer_sockaddr(struct viv_scratch *s, struct socket *sock, struct viv_meta *m)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+
+	return is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport))) && put_sock_peer(s, VIV_FIELD_BASE, sk);
+}
+
+/* EXTRA: where a socket that connected (connect, TCP fast open) really
+ * goes, from the socket: the caller's sockaddr may have been rewritten by
+ * another thread since the kernel copied it, and sys_exit reads it after. */
+static __always_inline bool put_connected_peer(struct viv_scratch *s, struct socket *sock)
+{
+	return sock && put_sock_peer(s, VIV_FIELD_EXTRA, BPF_CORE_READ(sock, sk));
 }
 
 /* BASE: where a DNS message goes, if that is a DNS port: the address

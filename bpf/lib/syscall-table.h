@@ -32,6 +32,8 @@
 	X(ctx, sendto, SEND, send, SEND)                               \
 	X(ctx, sendmsg, SEND, send, SEND)                              \
 	X(ctx, sendmmsg, SEND, send, SEND)                             \
+	X(ctx, write, SEND, send, SEND)                                \
+	X(ctx, writev, SEND, send, SEND)                               \
 	X(ctx, unlink, UNLINK, path, UNLINK)                           \
 	X(ctx, rmdir, RMDIR, path, UNLINK)                             \
 	X(ctx, unlinkat, UNLINK, path, UNLINK)                         \

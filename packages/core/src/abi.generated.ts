@@ -165,6 +165,8 @@ export const Syscall = {
   sendto: 44,
   sendmsg: 46,
   sendmmsg: 307,
+  write: 1,
+  writev: 20,
   unlink: 87,
   rmdir: 84,
   unlinkat: 263,

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
 #include <grp.h>
@@ -40,6 +41,30 @@ static void *toggle_link(void *arg)
 		unlink(r->link);
 		if (symlink(r->target, r->link))
 			break;
+	}
+	return NULL;
+}
+
+/* connect-race: another thread flips the destination between two
+ * addresses while the main thread connects to it. */
+struct flip {
+	struct sockaddr_in *to;
+	in_addr_t a, b;
+	volatile int stop;
+};
+
+static void *flip_address(void *arg)
+{
+	struct flip *f = arg;
+
+	volatile in_addr_t *address = &f->to->sin_addr.s_addr;
+
+	/* Each address held for a while: the call copies one, and sys_exit
+	 * reads the other. */
+	for (unsigned long i = 0; !f->stop; i++) {
+		*address = i & 1 ? f->a : f->b;
+		for (volatile int spin = 0; spin < 500; spin++)
+			;
 	}
 	return NULL;
 }
@@ -148,6 +173,40 @@ int main(int argc, char **argv)
 			return report("connect", -1);
 		return report("sendmmsg", sendmmsg(fd, msgs, 2, 0));
 	}
+	if (!strcmp(route, "dns-write") && argc > 4) {
+		/* A query written, not sent, on a UDP socket connected to a resolver. */
+		struct sockaddr_in server = inet(a, atoi(b));
+		unsigned char q[300];
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		if (connect(fd, (struct sockaddr *)&server, sizeof(server)))
+			return report("connect", -1);
+		return report("write", write(fd, q, dns_query(q, argv[4], 1)));
+	}
+	if (!strcmp(route, "dns-tcp") && argc > 5) {
+		/* dns-tcp HOST PORT NAME whole|writev|split: a query on a TCP stream
+		 * to a resolver this program listens as, its two-byte length in the
+		 * same buffer, in a buffer of its own (writev), or in a write of its own. */
+		struct sockaddr_in server = inet(a, atoi(b));
+		unsigned char q[302];
+		int listener = socket(AF_INET, SOCK_STREAM, 0), fd = socket(AF_INET, SOCK_STREAM, 0), n;
+		int one = 1;
+
+		setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(listener, (struct sockaddr *)&server, sizeof(server)) || listen(listener, 1) ||
+		    connect(fd, (struct sockaddr *)&server, sizeof(server)))
+			return report("listen and connect", -1);
+		n = dns_query(q + 2, argv[4], 1);
+		q[0] = n >> 8, q[1] = n & 0xff;
+		if (!strcmp(argv[5], "writev")) {
+			struct iovec iov[2] = { { .iov_base = q, .iov_len = 2 }, { .iov_base = q + 2, .iov_len = n } };
+
+			return report("writev", writev(fd, iov, 2));
+		}
+		if (!strcmp(argv[5], "split"))
+			return report("write", write(fd, q, 2) + write(fd, q + 2, n));
+		return report("write", write(fd, q, n + 2));
+	}
 	if (!strcmp(route, "io_uring")) {
 		struct io_uring_params params = { 0 };
 
@@ -226,6 +285,38 @@ int main(int argc, char **argv)
 				return report("write", -1);
 		syscall(SYS_execveat, fd, "", args, environ, AT_EMPTY_PATH);
 		return report("execveat", -1);
+	}
+	if (!strcmp(route, "connect-race") && argc > 4) {
+		/* connect-race A B ROUNDS: listeners on A and B (one port), then
+		 * ROUNDS connects to an address another thread keeps flipping
+		 * between them; prints where each connect really went. */
+		struct sockaddr_in to = inet(a, 0), other = inet(b, 0), peer;
+		socklen_t n = sizeof(to);
+		int la = socket(AF_INET, SOCK_STREAM, 0), lb = socket(AF_INET, SOCK_STREAM, 0);
+		struct flip f = { .to = &to, .a = to.sin_addr.s_addr, .b = other.sin_addr.s_addr };
+		pthread_t thread;
+
+		if (bind(la, (struct sockaddr *)&to, sizeof(to)) || getsockname(la, (struct sockaddr *)&to, &n))
+			return report("bind", -1);
+		other.sin_port = to.sin_port;
+		if (bind(lb, (struct sockaddr *)&other, sizeof(other)) || listen(la, 64) || listen(lb, 64))
+			return report("bind", -1);
+		fcntl(la, F_SETFL, O_NONBLOCK);
+		fcntl(lb, F_SETFL, O_NONBLOCK);
+		pthread_create(&thread, NULL, flip_address, &f);
+		for (int i = 0, rounds = atoi(argv[4]); i < rounds; i++) {
+			int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+			n = sizeof(peer);
+			if (connect(fd, (struct sockaddr *)&to, sizeof(to)) || getpeername(fd, (struct sockaddr *)&peer, &n))
+				return report("connect", -1);
+			printf("%s\n", inet_ntoa(peer.sin_addr));
+			close(fd);
+			close(accept(peer.sin_addr.s_addr == f.a ? la : lb, NULL, NULL));
+		}
+		f.stop = 1;
+		pthread_join(thread, NULL);
+		return 0;
 	}
 	if (!strcmp(route, "int80-open")) {
 		/* open(PATH) through the i386 entry, from this 64-bit program: its

@@ -224,6 +224,41 @@ describe('network without connect', () => {
   });
 });
 
+describe('DNS queries written, not sent', () => {
+  // A resolver socket is any socket connected to a DNS port: what is written
+  // on it asks a name just as a send does.
+  const port = process.env.VIVARIUM_E2E_DNS_PORT ?? '53';
+
+  test('FAILS[tracker.example.invalid]: write on a UDP socket connected to a resolver', () => {
+    expect(() => run('dns-write', '127.0.0.1', port, 'tracker.example.invalid')).not.toResolveOutside(['**.vivarium.test']);
+  });
+
+  // The length first in the same buffer, in a buffer of its own, in a write of its own.
+  test.each(['whole', 'writev', 'split'])('FAILS[tracker.example.invalid]: on a TCP stream to a resolver (%s)', (how) => {
+    expect(() => run('dns-tcp', '127.0.0.9', port, 'tracker.example.invalid', how)).not.toResolveOutside(['**.vivarium.test']);
+  });
+
+  test('each asks its name, where it went', () => {
+    expect(() => run('dns-write', '127.0.0.1', port, 'written.vivarium.test')).toResolve(['written.vivarium.test']);
+    for (const how of ['whole', 'writev', 'split']) {
+      const seen = observe(() => run('dns-tcp', '127.0.0.9', port, `${how}.vivarium.test`, how));
+      expect(seen.events.filter((e) => e.kind === 'dns').map((e) => [e.name, e.server.text])).toEqual([[`${how}.vivarium.test`, `127.0.0.9:${port}`]]);
+    }
+  });
+});
+
+describe('a destination rewritten by another thread during the call', () => {
+  // The syscalls backend reads arguments at sys_exit, after the kernel
+  // copied them: a connect is judged by where its socket really went.
+  test('each connect is reported where the kernel connected it', () => {
+    const seen = observe(() => run('connect-race', '127.0.0.1', '127.0.0.2', '2000'));
+    const went = seen.result.trim().split('\n');
+    expect(went.filter((a) => a === '127.0.0.2').length).toBeGreaterThan(0);
+    const own = seen.events.filter((e) => e.kind === 'connect' && e.result === 0 && e.pid !== process.pid);
+    expect(own.map((e) => e.endpoint.address)).toEqual(went);
+  });
+});
+
 describe('privileged acts', () => {
   test.each([
     ['bpf', 'bpf'],
