@@ -41,6 +41,11 @@ export function readOptions(env = process.env) {
       getenv: iterations,
       exec: Math.max(20, Math.round(iterations / 200)),
       connect: Math.max(100, Math.round(iterations / 20)),
+      getppid: iterations,
+      write: iterations,
+      chmod: Math.max(1000, Math.round(iterations / 4)),
+      utimes: Math.max(1000, Math.round(iterations / 4)),
+      udp: Math.max(100, Math.round(iterations / 20)),
     },
     // vivariumd's default ring: its size matters (see BENCHMARKS.md, exec).
     ringSize: num('BENCH_RING_SIZE', 4 << 20, 4 << 20),

@@ -67,6 +67,14 @@ async function bpfStats(options, log) {
       ['exec, unregistered', 'exec', 'plain'],
       ['exec, registered', 'exec', 'registered'],
       ['connect, registered', 'connect', 'registered'],
+      // Issue 12's hooks: a syscall outside the table, write (listed for DNS
+      // queries), and file changes and datagrams that are events of their own.
+      ['getppid, unregistered', 'getppid', 'plain'],
+      ['write /dev/null, unregistered', 'write', 'plain'],
+      ['write /dev/null, registered', 'write', 'registered'],
+      ['chmod, registered', 'chmod', 'registered'],
+      ['utimes, registered', 'utimes', 'registered'],
+      ['UDP send with a destination, registered', 'udp', 'registered'],
     ];
     await withDaemon(
       () => startReal(options.ringSize),
@@ -75,7 +83,18 @@ async function bpfStats(options, log) {
     // The same loop against the empty sys_exit program: the difference is what
     // the real program's early exits cost a process nobody registered.
     await withDaemon(startFloor, () =>
-      runScenarios(PIN_DIRS.floor, [['open×1, unregistered, floor object', 'open', 'plain']], options, server.port, scenarios, log),
+      runScenarios(
+        PIN_DIRS.floor,
+        [
+          ['open×1, unregistered, floor object', 'open', 'plain'],
+          ['getppid, unregistered, floor object', 'getppid', 'plain'],
+          ['write /dev/null, unregistered, floor object', 'write', 'plain'],
+        ],
+        options,
+        server.port,
+        scenarios,
+        log,
+      ),
     );
     return { scenarios, note: 'bpf_stats adds two clock reads per program run; figures are slightly high' };
   } finally {

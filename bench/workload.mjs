@@ -3,7 +3,7 @@
 //   node bench/workload.mjs KIND MODE ITERATIONS [PORT]
 //   -> {"ready":true,...} after set-up and warm-up; then waits for "go" on stdin
 //   -> {"ns":...,...}     the loop's time (and, registered, the drains' share)
-// KIND: open | exec | connect. MODE: plain | registered | provenance | fill.
+// KIND: open | exec | connect | getenv | getppid | write | chmod | utimes | udp. MODE: plain | registered | provenance | fill.
 // `provenance`: registered, with the JS call recorder on and every drained event attributed.
 // `fill` registers, fills the ring with ITERATIONS opens without draining,
 // reports ready (with its slot), then on stdin "node" drains + decodes it
@@ -11,7 +11,8 @@
 // ring) checks that nothing is left and exits.
 // BENCH_AUTOGO=go|node|release answers the first command itself (for profilers).
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ writeFileSync(file, 'x');
 process.once('exit', () => rmSync(root, { recursive: true, force: true }));
 
 // Drain cadence while registered: roughly "every test" for a busy test.
-const DRAIN_EVERY = { open: 4096, exec: 32, connect: 1024, getenv: 4096 };
+const DRAIN_EVERY = { open: 4096, exec: 32, connect: 1024, getenv: 4096, getppid: 4096, write: 4096, chmod: 4096, utimes: 4096, udp: 1024 };
 
 let worker;
 let provenance;
@@ -121,8 +122,49 @@ function getenvLoop(n, drainEvery) {
   }
 }
 
-const LOOPS = { open: openLoop, exec: execLoop, connect: connectLoop, getenv: getenvLoop };
-const WARMUP = { open: 2000, exec: 5, connect: 200, getenv: 2000 };
+/** A syscall outside the table (getppid: process.ppid asks the kernel each time). */
+function getppidLoop(n) {
+  for (let i = 1; i <= n; i++) sink += process.ppid;
+}
+
+/** Writes to /dev/null: listed (a write on a socket to a DNS port is a query), never an event. */
+let nullFd;
+function writeLoop(n) {
+  nullFd ??= openSync('/dev/null', 'w');
+  const byte = Buffer.alloc(1);
+  for (let i = 1; i <= n; i++) writeSync(nullFd, byte);
+}
+
+/** File changes without an open (issue 12): one event each. */
+function chmodLoop(n, drainEvery) {
+  for (let i = 1; i <= n; i++) {
+    chmodSync(file, i & 1 ? 0o644 : 0o600);
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+function utimesLoop(n, drainEvery) {
+  for (let i = 1; i <= n; i++) {
+    utimesSync(file, i, i);
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+/** UDP datagrams with a destination (sendmsg): a send event each. The
+ * discard port: nothing listens, nothing answers. */
+let udp;
+async function udpLoop(n, drainEvery) {
+  udp ??= createSocket('udp4');
+  udp.unref();
+  const payload = Buffer.from('x');
+  for (let i = 1; i <= n; i++) {
+    await new Promise((resolve, reject) => udp.send(payload, 9, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+    if (drainEvery && i % drainEvery === 0) drain();
+  }
+}
+
+const LOOPS = { open: openLoop, exec: execLoop, connect: connectLoop, getenv: getenvLoop, getppid: getppidLoop, write: writeLoop, chmod: chmodLoop, utimes: utimesLoop, udp: udpLoop };
+const WARMUP = { open: 2000, exec: 5, connect: 200, getenv: 2000, getppid: 2000, write: 2000, chmod: 2000, utimes: 2000, udp: 200 };
 
 function send(obj) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);

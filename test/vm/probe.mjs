@@ -223,6 +223,9 @@ const cases = {
   },
   'exec: a program from a memfd': { run: () => evade('memfd-exec', fs.realpathSync('/bin/true')) },
   'unobservable: an open by int 0x80 from a 64-bit program': { run: () => evade('int80-open', '/etc/hostname') },
+  'dns: queries written on a UDP socket and a TCP stream connected to a resolver': {
+    run: () => (evade('dns-write', '127.0.0.1', '53', 'written.vivarium.test'), evade('dns-tcp', '127.0.0.9', '53', 'stream.vivarium.test', 'writev')),
+  },
   // Uprobes (attached by vivariumd to the worker's libc): the same programs in both backends.
   'env: process.env read, set, deleted (getenv, setenv, unsetenv)': {
     run: () => {

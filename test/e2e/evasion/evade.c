@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -126,6 +127,18 @@ int main(int argc, char **argv)
 		return report("mknod", mknod(a, S_IFREG | 0644, 0));
 	if (!strcmp(route, "removexattr"))
 		return report("removexattr", removexattr(a, "user.vivarium"));
+	if (!strcmp(route, "mknod-dev"))
+		return report("mknod", mknod(a, S_IFCHR | 0600, makedev(1, 3)));
+	if (!strcmp(route, "by-handle") && argc > 3) {
+		/* by-handle FILE DIR: FILE opened by its handle, through DIR's mount. */
+		struct file_handle *handle = malloc(sizeof(*handle) + MAX_HANDLE_SZ);
+		int mount_id, dir = open(b, O_RDONLY | O_DIRECTORY);
+
+		handle->handle_bytes = MAX_HANDLE_SZ;
+		if (name_to_handle_at(AT_FDCWD, a, handle, &mount_id, 0))
+			return report("name_to_handle_at", -1);
+		return report("open_by_handle_at", open_by_handle_at(dir, handle, O_RDONLY));
+	}
 	if (!strcmp(route, "mkfifo"))
 		return report("mknod", mknod(a, S_IFIFO | 0644, 0));
 	if (!strcmp(route, "chmod"))
@@ -244,6 +257,20 @@ int main(int argc, char **argv)
 			return report(a, syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0xffff0000UL));
 		if (!strcmp(a, "pidfd_getfd"))
 			return report(a, syscall(SYS_pidfd_getfd, -1, 0, 0));
+		/* The new mount API: a filesystem context (closed at exit, never
+		 * mounted), and calls on fds that are none. */
+		if (!strcmp(a, "fsopen"))
+			return report(a, syscall(SYS_fsopen, "tmpfs", 0));
+		if (!strcmp(a, "fsconfig"))
+			return report(a, syscall(SYS_fsconfig, -1, 0, NULL, NULL, 0));
+		if (!strcmp(a, "fsmount"))
+			return report(a, syscall(SYS_fsmount, -1, 0, 0));
+		if (!strcmp(a, "open_tree"))
+			return report(a, syscall(SYS_open_tree, AT_FDCWD, "/nonexistent", 1 /* OPEN_TREE_CLONE */));
+		if (!strcmp(a, "move_mount"))
+			return report(a, syscall(SYS_move_mount, -1, "", -1, "", 0));
+		if (!strcmp(a, "mount_setattr"))
+			return report(a, syscall(SYS_mount_setattr, -1, "", 0, NULL, 0));
 	}
 	if (!strcmp(route, "unshare"))
 		return report("unshare", unshare(CLONE_NEWUTS));

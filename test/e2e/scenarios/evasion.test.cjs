@@ -37,6 +37,11 @@ describe('file changes without an open', () => {
     expect(() => run('mkfifo', path.join(outside, 'fifo'))).not.toWriteOutside(inProject);
   });
 
+  // Refused to a user without CAP_MKNOD: the attempt is judged all the same.
+  test('FAILS[mknod;-outside-;/null-dev]: a device node made outside is a write outside', () => {
+    expect(() => run('mknod-dev', path.join(outside, 'null-dev'))).not.toWriteOutside(inProject);
+  });
+
   test('each is seen as its own kind, at its path', () => {
     fs.writeFileSync(path.join(project, 'own.txt'), 'x');
     const file = path.join(project, 'own.txt');
@@ -284,8 +289,26 @@ describe('privileged acts', () => {
     ['kexec_load', 'kexec'],
     ['kexec_file_load', 'kexec'],
     ['pidfd_getfd', 'pidfd_getfd'],
+    ['fsopen', 'mount'],
+    ['fsconfig', 'mount'],
+    ['fsmount', 'mount'],
+    ['open_tree', 'mount'],
+    ['move_mount', 'mount'],
+    ['mount_setattr', 'mount'],
   ])('FAILS[Expected no;event]: %s is a privileged act (%s)', (call, kind) => {
     expect(() => run('privileged', call)).not.toTrigger(kind);
+  });
+});
+
+describe('a file opened by its handle', () => {
+  // open_by_handle_at needs CAP_DAC_READ_SEARCH; the mount fd is the
+  // project's own directory, so only the handle's file is outside.
+  const asRoot = process.getuid() === 0 ? test : test.skip;
+  // A file of its own: the kernel names an inode by any of its links (victim.txt has a hard link).
+  asRoot('FAILS[-outside-;/handled.txt]: open_by_handle_at is judged by the file it opened', () => {
+    const handled = path.join(outside, 'handled.txt');
+    fs.writeFileSync(handled, 'x');
+    expect(() => run('by-handle', handled, project)).not.toOpenOutside(inProject);
   });
 });
 
