@@ -19,7 +19,14 @@ static __always_inline struct socket *fd_socket(int fd)
 {
 	struct file *file = fd_file(fd);
 
-	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & VIV_S_IFMT) != VIV_S_IFSOCK)
+	if (!file)
+		return 0;
+	if (viv_direct_loads) {
+		struct file *f = typed(struct file, file);
+
+		return (f->f_inode->i_mode & VIV_S_IFMT) == VIV_S_IFSOCK ? f->private_data : 0;
+	}
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & VIV_S_IFMT) != VIV_S_IFSOCK)
 		return 0;
 	return BPF_CORE_READ(file, private_data);
 }

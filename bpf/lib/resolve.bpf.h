@@ -32,7 +32,7 @@
 
 #define VIV_RESOLVE_STEPS (1 << 23)	  /* bpf_loop iterations per path: its maximum */
 #define VIV_RESOLVE_CHILDREN (1 << 20) /* children scanned per component, at most */
-#define VIV_RESOLVE_REMEMBER 64	  /* children scanned before the LRU map is asked */
+#define VIV_RESOLVE_REMEMBER 2	  /* children scanned before the LRU map is asked */
 #define VIV_RESOLVE_LINKS 40	 /* symlinks followed, as the kernel's MAXSYMLINKS */
 #define VIV_S_IFLNK 0120000
 #define VIV_DCACHE_MOUNTED_OLD 0x10000 /* before enum dentry_flags (6.1) */
