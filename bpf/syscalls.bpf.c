@@ -7,6 +7,7 @@
  * since the old image's registers and memory are gone by sys_exit. */
 #include "lib/decoders.bpf.h"
 #include "lib/process.bpf.h"
+#include "lib/running.bpf.h"
 #include "lib/uprobes.bpf.h"
 
 VIV_PROCESS_PROGRAMS()
@@ -24,13 +25,15 @@ int BPF_PROG(viv_sys_exit, struct pt_regs *regs, long ret)
 	/* bench/: the cost of having any sys_exit program attached at all. */
 	return 0;
 #endif
+	/* Almost every syscall leaves here: its task is observed by nobody. */
+	if (!running_may_be_target(regs))
+		return 0;
 	task = bpf_get_current_task_btf();
 	/* Before the table: an i386 number means something else in it. */
 	if (VIV_COMPAT_SYSCALL(task)) {
 		report_compat_syscall(task, nr, ret);
 		return 0;
 	}
-	/* Almost every syscall leaves here. */
 	if (!viv_syscall_listed(nr))
 		return 0;
 	t = lookup_target(task);

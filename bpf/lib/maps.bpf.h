@@ -26,13 +26,14 @@
 #define VIV_NAME_MASK 0xff    /* NAME_MAX is 255 */
 #define VIV_WALK_SIZE (VIV_FIELD_BUF + 256)
 
-/* One bit per host tgid (PID_MAX_LIMIT of 64-bit kernels: 2^22) that may
- * have a config_targets entry: a task that is not observed leaves after one
- * inlined array load, instead of task_key and a hash lookup on every open.
- * Set before an entry is written (vivariumd, on_fork), cleared when the
- * process ends; a stale bit costs only the full lookup. vivariumd sizes it
- * to the running kernel's pid_max. */
-#define VIV_TGID_WORDS ((1 << 22) / 64)
+/* Word 0: a generation vivariumd bumps after it sets bits (running.bpf.h).
+ * Then one bit per host tgid (PID_MAX_LIMIT of 64-bit kernels: 2^22) that
+ * may have a config_targets entry: a task that is not observed leaves
+ * without task_key and a hash lookup on every syscall. Set before an entry
+ * is written (vivariumd, on_fork), cleared when the process ends; a stale
+ * bit costs only the full lookup. vivariumd sizes it to the running
+ * kernel's pid_max. */
+#define VIV_TGID_WORDS (1 + (1 << 22) / 64)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

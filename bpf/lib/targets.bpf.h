@@ -47,9 +47,18 @@ static __always_inline bool is_own_pid(__u32 pid)
 /* The word of observed_tgids holding tgid's bit (0 only past PID_MAX_LIMIT). */
 static __always_inline __u64 *tgid_word(__u32 tgid)
 {
-	__u32 index = tgid / 64;
+	__u32 index = 1 + tgid / 64;
 
 	return bpf_map_lookup_elem(&observed_tgids, &index);
+}
+
+/* observed_tgids' generation: vivariumd adds one after setting a bit. */
+static __always_inline __u64 tgids_generation(void)
+{
+	__u32 zero = 0;
+	__u64 *generation = bpf_map_lookup_elem(&observed_tgids, &zero);
+
+	return generation ? *(volatile __u64 *)generation : 0;
 }
 
 /* Whether task's process may be a target: false for almost every task on

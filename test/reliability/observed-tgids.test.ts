@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MetaFlag, U32Codec, encode } from '@vivarium/core';
-import { MAP_SPECS, PIN, PinDir, PinnedMap } from '@vivarium/core/kernel';
+import { MAP_SPECS, PIN, PinDir, PinnedMap, tgidWord } from '@vivarium/core/kernel';
 import { VIVARIUMD } from '../helpers/daemon.js';
 import { skipKernelTests } from '../helpers/kernel.js';
 import { type Daemon, eventually, pinDirFor, startDaemon, status, vivariumd, wipe } from './lib/daemon.js';
@@ -24,8 +24,18 @@ const skip = skipKernelTests();
 function marked(tgid: number): boolean {
   const map = PinnedMap.open(join(PIN_DIR, PIN.observedTgids), MAP_SPECS.observed_tgids);
   try {
-    const word = Buffer.from(map.lookup(encode(U32Codec, Math.floor(tgid / 64)))!).readBigUInt64LE(0);
+    const word = Buffer.from(map.lookup(encode(U32Codec, tgidWord(tgid)))!).readBigUInt64LE(0);
     return ((word >> BigInt(tgid % 64)) & 1n) === 1n;
+  } finally {
+    map.close();
+  }
+}
+
+/** observed_tgids' word 0: the generation vivariumd bumps after setting bits. */
+function generation(): bigint {
+  const map = PinnedMap.open(join(PIN_DIR, PIN.observedTgids), MAP_SPECS.observed_tgids);
+  try {
+    return Buffer.from(map.lookup(encode(U32Codec, 0))!).readBigUInt64LE(0);
   } finally {
     map.close();
   }
@@ -67,10 +77,13 @@ describe.skipIf(skip)('observed_tgids', () => {
     expect(marked(Number(stranger.stdout.trim()))).toBe(false);
     expect(marked(process.pid)).toBe(false);
 
+    const before = generation();
     const { worker, hello } = await WorkerProcess.start(PIN_DIR);
     processes.push(worker);
     expect(hello).toMatchObject({ registered: true });
     expect(marked(hello.pid!)).toBe(true);
+    // A CPU that last ran it unregistered decides again (bpf/lib/running.bpf.h).
+    expect(generation()).toBeGreaterThan(before);
     expect(await worker.opensOf(marker)).toBe(1);
 
     const { pid: child } = await worker.send<{ pid: number }>({ cmd: 'spawn', args: ['sleep', '60'] });

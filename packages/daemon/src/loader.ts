@@ -130,7 +130,7 @@ function openAndLoad(options: AttachOptions, direct: boolean): Loaded {
 
     for (const name of PER_SLOT_MAPS) check(api.bpf_map__set_max_entries(findMap(obj, name), options.rings), `sizing ${name}`);
     check(api.bpf_map__set_max_entries(findMap(obj, PIN.configTargets), options.maxTargets), `sizing ${PIN.configTargets}`);
-    check(api.bpf_map__set_max_entries(findMap(obj, PIN.observedTgids), Math.ceil(pidMax() / 64)), `sizing ${PIN.observedTgids}`);
+    check(api.bpf_map__set_max_entries(findMap(obj, PIN.observedTgids), 1 + Math.ceil(pidMax() / 64)), `sizing ${PIN.observedTgids}`); // word 0: the generation
     directLoads = direct && present.has(DIRECT_LOADS_KFUNC);
     check(api.bpf_map__set_initial_value(findMap(obj, DIRECT_LOADS_MAP), encode(U32Codec, directLoads ? 1 : 0), 4), 'setting viv_direct_loads');
 
