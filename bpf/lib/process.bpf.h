@@ -19,8 +19,12 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	struct viv_scratch *s;
 	struct viv_event *e;
 
-	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
-		return 0; /* a new thread, already covered by its process */
+	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid)) {
+		/* A new thread, covered by its process. */
+		if (may_be_target(parent))
+			new_observed_task();
+		return 0;
+	}
 	t = lookup_target(parent);
 	if (!t || !(t->flags & VIV_TF_FOLLOW_CHILDREN))
 		return 0;

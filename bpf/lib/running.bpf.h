@@ -6,14 +6,15 @@
  *
  * The task is told by its pt_regs, which sit at the top of its own kernel
  * stack and are what sys_exit is handed: no helper needed to compare. A
- * stack reused by a new task can only make it look observed, which costs
- * the full lookup. A task becomes observable when its tgid's bit is set: by
- * on_fork before the child first runs (a new stack), or by vivariumd for a
- * worker that may be running, which then bumps observed_tgids' generation:
- * a view of an older generation is decided again. The generation is read
- * before the bit, so a bit set before a bump is seen by a view of that
- * generation. A bit cleared (the process ended) leaves a view stale the
- * other way, which costs only the full lookup. */
+ * view is decided again when observed_tgids' generation moves, which it does
+ * whenever a task may have become observable: vivariumd bumps it after
+ * setting a worker's bit (the worker may be running), on_fork after marking
+ * a followed child and for every new thread of an observed process (a new
+ * task may get the kernel stack, so the pt_regs, of one that exited
+ * unobserved). The generation is read before the bit, so a bit set before a
+ * bump is seen by a view of that generation. A bit cleared (the process
+ * ended) leaves a view stale the other way, which costs only the full
+ * lookup. */
 #ifndef __VIV_RUNNING_BPF_H
 #define __VIV_RUNNING_BPF_H
 

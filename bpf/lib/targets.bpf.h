@@ -71,12 +71,25 @@ static __always_inline bool may_be_target(struct task_struct *task)
 	return !word || (*word >> (tgid & 63)) & 1;
 }
 
+/* A new task of an observed process (a followed child, or a thread): it may
+ * run on a kernel stack a task nobody observed had, whose pt_regs a CPU's
+ * view still holds (running.bpf.h). A new generation makes them decide again. */
+static __always_inline void new_observed_task(void)
+{
+	__u32 zero = 0;
+	__u64 *generation = bpf_map_lookup_elem(&observed_tgids, &zero);
+
+	if (generation)
+		__sync_fetch_and_add(generation, 1);
+}
+
 static __always_inline void mark_tgid(__u32 tgid)
 {
 	__u64 *word = tgid_word(tgid);
 
 	if (word)
 		__sync_fetch_and_or(word, 1ULL << (tgid & 63));
+	new_observed_task();
 }
 
 static __always_inline void unmark_tgid(__u32 tgid)
