@@ -248,6 +248,8 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 	__u64 len = 0;
 	int mode = lsm_begin(&c, VIV_KIND_SEND, true);
 
+	if (mode == LSM_SKIP)
+		return 0;
 	name = BPF_CORE_READ(msg, msg_name);
 	if (mode == LSM_PAIRED && viv_syscall_hook(c.nr) == VIV_HOOK_SEND) {
 		lsm_args(&c, VIV_HOOK_SEND);

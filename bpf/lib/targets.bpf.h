@@ -52,11 +52,18 @@ static __always_inline __u64 *tgid_word(__u32 tgid)
 	return bpf_map_lookup_elem(&observed_tgids, &index);
 }
 
-/* observed_tgids' generation: vivariumd adds one after setting a bit. */
-static __always_inline __u64 tgids_generation(void)
+/* observed_tgids' word 0, its generation: one more whenever a task may
+ * have become observable (vivariumd after setting a bit, new_observed_task). */
+static __always_inline __u64 *generation_word(void)
 {
 	__u32 zero = 0;
-	__u64 *generation = bpf_map_lookup_elem(&observed_tgids, &zero);
+
+	return bpf_map_lookup_elem(&observed_tgids, &zero);
+}
+
+static __always_inline __u64 tgids_generation(void)
+{
+	__u64 *generation = generation_word();
 
 	return generation ? *(volatile __u64 *)generation : 0;
 }
@@ -76,8 +83,7 @@ static __always_inline bool may_be_target(struct task_struct *task)
  * view still holds (running.bpf.h). A new generation makes them decide again. */
 static __always_inline void new_observed_task(void)
 {
-	__u32 zero = 0;
-	__u64 *generation = bpf_map_lookup_elem(&observed_tgids, &zero);
+	__u64 *generation = generation_word();
 
 	if (generation)
 		__sync_fetch_and_add(generation, 1);

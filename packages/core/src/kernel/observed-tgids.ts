@@ -1,8 +1,9 @@
 // observed_tgids (bpf/lib/maps.bpf.h): a generation, then one bit per host
-// tgid that may have a config_targets entry, so the kernel's programs let every other task go
-// after one load. vivariumd sets a worker's bit before writing its entry,
-// with an atomic OR on the mapped words: the kernel sets and clears other
-// bits of the same word (forks and exits) at the same moment.
+// tgid that may have a config_targets entry, so the kernel's programs let
+// every other task go after one load. vivariumd sets a worker's bit before
+// writing its entry, with an atomic OR on the mapped words: the kernel sets
+// and clears other bits of the same word (forks and exits) at the same
+// moment.
 import { mapShared, pagesFor, type Mapping } from '../shared-memory.js';
 import type { PinnedMap } from './pinned-map.js';
 
