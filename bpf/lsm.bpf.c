@@ -115,7 +115,7 @@ static __always_inline void lsm_finish(struct lsm_call *c, int mode)
  * one of this hook's family. */
 static __always_inline void lsm_args(struct lsm_call *c, enum viv_hook_family family)
 {
-	__u16 got = decode_syscall(c->s, c->regs, c->nr, -1, family);
+	__u16 got = decode_syscall(c->s, c->regs, c->nr, VIV_AT_HOOK, family);
 
 	if (!got)
 		return;
@@ -269,6 +269,11 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 		event_of(c.s)->kind = VIV_KIND_DNS;
 		event_of(c.s)->mode = name != 0;
 		put_dns_message(c.s, payload, len);
+	} else if (m && m->dns_ports[0] && sock->type == VIV_SOCK_STREAM &&
+		   is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sock, sk, __sk_common.skc_dport)))) {
+		/* io_uring's writes on a DNS stream: framing needs them in order
+		 * with the stream's other writes, which no hook here gives. */
+		event_of(c.s)->kind = dns_undecoded(event_of(c.s), VIV_NR_io_uring_enter);
 	} else if (name) {
 		put_bytes(c.s, VIV_FIELD_EXTRA, name, sockaddr_len(BPF_CORE_READ(msg, msg_namelen)), VIV_KERNEL);
 	} else {
@@ -299,16 +304,41 @@ static __always_inline void put_dir_entry(struct viv_scratch *s, int field, cons
 	e->len[field & 3] = (len + 1 + name.len) & VIV_FIELD_MASK;
 }
 
-/* unlink, rmdir, mkdir, mknod: from io_uring, PATH = the parent dir the
- * hook got and the name, REQUESTED = the name. */
+/* A hook that has the entries it acts on: where the kernel acts comes from
+ * it in either mode (read again from the caller's memory, a path may have
+ * been rewritten by another thread since the kernel read it). Starts the
+ * record; LSM_SKIP when the hook is not its syscall's. */
+static __always_inline int lsm_begin_entries(struct lsm_call *c, __u16 kind, enum viv_hook_family family)
+{
+	int mode = lsm_begin(c, kind, true);
+
+	return mode == LSM_PAIRED && viv_syscall_hook(c->nr) != family ? LSM_SKIP : mode;
+}
+
+/* Paired: the syscall's decoder adds the rest, leaving the fields in
+ * from_hook (1 << field) to the hook; true when it is io_uring's instead. */
+static __always_inline bool lsm_args_but(struct lsm_call *c, int mode, enum viv_hook_family family, __u32 from_hook)
+{
+	if (mode != LSM_PAIRED)
+		return true;
+	c->s->from_hook = from_hook;
+	lsm_args(c, family);
+	return false;
+}
+
+/* unlink, rmdir, mkdir, mknod: PATH = the parent dir the hook got and the
+ * name; from io_uring, REQUESTED = the name. */
 static __always_inline int lsm_dir_entry(__u16 kind, enum viv_hook_family family, const struct path *dir,
 					 struct dentry *dentry, __u32 mode_bits)
 {
 	struct lsm_call c;
+	int mode = lsm_begin_entries(&c, kind, family);
 
-	if (!lsm_args_or_now(&c, kind, family))
+	if (mode == LSM_SKIP)
 		return 0;
 	put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
+	if (!lsm_args_but(&c, mode, family, 1 << VIV_FIELD_PATH))
+		return 0;
 	put_dentry_name(c.s, VIV_FIELD_REQUESTED, dentry);
 	event_of(c.s)->mode = mode_bits;
 	lsm_finish(&c, LSM_NOW);
@@ -339,8 +369,26 @@ int BPF_PROG(viv_lsm_path_mknod, const struct path *dir, struct dentry *dentry, 
 	return lsm_dir_entry(VIV_KIND_MKNOD, VIV_HOOK_MKNOD, dir, dentry, mode_bits);
 }
 
-/* truncate: by path, the arguments; from io_uring (ftruncate), the file. */
-LSM_ARGS_HOOK(path_truncate, TRUNCATE, TRUNCATE)
+/* A hook that pairs with its syscalls' arguments but has the file they act
+ * on: PATH from it, the rest from the arguments. */
+static __always_inline int lsm_args_on_path(__u16 kind, enum viv_hook_family family, const struct path *path)
+{
+	struct lsm_call c;
+
+	if (lsm_begin_entries(&c, kind, family) != LSM_PAIRED)
+		return 0;
+	put_path(c.s, VIV_FIELD_PATH, (struct path *)path);
+	lsm_args_but(&c, LSM_PAIRED, family, 1 << VIV_FIELD_PATH);
+	return 0;
+}
+
+/* truncate: by path, the hook's file and the arguments; from io_uring
+ * (ftruncate), the file. */
+SEC("lsm/path_truncate")
+int BPF_PROG(viv_lsm_path_truncate, const struct path *path)
+{
+	return lsm_args_on_path(VIV_KIND_TRUNCATE, VIV_HOOK_TRUNCATE, path);
+}
 
 SEC("lsm/file_truncate")
 int BPF_PROG(viv_lsm_file_truncate, struct file *file)
@@ -383,60 +431,83 @@ int BPF_PROG(viv_lsm_inode_removexattr, struct mnt_idmap *idmap, struct dentry *
 	return lsm_xattr(dentry, name);
 }
 
-/* rename from io_uring: PATH = the old path, EXTRA = the new one, as the
- * syscall's decoder resolves them. */
+/* rename: PATH = the old path, EXTRA = the new one, from the hook; from
+ * io_uring, REQUESTED = the old name. */
 SEC("lsm/path_rename")
 int BPF_PROG(viv_lsm_path_rename, const struct path *old_dir, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry, unsigned int flags)
 {
 	struct lsm_call c;
+	int mode = lsm_begin_entries(&c, VIV_KIND_RENAME, VIV_HOOK_RENAME);
 
-	if (!lsm_args_or_now(&c, VIV_KIND_RENAME, VIV_HOOK_RENAME))
+	if (mode == LSM_SKIP)
 		return 0;
 	put_dir_entry(c.s, VIV_FIELD_PATH, old_dir, old_dentry);
-	put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
+	if (lsm_args_but(&c, mode, VIV_HOOK_RENAME, 1 << VIV_FIELD_PATH | 1 << VIV_FIELD_EXTRA)) {
+		put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
+		event_of(c.s)->open_flags = flags;
+	}
 	put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
-	event_of(c.s)->open_flags = flags;
-	lsm_finish(&c, LSM_NOW);
+	if (mode == LSM_NOW)
+		lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
+/* link: PATH = the old path, EXTRA = the new one, from the hook; from
+ * io_uring, REQUESTED = the old name. */
 SEC("lsm/path_link")
 int BPF_PROG(viv_lsm_path_link, struct dentry *old_dentry, const struct path *new_dir, struct dentry *new_dentry)
 {
 	struct lsm_call c;
 	struct path old;
+	int mode = lsm_begin_entries(&c, VIV_KIND_LINK, VIV_HOOK_LINK);
 
-	if (!lsm_args_or_now(&c, VIV_KIND_LINK, VIV_HOOK_LINK))
+	if (mode == LSM_SKIP)
 		return 0;
 	/* A hard link stays on its mount: the old path, absolute. */
 	old.mnt = new_dir->mnt;
 	old.dentry = old_dentry;
 	put_path(c.s, VIV_FIELD_PATH, &old);
-	put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
+	if (lsm_args_but(&c, mode, VIV_HOOK_LINK, 1 << VIV_FIELD_PATH | 1 << VIV_FIELD_EXTRA))
+		put_dentry_name(c.s, VIV_FIELD_REQUESTED, old_dentry);
 	put_dir_entry(c.s, VIV_FIELD_EXTRA, new_dir, new_dentry);
-	lsm_finish(&c, LSM_NOW);
+	if (mode == LSM_NOW)
+		lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
+/* symlink: PATH = the new link, from the hook; from io_uring, REQUESTED =
+ * its target and EXTRA = its name (paired: as passed). */
 SEC("lsm/path_symlink")
 int BPF_PROG(viv_lsm_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name)
 {
 	struct lsm_call c;
+	int mode = lsm_begin_entries(&c, VIV_KIND_SYMLINK, VIV_HOOK_SYMLINK);
 
-	if (!lsm_args_or_now(&c, VIV_KIND_SYMLINK, VIV_HOOK_SYMLINK))
+	if (mode == LSM_SKIP)
 		return 0;
 	put_dir_entry(c.s, VIV_FIELD_PATH, dir, dentry);
+	if (!lsm_args_but(&c, mode, VIV_HOOK_SYMLINK, 1 << VIV_FIELD_PATH))
+		return 0;
 	put_str(c.s, VIV_FIELD_REQUESTED, old_name, VIV_KERNEL);
 	put_dentry_name(c.s, VIV_FIELD_EXTRA, dentry);
 	lsm_finish(&c, LSM_NOW);
 	return 0;
 }
 
-/* chmod, chown: by path, the arguments; by fd, the fd's file is the hook's
- * path (the same as the syscalls backend reads from the fd). */
-LSM_ARGS_HOOK(path_chmod, CHMOD, CHMOD)
-LSM_ARGS_HOOK(path_chown, CHOWN, CHOWN)
+/* chmod, chown: the hook's file and the arguments (by fd, the fd's file is
+ * the hook's, as the syscalls backend reads it from the fd). */
+SEC("lsm/path_chmod")
+int BPF_PROG(viv_lsm_path_chmod, const struct path *path)
+{
+	return lsm_args_on_path(VIV_KIND_CHMOD, VIV_HOOK_CHMOD, path);
+}
+
+SEC("lsm/path_chown")
+int BPF_PROG(viv_lsm_path_chown, const struct path *path)
+{
+	return lsm_args_on_path(VIV_KIND_CHOWN, VIV_HOOK_CHOWN, path);
+}
 
 /* mount, umount2; move_mount: the new mount API (mount(2) goes through sb_mount). */
 LSM_ARGS_HOOK(sb_mount, MOUNT, MOUNT)

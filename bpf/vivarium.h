@@ -11,7 +11,7 @@
 
 /* Enums rather than macros so the values reach the object's BTF. */
 enum viv_abi {
-	VIV_ABI_VERSION = 5,
+	VIV_ABI_VERSION = 6,
 	VIV_FIELD_MAX = 4095, /* longest field, NUL excluded (PATH_MAX - 1) */
 	VIV_FIELD_COUNT = 4,
 	VIV_DNS_PORTS = 4, /* --dns-port list, at most */
@@ -102,6 +102,14 @@ enum viv_blind_reason {
 	VIV_BLIND_COMPAT_EXEC = 4, /* a 32-bit program: its system calls are not decoded */
 	VIV_BLIND_SENDMMSG = 5, /* a sendmmsg whose messages go to different places or ask different names */
 	VIV_BLIND_COMPAT_SYSCALL = 6, /* an i386 system call (int 0x80) from a 64-bit program: not decoded */
+	VIV_BLIND_DNS_UNDECODED = 7, /* bytes to a DNS port sent in a way whose messages are not decoded */
+};
+
+/* What a dns event is (mode). */
+enum viv_dns_mode {
+	VIV_DNS_CONNECTED = 0, /* a datagram to the socket's connected DNS server */
+	VIV_DNS_ADDRESSED = 1, /* a datagram that named its server: judged like a connect too */
+	VIV_DNS_SEGMENT = 2,   /* bytes written on a TCP stream to a DNS port: framed in user space */
 };
 
 /* Which call of the mount family a mount event is (aux). */
@@ -124,7 +132,10 @@ enum viv_mount_op {
  *                     BASE, EXTRA argv (NUL-separated, bounded); aux = argc
  *   connect           EXTRA sockaddr as passed; aux = fd
  *   dns               BASE destination sockaddr, EXTRA DNS message (bounded);
- *                     mode = 1 when the sender named the destination
+ *                     mode = enum viv_dns_mode. A segment: EXTRA = the first
+ *                     bytes written, result = how many, open_flags = the TCP
+ *                     sequence number of the first, aux = the stream (its
+ *                     socket's inode)
  *   unlink, rmdir,
  *   mkdir, chmod,
  *   chown             REQUESTED, BASE (or PATH, for an fd); mode = mode or gid,

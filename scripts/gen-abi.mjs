@@ -35,6 +35,7 @@ const ENUMS = {
   viv_backend: ['VIV_BACKEND_', 'BackendCode'],
   viv_blind_reason: ['VIV_BLIND_', 'BlindReason'],
   viv_mount_op: ['VIV_MOUNT_OP_', 'MountOp'],
+  viv_dns_mode: ['VIV_DNS_', 'DnsMode'],
   viv_env_op: ['VIV_ENV_', 'EnvOp'],
   viv_load_how: ['VIV_LOAD_', 'LoadHow'],
   viv_http_flags: ['VIV_HTTP_', 'HttpFlag'],

@@ -8,6 +8,7 @@
 #define VIV_NR_write 1
 #define VIV_NR_open 2
 #define VIV_NR_writev 20
+#define VIV_NR_sendfile 40
 #define VIV_NR_socket 41
 #define VIV_NR_connect 42
 #define VIV_NR_sendto 44
@@ -71,6 +72,7 @@
 #define VIV_NR_symlinkat 266
 #define VIV_NR_fchmodat 268
 #define VIV_NR_unshare 272
+#define VIV_NR_splice 275
 #define VIV_NR_utimensat 280
 #define VIV_NR_rt_tgsigqueueinfo 297
 #define VIV_NR_perf_event_open 298
@@ -84,6 +86,7 @@
 #define VIV_NR_kexec_file_load 320
 #define VIV_NR_bpf 321
 #define VIV_NR_execveat 322
+#define VIV_NR_pwritev2 328
 #define VIV_NR_pidfd_send_signal 424
 #define VIV_NR_io_uring_setup 425
 #define VIV_NR_io_uring_enter 426

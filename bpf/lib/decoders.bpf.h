@@ -20,6 +20,11 @@
 #define VIV_AT_SYMLINK_FOLLOW 0x400
 #define VIV_MSG_FASTOPEN 0x20000000
 #define VIV_SOCK_STREAM 1
+#define VIV_IPPROTO_TCP 6
+#define VIV_STREAM_BUFFERS 4 /* a DNS stream's write: buffers copied */
+/* ret as an lsm hook decodes a call: before it (the companion stamps the
+ * result); -EPERM at sys_exit reads the same, and sends nothing. */
+#define VIV_AT_HOOK -1
 
 /* Each decoder is a subprogram of its own, called from one place (below):
  * verified once, with a stack frame of its own. */
@@ -184,34 +189,80 @@ static __always_inline __u16 several_unlike(struct viv_event *e, long nr)
 	return VIV_KIND_UNOBSERVABLE;
 }
 
-/* The DNS message a stream carries: after its two-byte length when the
- * buffer starts with it (a message written whole), the next buffer when
- * the first is the length alone (writev, sendmsg); a buffer that does not
- * start with its length continues one whose length went first, alone. */
-static __always_inline bool stream_message(const struct iovec *iov, __u64 count, const void **payload, __u64 *len)
+/* Bytes to a DNS port sent in a way whose messages are not decoded: the
+ * send fails closed. */
+static __always_inline __u16 dns_undecoded(struct viv_event *e, long nr)
 {
-	struct iovec next = {};
-	__u8 head[2] = {};
+	e->aux = VIV_BLIND_DNS_UNDECODED;
+	e->mode = nr;
+	return VIV_KIND_UNOBSERVABLE;
+}
 
-	if (*len == 2) {
-		if (count < 2 || bpf_probe_read_user(&next, sizeof(next), &iov[1]))
-			return false;
-		*payload = next.iov_base;
-		*len = next.iov_len;
-		return *len > 0;
-	}
-	if (*len < 2 || bpf_probe_read_user(head, sizeof(head), *payload))
+/* Copies of a write's buffers into a segment, one buffer per bpf_loop step
+ * (a loop the verifier would walk once per buffer and per path). */
+struct segment_copy {
+	struct viv_scratch *s;
+	const struct iovec *iovs;
+	__u64 count;
+	__u32 off, have;
+};
+
+/* Appends n bytes of user memory at src to the segment; false when done. */
+static __always_inline bool copy_bytes(struct segment_copy *c, const void *src, __u64 len)
+{
+	__u32 have = c->have, n;
+
+	if (have >= VIV_DNS_MAX)
 		return false;
-	if (((__u64)head[0] << 8 | head[1]) == *len - 2) {
-		*payload += 2;
-		*len -= 2;
-	}
+	n = len < VIV_DNS_MAX - have ? len : VIV_DNS_MAX - have;
+	barrier_var(n);
+	n &= 2 * VIV_DNS_MAX - 1;
+	if (bpf_probe_read_user(&c->s->event[(c->off + have) & VIV_EVENT_MASK], n, src))
+		return false;
+	c->have = have + n;
 	return true;
 }
 
-/* sendto, sendmsg, sendmmsg (its first message), write, writev. A DNS query
- * (a datagram to a DNS port, or a message on a stream connected to one) is
- * a dns event: BASE = the destination, EXTRA = the message. Any other
+static long copy_buffer(__u32 i, void *data)
+{
+	struct segment_copy *c = data;
+	struct iovec iov = {};
+
+	if (i >= c->count || bpf_probe_read_user(&iov, sizeof(iov), &c->iovs[i]))
+		return 1;
+	return copy_bytes(c, iov.iov_base, iov.iov_len) ? 0 : 1;
+}
+
+/* A write on a TCP stream to a DNS port, as a segment of the stream that
+ * user space frames (dns-stream.ts): messages need not start where writes
+ * do (the length alone, a message in pieces, several in one write), so no
+ * write can be read alone. EXTRA: the first bytes, from the first
+ * VIV_STREAM_BUFFERS buffers (what is not copied is unknown there);
+ * open_flags: the sequence number of the first byte, which shows user space
+ * bytes it was not given (two threads writing at once, sendfile, ...). At
+ * an lsm hook (before the send) the stream ends where the segment begins. */
+static __always_inline __u16 put_segment(struct viv_scratch *s, struct socket *sock, const struct iovec *iovs,
+					 __u64 count, const void *payload, __u64 len, long ret)
+{
+	struct viv_event *e = event_of(s);
+	struct tcp_sock *tcp = (struct tcp_sock *)BPF_CORE_READ(sock, sk);
+	struct segment_copy c = { .s = s, .iovs = iovs, .count = count, .off = field_offset(e, VIV_FIELD_EXTRA) };
+
+	if (iovs)
+		bpf_loop(VIV_STREAM_BUFFERS, copy_buffer, &c, 0);
+	else
+		copy_bytes(&c, payload, len);
+	e->len[VIV_FIELD_EXTRA] = c.have & VIV_FIELD_MASK;
+	e->open_flags = BPF_CORE_READ(tcp, write_seq) - (ret > 0 ? ret : 0);
+	e->aux = BPF_CORE_READ(sock, file, f_inode, i_ino);
+	e->mode = VIV_DNS_SEGMENT;
+	return VIV_KIND_DNS;
+}
+
+/* sendto, sendmsg, sendmmsg (its first message), write, writev, pwritev2.
+ * A DNS query (a datagram to a DNS port) is a dns event: BASE = the
+ * destination, EXTRA = the message; so is a write on a TCP stream to one, a
+ * segment (put_segment). Any other
  * message with a destination address (a datagram, or TCP fast open) is a
  * send event: EXTRA = the destination. Other sends on connected sockets
  * went through connect, which was reported, and other writes are none of
@@ -225,6 +276,7 @@ DECODER(send)
 	const struct iovec *iovs = 0;
 	__u32 addrlen = 0, flags = 0;
 	__u64 len = 0, count = 1;
+	bool fastopen;
 	__u16 type;
 
 	if (!sock || !m)
@@ -243,7 +295,7 @@ DECODER(send)
 		struct user_msghdr msg = {};
 		struct iovec iov = {};
 
-		if (nr == VIV_NR_writev) {
+		if (nr == VIV_NR_writev || nr == VIV_NR_pwritev2) {
 			iovs = (const struct iovec *)ARG(1);
 			count = ARG(2);
 		} else {
@@ -264,10 +316,20 @@ DECODER(send)
 		put_dns_message(s, payload, len);
 		return several_alike(s, nr, true) ? VIV_KIND_DNS : several_unlike(e, nr);
 	}
-	if (type == VIV_SOCK_STREAM && m->dns_ports[0] && !addr && put_peer_sockaddr(s, sock, m) &&
-	    stream_message(iovs, count, &payload, &len)) {
-		put_dns_message(s, payload, len);
-		return nr == VIV_NR_sendmmsg && ARG(2) > 1 ? several_unlike(e, nr) : VIV_KIND_DNS;
+	/* A stream to a DNS port: its peer's, but for TCP fast open, whose
+	 * address names it (an lsm hook runs before the socket has a peer; a
+	 * connected stream ignores an address). Fast open's message rides the
+	 * SYN, undecoded: when none was sent, its connect is judged below. */
+	fastopen = type == VIV_SOCK_STREAM && addr && (flags & VIV_MSG_FASTOPEN);
+	if (type == VIV_SOCK_STREAM && m->dns_ports[0] &&
+	    (fastopen ? put_dns_destination(s, sock, addr, addrlen, VIV_USER, m) : put_peer_sockaddr(s, sock, m)) &&
+	    (ret > 0 || ret == VIV_AT_HOOK || !fastopen)) {
+		if (ret <= 0 && ret != VIV_AT_HOOK)
+			return 0; /* nothing written */
+		if (fastopen || (nr == VIV_NR_sendmmsg && ARG(2) > 1) ||
+		    BPF_CORE_READ(sock, sk, sk_protocol) != VIV_IPPROTO_TCP)
+			return dns_undecoded(e, nr);
+		return put_segment(s, sock, iovs, count, payload, len, ret);
 	}
 	event_of(s)->len[VIV_FIELD_BASE] = 0;
 	if (!addr || !addrlen || (type == VIV_SOCK_STREAM && !(flags & VIV_MSG_FASTOPEN)))
@@ -279,6 +341,20 @@ DECODER(send)
 	if (type != VIV_SOCK_STREAM || (ret < 0 && ret != -VIV_EINPROGRESS) || !put_connected_peer(s, sock))
 		put_bytes(s, VIV_FIELD_EXTRA, addr, sockaddr_len(addrlen), VIV_USER);
 	return several_alike(s, nr, false) ? kind : several_unlike(e, nr);
+}
+
+/* sendfile, splice: bytes from a file or a pipe, which no decoder reads. To
+ * a DNS port they fail closed; to anywhere else the socket's connect was
+ * reported (an unconnected datagram socket sends nothing this way). */
+DECODER(spliced)
+{
+	struct viv_meta *m = get_meta();
+	struct socket *sock = fd_socket(nr == VIV_NR_sendfile ? ARG(0) : ARG(2));
+
+	if (!sock || !m || ret <= 0 ||
+	    !is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sock, sk, __sk_common.skc_dport))))
+		return 0;
+	return dns_undecoded(event_of(s), nr);
 }
 
 /* Whether the *at syscall nr takes a dirfd first. */
@@ -626,8 +702,8 @@ DECODER(list)
 
 /* Every decoder above, once. */
 #define VIV_DECODERS(X)                                                                                  \
-	X(open) X(exec) X(connect) X(send) X(path) X(fd_path) X(xattr) X(two_paths) X(symlink) X(creds)   \
-	X(ptrace) X(kill) X(mount) X(privileged) X(io_uring) X(socket) X(list)
+	X(open) X(exec) X(connect) X(send) X(spliced) X(path) X(fd_path) X(xattr) X(two_paths) X(symlink) \
+	X(creds) X(ptrace) X(kill) X(mount) X(privileged) X(io_uring) X(socket) X(list)
 
 #define VIV_DECODER_ID(name) VIV_DEC_##name,
 enum viv_decoder { VIV_DEC_NONE = 0, VIV_DECODERS(VIV_DECODER_ID) };
@@ -664,6 +740,15 @@ static __always_inline __u16 decode_syscall(struct viv_scratch *s, struct pt_reg
 	}
 }
 
+/* Calls listed for sockets only, and frequent (write the most frequent of
+ * all): one to anything but a socket is none of ours. */
+static __always_inline bool not_to_a_socket(struct pt_regs *regs, long nr)
+{
+	if (nr == VIV_NR_write || nr == VIV_NR_writev || nr == VIV_NR_pwritev2 || nr == VIV_NR_sendfile)
+		return !fd_socket(VIV_ARG(regs, 0));
+	return nr == VIV_NR_splice && !fd_socket(VIV_ARG(regs, 2));
+}
+
 /* A listed syscall of target t ended: report it from its arguments and
  * result, or answer the worker's integrity probe, kill(own pid, 0). */
 static __always_inline void report_syscall(struct viv_target *t, struct pt_regs *regs, long nr, long ret)
@@ -675,10 +760,8 @@ static __always_inline void report_syscall(struct viv_target *t, struct pt_regs 
 		answer_probe(t);
 		return;
 	}
-	/* Listed for DNS queries only, and the most frequent call of all: a
-	 * write to anything but a socket leaves before a record is begun. */
-	if ((nr == VIV_NR_write || nr == VIV_NR_writev) && !fd_socket(VIV_ARG(regs, 0)))
-		return;
+	if (not_to_a_socket(regs, nr))
+		return; /* before a record is begun */
 	s = get_scratch();
 	if (!s)
 		return;

@@ -134,7 +134,7 @@ struct viv_scratch {
 	char walk[VIV_WALK_SIZE];
 	struct viv_walk w;
 	__u32 worker_mntns;
-	__u32 reserved;
+	__u32 from_hook; /* fields an lsm hook places (1 << field): the decoder leaves them */
 };
 
 struct {
@@ -162,6 +162,7 @@ const enum viv_backend *viv_abi_backend __attribute__((unused));
 const enum viv_meta_flags *viv_abi_meta_flags __attribute__((unused));
 const enum viv_blind_reason *viv_abi_blind_reason __attribute__((unused));
 const enum viv_mount_op *viv_abi_mount_op __attribute__((unused));
+const enum viv_dns_mode *viv_abi_dns_mode __attribute__((unused));
 const enum viv_env_op *viv_abi_env_op __attribute__((unused));
 const enum viv_load_how *viv_abi_load_how __attribute__((unused));
 const enum viv_http_flags *viv_abi_http_flags __attribute__((unused));

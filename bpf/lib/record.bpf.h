@@ -32,6 +32,7 @@ static __always_inline struct viv_event *start_event(struct viv_scratch *s, stru
 	e->dev = 0;
 	e->reserved = 0;
 	s->worker_mntns = t->mntns_inum;
+	s->from_hook = 0;
 	e->len[0] = 0;
 	e->len[1] = 0;
 	e->len[2] = 0;

@@ -450,6 +450,8 @@ static __noinline void put_resolved(struct viv_scratch *s, int field, int dirfd,
 	__u32 off, len, rest, zero = 0;
 	long n;
 
+	if (s->from_hook & (1 << field))
+		return;
 	rs = bpf_map_lookup_elem(&resolve_scratch, &zero);
 	if (!rs)
 		return;

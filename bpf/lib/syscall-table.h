@@ -34,6 +34,9 @@
 	X(ctx, sendmmsg, SEND, send, SEND)                             \
 	X(ctx, write, SEND, send, SEND)                                \
 	X(ctx, writev, SEND, send, SEND)                               \
+	X(ctx, pwritev2, SEND, send, SEND)                             \
+	X(ctx, sendfile, UNOBSERVABLE, spliced, NONE)                  \
+	X(ctx, splice, UNOBSERVABLE, spliced, NONE)                    \
 	X(ctx, unlink, UNLINK, path, UNLINK)                           \
 	X(ctx, rmdir, RMDIR, path, UNLINK)                             \
 	X(ctx, unlinkat, UNLINK, path, UNLINK)                         \

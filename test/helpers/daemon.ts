@@ -18,6 +18,10 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+/** Natively a daemon is ready in 2-3 s; under qemu's emulation (the VM cells)
+ * the verifier alone takes 30-45 s on Debian's 6.1. */
+const READY_TIMEOUT_MS = 150_000;
+
 /** Daemons spawned by this process that are still running, with their pin dirs. */
 export const liveDaemons = new Map<ChildProcess, string>();
 
@@ -40,7 +44,7 @@ export async function spawnDaemon(pinDir: string, args: string[] = []): Promise<
     }),
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vivariumd did not become ready in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`vivariumd did not become ready in ${READY_TIMEOUT_MS / 1000} s:\n${output}`)), READY_TIMEOUT_MS);
     const onData = (d: Buffer) => {
       output += d;
       if (output.includes('ready:')) {

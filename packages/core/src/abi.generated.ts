@@ -4,7 +4,7 @@ import type { Codec } from './codec.js';
 
 /** enum viv_abi */
 export const Abi = {
-  ABI_VERSION: 5,
+  ABI_VERSION: 6,
   FIELD_MAX: 4095,
   FIELD_COUNT: 4,
   DNS_PORTS: 4,
@@ -104,6 +104,7 @@ export const BlindReason = {
   COMPAT_EXEC: 4,
   SENDMMSG: 5,
   COMPAT_SYSCALL: 6,
+  DNS_UNDECODED: 7,
 } as const;
 
 /** enum viv_mount_op */
@@ -117,6 +118,13 @@ export const MountOp = {
   FSMOUNT: 6,
   FSPICK: 7,
   MOUNT_SETATTR: 8,
+} as const;
+
+/** enum viv_dns_mode */
+export const DnsMode = {
+  CONNECTED: 0,
+  ADDRESSED: 1,
+  SEGMENT: 2,
 } as const;
 
 /** enum viv_env_op */
@@ -167,6 +175,9 @@ export const Syscall = {
   sendmmsg: 307,
   write: 1,
   writev: 20,
+  pwritev2: 328,
+  sendfile: 40,
+  splice: 275,
   unlink: 87,
   rmdir: 84,
   unlinkat: 263,

@@ -1,8 +1,9 @@
 // Pure decoding of ring records (bytes in, typed events out), tested on bytes.
 import { posix } from 'node:path';
-import { BlindReason, EnvOp, EventFlag, Field, HttpFlag, Layout, LoadHow, MountOp, Syscall } from './abi.generated.js';
+import { BlindReason, DnsMode, EnvOp, EventFlag, Field, HttpFlag, Layout, LoadHow, MountOp, Syscall } from './abi.generated.js';
 import { DecodeError, errnoName } from './errors.js';
 import { decodeDnsQuestion } from './dns-message.js';
+import type { DnsSegment } from './dns-stream.js';
 import { type EnvOperation, type EventKind, type FileOpenEvent, type FsView, KIND_NAMES, type MountOperation as MountOpName, type OpenAccess, type VivariumEvent } from './events.js';
 import { decodeHttp1 } from './http/http1.js';
 import { Http2Connections } from './http/http2.js';
@@ -97,8 +98,10 @@ const FileOpen = fileOpen as unknown as new (...fields: Parameters<typeof fileOp
 
 /** Decodes the record at `view[offset, offset + length)`. Throws DecodeError
  * on malformed input. `http2`: the HPACK state of the worker's HTTP/2
- * connections, which each decoded write updates (a fresh one by default). */
-export function decodeEvent(view: DataView, offset: number, length: number, http2?: Http2Connections): VivariumEvent {
+ * connections, which each decoded write updates (a fresh one by default).
+ * A write on a DNS-over-TCP stream is a DnsSegment, for the worker's
+ * DnsStreams to frame. */
+export function decodeEvent(view: DataView, offset: number, length: number, http2?: Http2Connections): VivariumEvent | DnsSegment {
   if (length < E.size) throw new DecodeError(`decode: record of ${length} bytes is shorter than the ${E.size}-byte header`);
   if (offset < 0 || offset + length > view.byteLength) throw new DecodeError(`decode: record at ${offset}+${length} is outside its buffer`);
   const kindCode = view.getUint16(offset + E.kind.offset, true);
@@ -195,13 +198,18 @@ export function decodeEvent(view: DataView, offset: number, length: number, http
     case 'send':
       return { kind, timeNs, pid, tid, child, result, errno, epoch, truncated, endpoint: decodeSockaddr(bytesOf(buffer, at3, end)), fd: aux };
     case 'dns': {
+      if (mode === DnsMode.SEGMENT) {
+        const server = decodeSockaddr(bytesOf(buffer, at2, at3));
+        // A copy: the ring's bytes are reused once consumed.
+        return { kind: 'dns_segment', timeNs, pid, tid, child, result, errno, epoch, truncated, server, stream: aux, seq: openFlags, bytes: new Uint8Array(bytesOf(buffer, at3, end)) };
+      }
       const question = decodeDnsQuestion(bytesOf(buffer, at3, end));
       return {
         kind, timeNs, pid, tid, child, result, errno, epoch, truncated,
         name: question?.name ?? '',
         type: question?.type ?? '',
         server: decodeSockaddr(bytesOf(buffer, at2, at3)),
-        addressed: mode === 1,
+        addressed: mode === DnsMode.ADDRESSED,
       };
     }
     case 'unobservable':
@@ -331,6 +339,8 @@ function blindReason(reason: number): string {
     return 'a 32-bit program: Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (build it for x86-64)';
   if (reason === BlindReason.COMPAT_SYSCALL)
     return 'a 64-bit program made an i386 system call (int 0x80): Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (use the syscall instruction)';
+  if (reason === BlindReason.DNS_UNDECODED)
+    return 'bytes to a DNS port sent by TCP fast open, by sendfile or splice, by io_uring on a stream, by sendmmsg with several messages on a stream, or on a stream protocol other than TCP: Vivarium does not read the queries in them (connect, then write each query)';
   if (reason === BlindReason.SENDMMSG)
     return 'its messages go to different destinations or ask different names (or are more than 8): one event cannot stand for them (send them one by one)';
   return 'not observable by this backend (vivariumd --backend lsm)';

@@ -20,6 +20,7 @@ import {
 } from './errors.js';
 import type { PrivilegedEvent, VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
+import { DnsStreams } from './dns-stream.js';
 import { Http2Connections } from './http/http2.js';
 import { MountView, mountinfoReader } from './mount-view.js';
 import { closeFd } from './native.js';
@@ -63,6 +64,7 @@ export class Worker {
   readonly unavailable: Readonly<Record<string, string>>;
   /** HPACK tables of the HTTP/2 connections this worker and its children open. */
   private readonly http2 = new Http2Connections();
+  private readonly dnsStreams = new DnsStreams();
 
   private constructor(
     private readonly socketFd: number,
@@ -155,6 +157,10 @@ export class Worker {
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         undecodable++; // counted as lost, never silently skipped
+        return;
+      }
+      if (event.kind === 'dns_segment') {
+        this.dnsStreams.frame(event, events);
         return;
       }
       if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);

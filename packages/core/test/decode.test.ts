@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BlindReason, EnvOp, EventFlag, HttpFlag, KindCode, LoadHow, Syscall } from '../src/abi.generated.js';
+import { BlindReason, DnsMode, EnvOp, EventFlag, HttpFlag, KindCode, LoadHow, Syscall } from '../src/abi.generated.js';
 import { absoluteRequested, decodeEvent } from '../src/decode.js';
 import { DecodeError } from '../src/errors.js';
 import { Http2Connections } from '../src/http/http2.js';
@@ -196,6 +196,18 @@ describe('decodeEvent, other kinds', () => {
     server.set([127, 0, 0, 1], 4);
     const event = decode(buildRecord({ kind: KindCode.DNS, result: 0, fields: ['', '', server as unknown as string, question] }));
     expect(event).toMatchObject({ kind: 'dns', name: 'example.test', type: 'AAAA', server: { text: '127.0.0.1:53' } });
+  });
+
+  test('dns: a write on a TCP stream is a segment for the stream to frame, its bytes copied out of the ring', () => {
+    const server = new Uint8Array(16);
+    new DataView(server.buffer).setUint16(0, 2, true);
+    new DataView(server.buffer).setUint16(2, 53, false);
+    server.set([127, 0, 0, 9], 4);
+    const record = buildRecord({ kind: KindCode.DNS, result: 9, mode: DnsMode.SEGMENT, aux: 4242, openFlags: 0xfffffffe, fields: ['', '', server as unknown as string, new Uint8Array([0, 7, 1, 2, 3])] });
+    const segment = decode(record);
+    expect(segment).toMatchObject({ kind: 'dns_segment', result: 9, stream: 4242, seq: 0xfffffffe, server: { text: '127.0.0.9:53' } });
+    record.fill(0);
+    expect([...(segment as { bytes: Uint8Array }).bytes]).toEqual([0, 7, 1, 2, 3]);
   });
 });
 

@@ -103,7 +103,7 @@ describe('RingReader walk', () => {
       expect(got).toEqual(expected);
       expect(ring.reader.pending()).toBe(0);
     }
-  });
+  }, 30_000); // 1-2 s alone; CPU-bound, so beside a busy machine (a VM run) it passed 5 s
 
   // consume() steps past a record before handing it out, so a sink that
   // throws cannot wedge the ring (Worker.drain counts it as lost).

@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
@@ -70,13 +71,31 @@ static void *flip_address(void *arg)
 	return NULL;
 }
 
-/* A DNS query for NAME of TYPE (1: A, 28: AAAA) into buf; its length. */
-static int dns_query(unsigned char *buf, const char *name, int type)
-{
-	int n = 12;
+/* mkdir-race: another thread flips one byte of the path between two
+ * directories while the main thread makes and removes a directory there. */
+struct path_flip {
+	volatile char *at;
+	char a, b;
+	volatile int stop;
+};
 
-	memset(buf, 0, 12);
-	buf[1] = 7, buf[2] = 1, buf[5] = 1; /* id, recursion desired, one question */
+static void *flip_path(void *arg)
+{
+	struct path_flip *f = arg;
+
+	for (unsigned long i = 0; !f->stop; i++) {
+		*f->at = i & 1 ? f->a : f->b;
+		for (volatile int spin = 0; spin < 500; spin++)
+			;
+	}
+	return NULL;
+}
+
+/* NAME's labels into buf, without the final zero; their length. */
+static int dns_labels(unsigned char *buf, const char *name)
+{
+	int n = 0;
+
 	for (const char *label = name; *label;) {
 		const char *dot = strchr(label, '.');
 		int len = dot ? dot - label : (int)strlen(label);
@@ -86,8 +105,39 @@ static int dns_query(unsigned char *buf, const char *name, int type)
 		n += len;
 		label += len + (dot ? 1 : 0);
 	}
+	return n;
+}
+
+/* A DNS query for NAME of TYPE (1: A, 28: AAAA) into buf; its length. */
+static int dns_query(unsigned char *buf, const char *name, int type)
+{
+	int n = 12;
+
+	memset(buf, 0, 12);
+	buf[1] = 7, buf[2] = 1, buf[5] = 1; /* id, recursion desired, one question */
+	n += dns_labels(buf + n, name);
 	buf[n++] = 0;
 	buf[n++] = 0, buf[n++] = type, buf[n++] = 0, buf[n++] = 1;
+	return n;
+}
+
+/* A query for NAME whose first label hides HIDDEN two bytes in, its ID its
+ * length less two: read as if it began with its length (the length went in
+ * a write of its own), it asks HIDDEN. */
+static int disguised_query(unsigned char *buf, const char *name, const char *hidden)
+{
+	int k, n;
+
+	memset(buf, 0, 12);
+	buf[2] = 1, buf[5] = 1, buf[7] = 1; /* recursion desired, one question; an answer count read as one question */
+	k = dns_labels(buf + 14, hidden);
+	buf[14 + k] = 0;
+	buf[12] = k + 2, buf[13] = 'x'; /* a first label over x, HIDDEN and its zero */
+	n = 15 + k;
+	n += dns_labels(buf + n, name);
+	buf[n++] = 0;
+	buf[n++] = 0, buf[n++] = 1, buf[n++] = 0, buf[n++] = 1;
+	buf[0] = (n - 2) >> 8, buf[1] = (n - 2) & 0xff;
 	return n;
 }
 
@@ -194,23 +244,77 @@ int main(int argc, char **argv)
 
 		if (connect(fd, (struct sockaddr *)&server, sizeof(server)))
 			return report("connect", -1);
+		if (argc > 5 && !strcmp(argv[5], "pwritev2")) {
+			struct iovec iov = { .iov_base = q, .iov_len = dns_query(q, argv[4], 1) };
+
+			return report("pwritev2", pwritev2(fd, &iov, 1, -1, 0));
+		}
 		return report("write", write(fd, q, dns_query(q, argv[4], 1)));
 	}
 	if (!strcmp(route, "dns-tcp") && argc > 5) {
-		/* dns-tcp HOST PORT NAME whole|writev|split: a query on a TCP stream
-		 * to a resolver this program listens as, its two-byte length in the
-		 * same buffer, in a buffer of its own (writev), or in a write of its own. */
+		/* dns-tcp HOST PORT NAME HOW [OTHER]: a query on a TCP stream to a
+		 * resolver this program listens as, its two-byte length
+		 *   whole      in the same buffer
+		 *   writev     in a buffer of its own
+		 *   split      in a write of its own
+		 *   named      in the same buffer, by a sendmsg naming another
+		 *              address (which a connected stream ignores)
+		 *   disguised  in a write of its own, the query hiding OTHER
+		 *   pipelined  in the same buffer, after a query for OTHER
+		 *   splice     in the same buffer, spliced from a pipe
+		 *   sendfile   in the same buffer, sent from a file
+		 *   fastopen   in the same buffer, sent with the SYN (TCP fast open) */
 		struct sockaddr_in server = inet(a, atoi(b));
-		unsigned char q[302];
+		unsigned char q[604];
 		int listener = socket(AF_INET, SOCK_STREAM, 0), fd = socket(AF_INET, SOCK_STREAM, 0), n;
-		int one = 1;
+		int one = 1, fastopen = !strcmp(argv[5], "fastopen");
 
 		setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(listener, (struct sockaddr *)&server, sizeof(server)) || listen(listener, 1) ||
-		    connect(fd, (struct sockaddr *)&server, sizeof(server)))
+		    (!fastopen && connect(fd, (struct sockaddr *)&server, sizeof(server))))
 			return report("listen and connect", -1);
+		if (argc > 6 && !strcmp(argv[5], "disguised")) {
+			n = disguised_query(q + 2, argv[4], argv[6]);
+			q[0] = n >> 8, q[1] = n & 0xff;
+			return report("write", write(fd, q, 2) + write(fd, q + 2, n));
+		}
+		if (argc > 6 && !strcmp(argv[5], "pipelined")) {
+			/* OTHER's query, then NAME's: one write. */
+			unsigned char *second;
+			int m;
+
+			n = dns_query(q + 2, argv[6], 1);
+			q[0] = n >> 8, q[1] = n & 0xff;
+			second = q + 2 + n;
+			m = dns_query(second + 2, argv[4], 1);
+			second[0] = m >> 8, second[1] = m & 0xff;
+			return report("write", write(fd, q, n + 2 + m + 2));
+		}
 		n = dns_query(q + 2, argv[4], 1);
 		q[0] = n >> 8, q[1] = n & 0xff;
+		if (!strcmp(argv[5], "named")) {
+			struct sockaddr_in elsewhere = inet("127.0.0.1", 9);
+			struct iovec iov = { .iov_base = q, .iov_len = n + 2 };
+			struct msghdr msg = { .msg_name = &elsewhere, .msg_namelen = sizeof(elsewhere), .msg_iov = &iov, .msg_iovlen = 1 };
+
+			return report("sendmsg", sendmsg(fd, &msg, 0));
+		}
+		if (fastopen)
+			return report("sendto", sendto(fd, q, n + 2, MSG_FASTOPEN, (struct sockaddr *)&server, sizeof(server)));
+		if (!strcmp(argv[5], "splice")) {
+			int pipefd[2];
+
+			if (pipe(pipefd) || write(pipefd[1], q, n + 2) != n + 2)
+				return report("pipe", -1);
+			return report("splice", splice(pipefd[0], NULL, fd, NULL, n + 2, 0));
+		}
+		if (!strcmp(argv[5], "sendfile")) {
+			int file = memfd_create("query", 0);
+
+			if (file < 0 || write(file, q, n + 2) != n + 2)
+				return report("memfd", -1);
+			return report("sendfile", sendfile(fd, file, &(off_t){ 0 }, n + 2));
+		}
 		if (!strcmp(argv[5], "writev")) {
 			struct iovec iov[2] = { { .iov_base = q, .iov_len = 2 }, { .iov_base = q + 2, .iov_len = n } };
 
@@ -280,6 +384,35 @@ int main(int argc, char **argv)
 		return report("reboot", syscall(SYS_reboot, 0, 0, 0, NULL)); /* bad magic: EINVAL, nothing happens */
 	if (!strcmp(route, "delete_module"))
 		return report("delete_module", syscall(SYS_delete_module, "vivarium_none", O_NONBLOCK));
+	if (!strcmp(route, "mkdir-race") && argc > 4) {
+		/* mkdir-race DIR_A DIR_B N: DIR_A/x made N times while another thread
+		 * flips the path to DIR_B/x (one byte apart); prints, per success,
+		 * where the directory was made, and removes it. */
+		char path[4096], made[2][4096];
+		struct path_flip f = { 0 };
+		int n = atoi(argv[4]), at;
+		pthread_t thread;
+
+		if (strlen(a) != strlen(b) || strlen(a) > 4000)
+			return fprintf(stderr, "usage: evade mkdir-race DIR_A DIR_B N (one byte apart)\n"), 2;
+		for (at = 0; a[at] == b[at]; at++)
+			;
+		snprintf(path, sizeof(path), "%s/x", a);
+		snprintf(made[0], sizeof(made[0]), "%s/x", a);
+		snprintf(made[1], sizeof(made[1]), "%s/x", b);
+		f.at = &path[at], f.a = a[at], f.b = b[at];
+		pthread_create(&thread, NULL, flip_path, &f);
+		for (int i = 0; i < n; i++) {
+			if (mkdir(path, 0755))
+				continue;
+			for (int which = 0; which < 2; which++)
+				if (!rmdir(made[which]))
+					printf("%s\n", made[which]);
+		}
+		f.stop = 1;
+		pthread_join(thread, NULL);
+		return 0;
+	}
 	if (!strcmp(route, "chmod-race")) {
 		/* chmod LINK/FILE N times while another thread removes LINK (a
 		 * symlink to TARGET) and puts it back: prints how many succeeded. */
