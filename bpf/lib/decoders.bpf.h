@@ -208,7 +208,8 @@ struct segment_copy {
 	__u32 off, have;
 };
 
-/* Appends n bytes of user memory at src to the segment; false when done. */
+/* Appends up to len bytes of user memory at src to the segment; false
+ * once it is full or the memory cannot be read. */
 static __always_inline bool copy_bytes(struct segment_copy *c, const void *src, __u64 len)
 {
 	__u32 have = c->have, n;
@@ -262,10 +263,9 @@ static __always_inline __u16 put_segment(struct viv_scratch *s, struct socket *s
 
 /* sendto, sendmsg, sendmmsg (its first message), write, writev, pwritev2.
  * A DNS query (a datagram to a DNS port) is a dns event: BASE = the
- * destination, EXTRA = the message; so is a write on a TCP stream to one, a
- * segment (put_segment). Any other
- * message with a destination address (a datagram, or TCP fast open) is a
- * send event: EXTRA = the destination. Other sends on connected sockets
+ * destination, EXTRA = the message; so is a write on a TCP stream to one,
+ * as a segment (put_segment). Any other message with a destination address
+ * (a datagram, or TCP fast open) is a send event: EXTRA = the destination. Other sends on connected sockets
  * went through connect, which was reported, and other writes are none of
  * ours (not sockets, or not to a DNS port). */
 DECODER(send)
