@@ -53,7 +53,8 @@ function runAndRead(command: string[], reportPath: string, env: Record<string, s
     cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     encoding: 'utf8',
-    timeout: 300_000,
+    // Natively ~10 s; in a VM cell under qemu's emulation 300 s and more.
+    timeout: 900_000,
   });
   const output = stripAnsi(`${child.stdout}${child.stderr}`);
   let report: { testResults: Array<{ name: string; message?: string; assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> };

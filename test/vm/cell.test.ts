@@ -94,7 +94,7 @@ try {
         cwd: REPO,
         env: { ...env, VIVARIUM_BPF_PIN_DIR: PIN },
         encoding: 'utf8',
-        timeout: 240_000,
+        timeout: 600_000,
       }),
     );
     let events;
