@@ -440,9 +440,9 @@ static long resolve_step(__u64 index, void *ctx)
 /* Field i: where the user path `upath`, relative to dirfd, leads, absolute;
  * `follow`: whether a symlink in its last component is followed. A global
  * function, verified once for all its callers (a static one is verified
- * again at each call site: 40 % of viv_sys_exit's verification, which takes
- * 30-60 s on Debian's 6.1 under qemu); hence the user pointer as a number
- * and the check of s. Returns 0. */
+ * again at each call site: 40 % of viv_sys_exit's verified instructions, in
+ * a load that is most of a daemon's 30-60 s start on Debian's 6.1 under
+ * qemu); hence the user pointer as a number and the check of s. Returns 0. */
 __noinline int put_resolved(struct viv_scratch *s, int field, int dirfd, __u64 upath, int follow)
 {
 	struct task_struct *task = bpf_get_current_task_btf();

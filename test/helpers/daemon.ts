@@ -19,7 +19,7 @@ export interface Daemon {
 }
 
 /** Natively a daemon is ready in 2-3 s; under qemu's emulation (the VM cells)
- * the verifier alone takes 30-45 s on Debian's 6.1. */
+ * it took 30-60 s on Debian's 6.1 on one machine. */
 const READY_TIMEOUT_MS = 150_000;
 
 /** Daemons spawned by this process that are still running, with their pin dirs. */

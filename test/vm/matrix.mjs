@@ -25,14 +25,13 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DEFAULTS = {
   kernels: ['6.1', '6.12'],
   backends: ['syscalls', 'lsm'],
-  // Every scenario file (~6 min for the 4 cells on 2 cores). To focus (TCG
+  // Every scenario file (the 4 cells on 2 cores: 18-44 min). To focus (TCG
   // runs Node ~20× slower): kinds covers every event kind, opens the failed
   // and relative attempts, children fork/exec/exit attribution.
   scenarios: ['all'],
   parallel: 2,
   // Per cell. A cell took 460-640 s on the machine of an earlier CI run and
-  // 2.5x that on another (up to 1600 s), where the daemon alone needs 30-60 s
-  // to start.
+  // 1100-1510 s on another, where the daemon alone needed 30-60 s to start.
   timeoutSec: 2400,
 };
 
