@@ -26,6 +26,8 @@ const USER = 'vivci-runner';
 const SUDOERS = '/etc/sudoers.d/vivarium-e2e-ci';
 const PIN_DIR = '/sys/fs/bpf/vivarium-e2e-ci-gha';
 const SOCKET = socketPathFor(PIN_DIR);
+/** The day the example's dependencies resolve at (npm --before): the versions the repository's own lockfile has. */
+const RESOLVED_ON = '2026-11-20';
 
 interface Step {
   name?: string;
@@ -136,7 +138,10 @@ describe.skipIf(skip)('the GitHub Actions example, run as a fresh unprivileged u
     writeFileSync(summary, '');
     spawnSync('chown', ['-R', `${USER}:${USER}`, home]);
     const base = { HOME: home, USER, LOGNAME: USER, LANG: 'C.UTF-8', PATH: `${dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` };
-    const lock = await asRunner('npm install --package-lock-only --no-audit --no-fund --loglevel=error', base);
+    // Resolved as on a fixed day, as a committed lockfile would be: vite 8.4.0 (2026-11-26)
+    // names an optional dependency this machine's registry does not serve, and npm ci then
+    // refuses the lock npm itself wrote.
+    const lock = await asRunner(`npm install --package-lock-only --before=${RESOLVED_ON} --no-audit --no-fund --loglevel=error`, base);
     if (lock.status !== 0) throw new Error(`npm install --package-lock-only failed:\n${lock.output}`);
     // The job: its env (the pin dir is this test's own), as GitHub sets it.
     const env = {

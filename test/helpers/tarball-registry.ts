@@ -13,6 +13,9 @@ import { REPO } from './kernel.js';
 
 export const PACKAGE_DIRS = ['core', 'daemon', 'vitest-plugin', 'jest-env'];
 
+/** When the served versions say they were published: before any --before date a test resolves at. */
+const PUBLISHED = '2026-01-01T00:00:00.000Z';
+
 export interface TarballRegistry {
   url: string;
   tarballs: string[];
@@ -44,6 +47,8 @@ export async function serveTarballs(dir: string): Promise<TarballRegistry> {
     packuments.set(manifest.name, {
       name: manifest.name,
       'dist-tags': { latest: manifest.version },
+      // As a registry dates each version (npm's --before reads it).
+      time: { created: PUBLISHED, modified: PUBLISHED, [manifest.version]: PUBLISHED },
       versions: {
         [manifest.version]: {
           ...manifest,
