@@ -71,7 +71,7 @@ const SETUP_STEPS = ['ffi', 'registered', 'plain-shared', 'vivarium-shared'];
 const BASELINE_OF = { 'vivarium-shared': 'plain-shared' };
 
 const SETUP_NOTES = {
-  ffi: 'set-up file loading koffi only, no daemon: the FFI every registering test process needs',
+  ffi: 'set-up file loading koffi only (its binary, as core loads it), no daemon: the FFI every registering test process needs',
   registered: 'set-up file importing @vivarium/core and registering, daemon attached; no matcher, no drain',
   'plain-shared': 'isolate: false (test files share worker processes), no Vivarium: the baseline of the next row',
   'vivarium-shared': 'isolate: false, with Vivarium: the set-up once per worker process; ratio against plain with isolate: false',

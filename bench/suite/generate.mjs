@@ -97,7 +97,14 @@ module.exports = {
 // What a Vitest test file's process pays before any per-test work, in two
 // steps (Vitest runs each file in a fresh process): loading the FFI every
 // registration needs, and registering through core (its import included).
-const FFI_SETUP = `// Generated. The FFI alone: what any design that maps the ring in the test process loads.\nimport 'koffi';\n`;
+// koffi's binary as @vivarium/core loads it (packages/core/src/koffi.ts), not through koffi's own loader.
+const FFI_SETUP = `// Generated. The FFI alone: what any design that maps the ring in the test process loads.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+const require = createRequire(import.meta.url);
+const platformPackage = createRequire(require.resolve('koffi')).resolve(\`@koromix/koffi-linux-\${process.arch}/package.json\`);
+require(join(dirname(platformPackage), \`linux_\${process.arch}\`, 'koffi.node'));
+`;
 const REGISTER_SETUP = `// Generated. Core imported and the worker registered; no matcher, no drain, no per-test work.
 import { Worker } from '@vivarium/core';
 const worker = Worker.register();

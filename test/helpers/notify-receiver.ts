@@ -1,7 +1,6 @@
 // What systemd holds for a Type=notify unit: a Unix datagram socket bound at
 // $NOTIFY_SOCKET. Made through libc (koffi), as Node has no Unix datagrams.
-import koffi from 'koffi';
-import { closeFd, libcLibrary } from '@vivarium/core/kernel';
+import { closeFd, koffi, libcLibrary } from '@vivarium/core/kernel';
 import { notifyAddress, notifyLibc } from '../../packages/daemon/src/notify.js';
 
 export interface NotifyReceiver {

@@ -1,6 +1,8 @@
-// FFI to Debian's libbpf.so.1 and libc through koffi. Loaded lazily so that
-// importing @vivarium/core (for types, decoding, matchers) never needs them.
-import koffi, { type LibraryHandle } from 'koffi';
+// FFI to Debian's libbpf.so.1 and libc through koffi, each library loaded on
+// first use: importing @vivarium/core (for types, decoding, matchers) never
+// needs them.
+import type { LibraryHandle } from 'koffi';
+import { koffi } from './koffi.js';
 import { VivariumError } from './errors.js';
 
 export interface Libbpf {

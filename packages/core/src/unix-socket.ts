@@ -3,7 +3,8 @@
 // first test), passing file descriptors (SCM_RIGHTS) and reading the peer's
 // credentials as the kernel recorded them (SO_PEERCRED). Layouts are
 // declared as C structs to koffi, which computes them.
-import koffi, { type TypeObject } from 'koffi';
+import type { TypeObject } from 'koffi';
+import { koffi } from './koffi.js';
 import { Layout } from './abi.generated.js';
 import { errnoName, syscallError } from './errors.js';
 import { closeFd, lastErrno, libcLibrary } from './native.js';

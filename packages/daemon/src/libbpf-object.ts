@@ -1,7 +1,6 @@
 // FFI to libbpf's object API (open, load, attach, pin), used only by the
 // daemon. libbpf's own log is captured so a failed load can say why.
-import koffi from 'koffi';
-import { libbpfLibrary, loadLibc } from '@vivarium/core/kernel';
+import { koffi, libbpfLibrary, loadLibc } from '@vivarium/core/kernel';
 
 type Ptr = unknown;
 

@@ -3,8 +3,8 @@
 // it dies, so a SIGKILLed daemon never blocks its successor, and two daemons
 // started at once cannot both attach (and tear down each other's pins).
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import koffi from 'koffi';
 import { VivariumError, errnoName } from '@vivarium/core';
+import { koffi } from '@vivarium/core/kernel';
 
 const LOCK_EX = 2;
 const LOCK_NB = 4;

@@ -4,9 +4,8 @@
 // path, or '@name' for an abstract one). Node's dgram has no Unix datagram
 // sockets, so this goes through libc like core's unix-socket.ts. Outside a
 // Type=notify unit $NOTIFY_SOCKET is unset and nothing is sent.
-import koffi from 'koffi';
 import { VivariumError, errnoName } from '@vivarium/core';
-import { SOCKET, closeFd, lastErrno, libcLibrary } from '@vivarium/core/kernel';
+import { SOCKET, closeFd, koffi, lastErrno, libcLibrary } from '@vivarium/core/kernel';
 
 const { AF_UNIX, SOCK_DGRAM, SOCK_CLOEXEC, MSG_NOSIGNAL, SUN_PATH, SUN_PATH_OFFSET } = SOCKET;
 

@@ -10,9 +10,8 @@
 // same way as the one that created them.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAP_PINS, PIN, closeFd, openPin } from '@vivarium/core/kernel';
+import { MAP_PINS, PIN, closeFd, koffi, openPin } from '@vivarium/core/kernel';
 import { VivariumError, errnoName } from '@vivarium/core';
-import koffi from 'koffi';
 import { isNull, loadWithVerifierLog, objectApi, takeLibbpfLog } from '../libbpf-object.js';
 import { linkPins } from '../pin-dir.js';
 import { type BinaryFile, workerBinaries } from './binaries.js';
