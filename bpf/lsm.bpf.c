@@ -267,7 +267,7 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 		if (!payload)
 			return 0;
 		event_of(c.s)->kind = VIV_KIND_DNS;
-		event_of(c.s)->mode = name != 0;
+		event_of(c.s)->mode = name ? VIV_DNS_ADDRESSED : VIV_DNS_CONNECTED;
 		put_dns_message(c.s, payload, len);
 	} else if (m && m->dns_ports[0] && sock->type == VIV_SOCK_STREAM &&
 		   is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sock, sk, __sk_common.skc_dport)))) {
