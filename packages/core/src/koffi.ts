@@ -1,8 +1,8 @@
 // koffi, loaded from its prebuilt binary. Its own loader is three ES modules
 // and a CommonJS package that reads node's ELF headers to tell glibc from
 // musl: import('koffi') took 21-22 ms in a fresh process here, the binary
-// alone 2-3 ms, and every Vitest test file is a fresh process (in the
-// generated suite, a set-up file importing core: 1.079x -> 1.020x of plain).
+// alone 2-3 ms, and every Vitest test file is a fresh process (the loader
+// cost the generated suite 0.02-0.06 of its plain time, BENCHMARKS.md).
 // The binary is required from the path koffi's loader requires it from, so
 // both share one instance (Node caches it by path) should anything else load
 // koffi the usual way.
