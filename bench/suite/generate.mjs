@@ -97,13 +97,10 @@ module.exports = {
 // What a Vitest test file's process pays before any per-test work, in two
 // steps (Vitest runs each file in a fresh process): loading the FFI every
 // registration needs, and registering through core (its import included).
-// koffi's binary as @vivarium/core loads it (packages/core/src/koffi.ts), not through koffi's own loader.
+// koffi as @vivarium/core loads it (its prebuilt binary, packages/core/src/koffi.ts), from the
+// installed package's own module, not the rest of core.
 const FFI_SETUP = `// Generated. The FFI alone: what any design that maps the ring in the test process loads.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-const require = createRequire(import.meta.url);
-const platformPackage = createRequire(require.resolve('koffi')).resolve(\`@koromix/koffi-linux-\${process.arch}/package.json\`);
-require(join(dirname(platformPackage), \`linux_\${process.arch}\`, 'koffi.node'));
+import './node_modules/@vivarium/core/dist/koffi.js';
 `;
 const REGISTER_SETUP = `// Generated. Core imported and the worker registered; no matcher, no drain, no per-test work.
 import { Worker } from '@vivarium/core';
