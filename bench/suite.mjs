@@ -31,7 +31,7 @@ export function installPackages(project = SUITE_DIR) {
     cpSync(`${from}package.json`, `${to}package.json`);
     // What the package ships (dist, core's bundle, …), as npm would install it.
     for (const entry of files.filter((f) => existsSync(`${from}${f}`)))
-      cpSync(`${from}${entry}`, `${to}${entry}`, { recursive: true, filter: (src) => !/\.(map|d\.[cm]?ts)$/.test(src) });
+      cpSync(`${from}${entry}`, `${to}${entry}`, { recursive: true, filter: (src) => !/\.(map|d\.[cm]?ts)$|\/\.v8-cache$/.test(src) });
     installed.push(name);
   }
   return installed;

@@ -1,0 +1,105 @@
+// Loads a CommonJS bundle compiled from V8's code cache. Every Vitest test
+// file is a fresh process that loads all of core, and Node 20 keeps no code
+// cache for ES modules: compiling core's bundle was a third of the import.
+// scripts/bundle.mjs builds core as one CommonJS file and loads it through
+// here; the cache is made at the first process's exit (so it holds the
+// functions that process compiled while it ran, not only the top level) and
+// read by every later one.
+//
+// The cache lives beside the bundle (bundle/.v8-cache/), named by the
+// bundle's content hash, the CPU and V8's version-and-flags tag: V8 itself
+// checks only the source's length, so a rebuilt bundle must never meet the
+// cache of another. Whoever can write there can rewrite the bundle itself, so
+// the cache trusts no one the code does not. Where the directory is not
+// writable (a read-only install) nothing is cached and nothing fails. With
+// --enable-source-maps the bundle is required as usual: Node maps the stacks
+// of modules it loads itself, not of a vm.Script.
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { cachedDataVersionTag } from 'node:v8';
+import { Script } from 'node:vm';
+
+/** Set to 'off' to compile from source every time (no cache read or written). */
+export const CODE_CACHE_ENV = 'VIVARIUM_CODE_CACHE';
+export const CODE_CACHE_DIR = '.v8-cache';
+
+export interface LoadedModule {
+  exports: unknown;
+  /** Compiled from a cache V8 accepted. */
+  fromCache: boolean;
+  /** The cache file read, or to be written at exit; undefined when off. */
+  cacheFile: string | undefined;
+}
+
+/** Runs the CommonJS module `file`, whose bytes hash to `hash` (computed when
+ * it was built), compiling it from its code cache when one fits. */
+export function loadCommonJs(file: string, hash: string): LoadedModule {
+  if (process.sourceMapsEnabled) return { exports: createRequire(file)(file) as unknown, fromCache: false, cacheFile: undefined };
+  const source = readFileSync(file, 'utf8');
+  const cacheFile = process.env[CODE_CACHE_ENV] === 'off' ? undefined : cachePath(file, hash);
+  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  // Module.wrap's wrapper, so line numbers and __filename are a module's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
+  const fromCache = cachedData !== undefined && !script.cachedDataRejected;
+  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script));
+  const module = { exports: {} as unknown };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, fromCache, cacheFile };
+}
+
+function cachePath(file: string, hash: string): string {
+  return join(dirname(file), CODE_CACHE_DIR, `${basename(file)}-${hash}-${process.arch}-${cachedDataVersionTag()}.bin`);
+}
+
+function readCache(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined; // not made yet, or unreadable: compiled from source
+  }
+}
+
+/** Written whole under a name of its own, then renamed: a process reading it
+ * meanwhile finds the old file or the new one, never a part. A writer killed
+ * mid-write (a test runner ending its workers by SIGTERM) leaves its part,
+ * removed by the next writer. */
+function writeCache(path: string, script: Script): void {
+  const partial = `${path}${PARTIAL}${process.pid}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(partial, script.createCachedData());
+    renameSync(partial, path);
+    removeAbandoned(dirname(path));
+  } catch {
+    // A read-only install: every process compiles from source, as without a cache.
+    removeQuietly(partial);
+  }
+}
+
+const PARTIAL = '.partial-';
+
+function removeAbandoned(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const at = name.lastIndexOf(PARTIAL);
+    if (at >= 0 && !isAlive(Number(name.slice(at + PARTIAL.length)))) removeQuietly(join(dir, name));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // not ours to remove
+  }
+}

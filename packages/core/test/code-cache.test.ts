@@ -1,0 +1,100 @@
+// The bundle's loader (code-cache.ts), in fresh processes as a test runner's
+// workers use it: the first compiles and leaves a cache at exit, the next
+// compiles from it; a cache never outlives the bytes it was made from.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { CODE_CACHE_DIR, CODE_CACHE_ENV } from '../src/code-cache.js';
+
+let dir: string;
+let loader: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vivarium-code-cache-'));
+  loader = join(dir, 'code-cache.mjs');
+  buildSync({ entryPoints: [fileURLToPath(new URL('../src/code-cache.ts', import.meta.url))], outfile: loader, format: 'esm', platform: 'node', bundle: true, logLevel: 'warning' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A module of its own directory, as a bundle is. */
+function module(name: string, body: string): string {
+  mkdirSync(join(dir, name), { recursive: true });
+  const file = join(dir, name, 'mod.cjs');
+  writeFileSync(file, body);
+  return file;
+}
+
+interface Loaded {
+  fromCache: boolean;
+  cacheFile: string | null;
+  exports: Record<string, unknown>;
+}
+
+/** Loads `file` in a fresh process, as hashed `hash`. */
+function load(file: string, hash: string, { env = {}, args = [] as string[] } = {}): Loaded {
+  const script = `import { loadCommonJs } from ${JSON.stringify(loader)};
+const { exports, fromCache, cacheFile } = loadCommonJs(${JSON.stringify(file)}, ${JSON.stringify(hash)});
+console.log(JSON.stringify({ fromCache, cacheFile: cacheFile ?? null, exports }));`;
+  const r = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as Loaded;
+}
+
+const cacheFiles = (file: string) => {
+  const cache = join(file, '..', CODE_CACHE_DIR);
+  return existsSync(cache) ? readdirSync(cache) : [];
+};
+
+test('the first process leaves a cache at exit; the next compiles from it and runs the same module', () => {
+  const file = module('plain', 'exports.answer = 6 * 7; exports.where = __filename; exports.url = typeof require("node:path").join;');
+  const first = load(file, 'aaaa');
+  expect(first).toMatchObject({ fromCache: false, exports: { answer: 42, where: file, url: 'function' } });
+  expect(cacheFiles(file)).toEqual([expect.stringMatching(/^mod\.cjs-aaaa-.*\.bin$/)]);
+  const second = load(file, 'aaaa');
+  expect(second).toEqual({ ...first, fromCache: true });
+});
+
+test('a module rebuilt (another hash) never takes the cache of the old bytes, even of the same length', () => {
+  const file = module('rebuilt', 'exports.answer = 1;');
+  load(file, 'old');
+  expect(load(file, 'old').fromCache).toBe(true);
+  writeFileSync(file, 'exports.answer = 2;');
+  const rebuilt = load(file, 'new');
+  expect(rebuilt).toMatchObject({ fromCache: false, exports: { answer: 2 } });
+  expect(load(file, 'new')).toMatchObject({ fromCache: true, exports: { answer: 2 } });
+});
+
+test(`${CODE_CACHE_ENV}=off reads and writes no cache`, () => {
+  const file = module('off', 'exports.answer = 3;');
+  expect(load(file, 'h', { env: { [CODE_CACHE_ENV]: 'off' } })).toEqual({ fromCache: false, cacheFile: null, exports: { answer: 3 } });
+  expect(cacheFiles(file)).toEqual([]);
+});
+
+test('with --enable-source-maps the module is required as usual (Node maps its stacks), without a cache', () => {
+  const file = module('maps', 'exports.answer = 4;');
+  expect(load(file, 'h', { args: ['--enable-source-maps'] })).toEqual({ fromCache: false, cacheFile: null, exports: { answer: 4 } });
+  expect(cacheFiles(file)).toEqual([]);
+});
+
+test('a cache it cannot write (here: a file where its directory would be): loaded from source each time, nothing fails', () => {
+  const file = module('unwritable', 'exports.answer = 5;');
+  writeFileSync(join(file, '..', CODE_CACHE_DIR), 'not a directory');
+  expect(load(file, 'h')).toMatchObject({ fromCache: false, exports: { answer: 5 } });
+  expect(load(file, 'h').fromCache).toBe(false);
+  expect(readdirSync(join(file, '..')).sort()).toEqual([CODE_CACHE_DIR, 'mod.cjs']);
+});
+
+test('a part left by a writer that was killed is removed by the next writer; a live writer’s is not', () => {
+  const file = module('abandoned', 'exports.answer = 6;');
+  const cache = join(file, '..', CODE_CACHE_DIR);
+  mkdirSync(cache);
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  writeFileSync(join(cache, `mod.cjs-old-x64-1.bin.partial-${dead}`), 'half');
+  writeFileSync(join(cache, `mod.cjs-old-x64-1.bin.partial-${process.pid}`), 'in progress');
+  load(file, 'h');
+  expect(cacheFiles(file).sort()).toEqual([expect.stringMatching(/^mod\.cjs-h-.*\.bin$/), `mod.cjs-old-x64-1.bin.partial-${process.pid}`]);
+});
