@@ -42,7 +42,7 @@ export function loadCommonJs(file: string, hash: string): LoadedModule {
   // Module.wrap's wrapper, so line numbers and __filename are a module's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
-  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script));
+  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script, `${basename(file)}-`, `${basename(file)}-${hash}-`));
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -64,14 +64,16 @@ function readCache(path: string): Buffer | undefined {
 /** Written whole under a name of its own, then renamed: a process reading it
  * meanwhile finds the old file or the new one, never a part. A writer killed
  * mid-write (a test runner ending its workers by SIGTERM) leaves its part,
- * removed by the next writer. */
-function writeCache(path: string, script: Script): void {
+ * removed by the next writer, as are caches of the module's earlier bytes
+ * (`ofModule` but not `ofTheseBytes`: a package rebuilt in place); those of
+ * other Node versions for the same bytes stay. */
+function writeCache(path: string, script: Script, ofModule: string, ofTheseBytes: string): void {
   const partial = `${path}${PARTIAL}${process.pid}`;
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(partial, script.createCachedData());
     renameSync(partial, path);
-    removeAbandoned(dirname(path));
+    removeStale(dirname(path), ofModule, ofTheseBytes);
   } catch {
     // A read-only install: every process compiles from source, as without a cache.
     removeQuietly(partial);
@@ -80,10 +82,12 @@ function writeCache(path: string, script: Script): void {
 
 const PARTIAL = '.partial-';
 
-function removeAbandoned(dir: string): void {
+function removeStale(dir: string, ofModule: string, ofTheseBytes: string): void {
   for (const name of readdirSync(dir)) {
     const at = name.lastIndexOf(PARTIAL);
-    if (at >= 0 && !isAlive(Number(name.slice(at + PARTIAL.length)))) removeQuietly(join(dir, name));
+    const abandoned = at >= 0 && !isAlive(Number(name.slice(at + PARTIAL.length)));
+    const outdated = at < 0 && name.startsWith(ofModule) && !name.startsWith(ofTheseBytes);
+    if (abandoned || outdated) removeQuietly(join(dir, name));
   }
 }
 

@@ -58,7 +58,7 @@ test('the first process leaves a cache at exit; the next compiles from it and ru
   expect(second).toEqual({ ...first, fromCache: true });
 });
 
-test('a module rebuilt (another hash) never takes the cache of the old bytes, even of the same length', () => {
+test('a module rebuilt (another hash) never takes the cache of the old bytes, even of the same length, and removes it', () => {
   const file = module('rebuilt', 'exports.answer = 1;');
   load(file, 'old');
   expect(load(file, 'old').fromCache).toBe(true);
@@ -66,6 +66,8 @@ test('a module rebuilt (another hash) never takes the cache of the old bytes, ev
   const rebuilt = load(file, 'new');
   expect(rebuilt).toMatchObject({ fromCache: false, exports: { answer: 2 } });
   expect(load(file, 'new')).toMatchObject({ fromCache: true, exports: { answer: 2 } });
+  // The old bytes' cache went when the new one was written.
+  expect(cacheFiles(file)).toEqual([expect.stringMatching(/^mod\.cjs-new-.*\.bin$/)]);
 });
 
 test(`${CODE_CACHE_ENV}=off reads and writes no cache`, () => {
