@@ -42,15 +42,18 @@ export function loadCommonJs(file: string, hash: string): LoadedModule {
   // Module.wrap's wrapper, so line numbers and __filename are a module's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
-  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script, `${basename(file)}-`, `${basename(file)}-${hash}-`));
+  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script, file, hash));
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, fromCache, cacheFile };
 }
 
+/** Caches of `file` begin with `<name>-`, those of these bytes with `<name>-<hash>-`. */
+const prefixOf = (file: string, hash = '') => `${basename(file)}-${hash ? `${hash}-` : ''}`;
+
 function cachePath(file: string, hash: string): string {
-  return join(dirname(file), CODE_CACHE_DIR, `${basename(file)}-${hash}-${process.arch}-${cachedDataVersionTag()}.bin`);
+  return join(dirname(file), CODE_CACHE_DIR, `${prefixOf(file, hash)}${process.arch}-${cachedDataVersionTag()}.bin`);
 }
 
 function readCache(path: string): Buffer | undefined {
@@ -64,16 +67,16 @@ function readCache(path: string): Buffer | undefined {
 /** Written whole under a name of its own, then renamed: a process reading it
  * meanwhile finds the old file or the new one, never a part. A writer killed
  * mid-write (a test runner ending its workers by SIGTERM) leaves its part,
- * removed by the next writer, as are caches of the module's earlier bytes
- * (`ofModule` but not `ofTheseBytes`: a package rebuilt in place); those of
- * other Node versions for the same bytes stay. */
-function writeCache(path: string, script: Script, ofModule: string, ofTheseBytes: string): void {
+ * removed by the next writer, as are caches of the module's earlier bytes (a
+ * package rebuilt in place); those of other Node versions for the same bytes
+ * stay. */
+function writeCache(path: string, script: Script, file: string, hash: string): void {
   const partial = `${path}${PARTIAL}${process.pid}`;
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(partial, script.createCachedData());
     renameSync(partial, path);
-    removeStale(dirname(path), ofModule, ofTheseBytes);
+    removeStale(dirname(path), prefixOf(file), prefixOf(file, hash));
   } catch {
     // A read-only install: every process compiles from source, as without a cache.
     removeQuietly(partial);

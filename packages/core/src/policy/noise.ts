@@ -14,7 +14,9 @@ const VITEST_MODULE_CACHE = '?'.repeat(21);
  * workspace's packages/): their files are read when an error of theirs is
  * shown (source maps). Found through the package's own name, which holds
  * wherever this module is (dist/, or bundle/). Found when a policy first
- * needs it: resolving it took 3.3 ms of every process's import of core. */
+ * needs it, not by every process that imports core (3.3 ms in a profile of
+ * a fresh import, much of it the resolver's first run, which koffi's
+ * resolution then pays instead). */
 let vivariumPackages: string | undefined;
 const vivariumPackagesDir = () => (vivariumPackages ??= dirname(dirname(createRequire(import.meta.url).resolve('@vivarium/core/package.json'))));
 
