@@ -149,7 +149,7 @@ async function perfTop(scenario, kind, mode, iterations, port) {
 }
 
 /** Self time by function inside Worker.drain (and GC while draining), from a --cpu-prof of a fill + drain. */
-function decodeProfile(events) {
+export function decodeProfile(events) {
   const dir = `${BUILD}cpuprof`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -162,7 +162,8 @@ function decodeProfile(events) {
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const isDrain = (n) => n.callFrame.functionName === 'drain' && /core\/(dist\/worker|bundle\/index)\.js$/.test(n.callFrame.url);
+  // Worker.drain: in core's bundle (bundle/core.cjs), or in dist/ when core is loaded from its sources.
+  const isDrain = (n) => n.callFrame.functionName === 'drain' && /core\/(dist\/worker\.js|bundle\/core\.cjs)$/.test(n.callFrame.url);
   const underDrain = new Map();
   const inDrain = (id) => {
     if (underDrain.has(id)) return underDrain.get(id);

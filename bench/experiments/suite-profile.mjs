@@ -30,7 +30,8 @@ await withDaemon(
 const buckets = [
   ['koffi', /node_modules\/koffi\//],
   ['picomatch', /node_modules\/picomatch\//],
-  ['decoder', /@vivarium\/core\/(dist\/(decode|ring-reader)|bundle\/index)\.js/],
+  // Core is one file (bundle/core.cjs): its decoder is told apart by function name.
+  ['decoder', /@vivarium\/core\/dist\/(decode|ring-reader)\.js/, /^(decodeEvent|consume|internedText|sameBytes|fileOpen|backingOf)$/],
   ['policy/report', /@vivarium\/core\/dist\/(policy|report)\//],
 ];
 let total = 0;
@@ -52,7 +53,7 @@ for (const file of readdirSync(dir)) {
     const outer = stack.findLast((f) => /@vivarium\//.test(f.url));
     if (!outer) continue;
     vivarium += interval;
-    const bucket = buckets.find(([, re]) => stack.some((f) => re.test(f.url)))?.[0] ?? (stack.some((f) => f.url === '' && /compile|Module|resolve|load/i.test(f.functionName)) ? 'module loading' : 'other');
+    const bucket = buckets.find(([, re, names]) => stack.some((f) => re.test(f.url) || (names?.test(f.functionName) && /@vivarium\/core\/bundle\/core\.cjs$/.test(f.url))))?.[0] ?? (stack.some((f) => f.url === '' && /compile|Module|resolve|load/i.test(f.functionName)) ? 'module loading' : 'other');
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + interval);
     const inner = stack.find((f) => /@vivarium\//.test(f.url));
     const top = `${inner.functionName || '(anonymous)'} ${inner.url.replace(/^.*@vivarium\//, '@vivarium/')}:${inner.lineNumber + 1} <- ${stack[0].functionName || '(anonymous)'} ${stack[0].url.replace(/^.*\//, '')}`;
