@@ -26,7 +26,8 @@ export function addGaps(a: Gaps, b: Gaps): Gaps {
     leftoverDropped: a.leftoverDropped + b.leftoverDropped,
     unfollowed: a.unfollowed + b.unfollowed,
     tampered: a.tampered ?? b.tampered,
-    unavailable: a.unavailable ?? b.unavailable,
+    // Per kind, the first reason given.
+    unavailable: a.unavailable && b.unavailable ? { ...b.unavailable, ...a.unavailable } : (a.unavailable ?? b.unavailable),
   };
 }
 

@@ -12,6 +12,10 @@ import type { Subject, SubjectType, SubjectValues } from './subjects.js';
 export const POLICY_RULES = ['read', 'write', 'exec', 'connect', 'resolve', 'privileged', 'env', 'load', 'http'] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];
 
+/** The kinds seen through uprobes (vivariumd's uprobe table): unavailable
+ * for a worker where they could not be attached, or its code rewritten. */
+export const UPROBE_FED_KINDS = ['env', 'load', 'http'] as const satisfies readonly EventKind[];
+
 /** The subject of a read of every environment variable at once. */
 export const ALL_VARIABLES = '(all)';
 const ENVIRON_FILE = /^\/proc\/[^/]+\/(task\/\d+\/)?environ$/;

@@ -21,10 +21,12 @@ import {
 import type { PrivilegedEvent, VivariumEvent } from './events.js';
 import type { Gaps } from './completeness.js';
 import { DnsStreams } from './dns-stream.js';
+import { UPROBE_FED_KINDS } from './event-kinds.js';
 import { Http2Connections } from './http/http2.js';
 import { MountView, mountinfoReader } from './mount-view.js';
 import { closeFd } from './native.js';
 import { MAX_LINE, REPLY_FDS, type RegisterReply, type Reply, encodeLine } from './protocol.js';
+import { RewrittenMemory } from './rewritten-memory.js';
 import { RingReader } from './ring-reader.js';
 import { type Mapping, PAGE_SIZE, mapShared } from './shared-memory.js';
 import { resolveSocket } from './socket-path.js';
@@ -65,6 +67,7 @@ export class Worker {
   /** HPACK tables of the HTTP/2 connections this worker and its children open. */
   private readonly http2 = new Http2Connections();
   private readonly dnsStreams = new DnsStreams();
+  private readonly rewrittenMemory = new RewrittenMemory();
 
   private constructor(
     private readonly socketFd: number,
@@ -165,6 +168,7 @@ export class Worker {
       }
       if ((event as { fsView?: unknown }).fsView) this.mounts.placeEvent(event);
       if ('tampers' in event && event.tampers) reached.add(`pid ${event.pid} ${reachedBy(event)}`);
+      this.rewrittenMemory.see(event);
       events.push(event);
     });
     const tampered = [this.probe(), ...reached].filter(Boolean).join('; ') || undefined;
@@ -173,7 +177,15 @@ export class Worker {
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
     const unfollowed = Number(now.unfollowed - this.seen.unfollowed);
     this.seen = now;
-    return { events, dropped, leftoverDropped, unfollowed, tampered, unavailable: Object.keys(this.unavailable).length ? this.unavailable : undefined };
+    return { events, dropped, leftoverDropped, unfollowed, tampered, unavailable: this.unavailableNow() };
+  }
+
+  /** The kinds this worker cannot observe: those vivariumd could not attach,
+   * and those fed by uprobes while a process's code may have been rewritten. */
+  private unavailableNow(): Readonly<Record<string, string>> | undefined {
+    const rewritten = this.rewrittenMemory.endWindow();
+    if (!rewritten) return Object.keys(this.unavailable).length ? this.unavailable : undefined;
+    return { ...Object.fromEntries(UPROBE_FED_KINDS.map((kind) => [kind, rewritten])), ...this.unavailable };
   }
 
   /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */

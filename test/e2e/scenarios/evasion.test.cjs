@@ -360,6 +360,31 @@ describe('a file opened by its handle', () => {
   });
 });
 
+describe("a uprobe's breakpoint written over from plain JavaScript", () => {
+  // /proc/self/mem writes through the pages' protection: an fs.writeSync at
+  // getenv's address puts back the instruction the breakpoint replaced, and
+  // the process's later getenv calls go unseen (lib/unprobe.cjs). The kernel
+  // sees the open: from then on the kinds fed by uprobes cannot be checked.
+  const secret = 'VIVARIUM_EVASION_SECRET';
+  const reader = (how) => () => {
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'lib', 'unprobe.cjs'), how, secret], { encoding: 'utf8', env: { PATH: process.env.PATH, [secret]: '1' } });
+    // The breakpoint was there to remove (uprobes attached, getenv found).
+    expect(out.trim()).toBe('cc');
+  };
+
+  test('a child reading the variable is seen reading it', () => {
+    expect(reader('keep')).toReadEnv([secret]);
+  });
+
+  test('FAILS[env events are unavailable;opened /proc/;/mem for writing;breakpoints]: a read after the breakpoint was put back', () => {
+    expect(reader('remove')).not.toReadEnv([secret]);
+  });
+
+  test('the next window, once that child is gone, is checked as before', () => {
+    expect(reader('keep')).toReadEnv([secret]);
+  });
+});
+
 describe('an anonymous program', () => {
   test('FAILS[memfd:payload]: a program run from a memfd is judged by its name, never "/"', () => {
     const program = fs.realpathSync(spawnSync('sh', ['-c', 'command -v env'], { encoding: 'utf8' }).stdout.trim());

@@ -4,10 +4,10 @@
 // each registered worker, once per distinct file. Adding a row is all it
 // takes to watch one more function; /tmp/notes and ARCHITECTURE.md say how
 // to add a kind.
-import { EnvOp, LoadHow, TlsCall } from '@vivarium/core';
+import { EnvOp, LoadHow, TlsCall, type UPROBE_FED_KINDS } from '@vivarium/core';
 
 /** Event kinds fed by uprobes: their availability is reported per worker. */
-export type UprobeKind = 'env' | 'load' | 'http';
+export type UprobeKind = (typeof UPROBE_FED_KINDS)[number];
 
 /**
  * Where a function lives. `program`: the worker's own executable (its
