@@ -11,6 +11,8 @@ import type { VivariumEvent } from './events.js';
  * whatever directory procfs is mounted on (the kernel reports the path it
  * walked, /proc/self resolved). */
 const MEMORY_FILE = /\/(\d+)(?:\/task\/\d+)?\/mem$/;
+/** 'm', which ends every memory file's path: checked before the pattern. */
+const LAST_CHAR = 0x6d;
 
 export class RewrittenMemory {
   /** By pid of the process written into: why its breakpoints may be gone. */
@@ -24,8 +26,8 @@ export class RewrittenMemory {
       this.alive.delete(event.pid);
       return;
     }
-    if (event.kind !== 'file_open' || event.result < 0 || event.access === 'read' || !event.path.endsWith('/mem')) return;
-    const target = MEMORY_FILE.exec(event.path);
+    if (event.kind !== 'file_open' || event.result < 0 || event.access === 'read') return;
+    const target = event.path.charCodeAt(event.path.length - 1) === LAST_CHAR ? MEMORY_FILE.exec(event.path) : null;
     if (!target) return;
     const reason = `pid ${event.pid} opened ${event.path} for writing: what it writes there can remove the uprobes' breakpoints from the code of pid ${target[1]}, whose environment reads, library loads and TLS requests may then go unseen until it exits (read a process's memory, if at all, read-only)`;
     this.alive.set(Number(target[1]), reason);
