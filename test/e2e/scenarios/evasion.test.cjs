@@ -363,11 +363,11 @@ describe('a file opened by its handle', () => {
 describe("a uprobe's breakpoint written over from plain JavaScript", () => {
   // /proc/self/mem writes through the pages' protection: an fs.writeSync at
   // getenv's address puts back the instruction the breakpoint replaced, and
-  // the process's later getenv calls go unseen (lib/unprobe.cjs). The kernel
+  // the process's later getenv calls go unseen (lib/unprobe.mjs). The kernel
   // sees the open: from then on the kinds fed by uprobes cannot be checked.
   const secret = 'VIVARIUM_EVASION_SECRET';
   const reader = (how) => () => {
-    const out = execFileSync(process.execPath, [path.join(__dirname, 'lib', 'unprobe.cjs'), how, secret], { encoding: 'utf8', env: { PATH: process.env.PATH, [secret]: '1' } });
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'lib', 'unprobe.mjs'), how, secret], { encoding: 'utf8', env: { PATH: process.env.PATH, [secret]: '1' } });
     // The breakpoint was there to remove (uprobes attached, getenv found).
     expect(out.trim()).toBe('cc');
   };
