@@ -6,7 +6,14 @@
 // which writes through the page's protection. Prints the first byte getenv
 // had before: cc while the breakpoint was there.
 import fs from 'node:fs';
-import { functionOffsets } from '../../../../packages/daemon/dist/uprobes/elf-symbols.js';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// vivariumd's ELF reader, from the installed daemon package (the repository's
+// workspace, or a project that installed the packed tarballs).
+const daemon = path.dirname(createRequire(import.meta.url).resolve('@vivarium/daemon/package.json'));
+const { functionOffsets } = await import(pathToFileURL(path.join(daemon, 'dist/uprobes/elf-symbols.js')).href);
 
 const [how, name] = process.argv.slice(2);
 // start-end perms offset dev inode path, of each mapping of the C library.
