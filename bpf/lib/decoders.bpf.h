@@ -24,8 +24,9 @@
 #define VIV_IPPROTO_TCP 6
 #define VIV_STREAM_BUFFERS 4 /* a DNS stream's write: buffers copied */
 /* ret as an lsm hook decodes a call: before it (the companion stamps the
- * result); -EPERM at sys_exit reads the same, and sends nothing. */
-#define VIV_AT_HOOK -1
+ * result). Below every errno (-4095..-1), so no result at sys_exit reads as
+ * it: a refused write there wrote nothing. */
+#define VIV_AT_HOOK (-4096L)
 
 /* Each decoder is a subprogram of its own, called from one place (below):
  * verified once, with a stack frame of its own. */
