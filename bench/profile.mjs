@@ -221,10 +221,11 @@ const residentOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p
  * and registering: resident (RSS: the ring counts twice, its data pages
  * are mapped twice so records can wrap), proportional (PSS) and anonymous. */
 function workerMemory(withVivarium) {
-  const script = `${withVivarium ? "const { Worker } = await import('@vivarium/core'); const w = Worker.register(); w.drain();" : ''}
+  const script = `let registerMs = 0;
+${withVivarium ? "const { Worker } = await import('@vivarium/core'); const t0 = performance.now(); const w = Worker.register(); registerMs = performance.now() - t0; w.drain();" : ''}
 await new Promise((r) => setTimeout(r, 200));
 const kb = (file, key) => 1024 * parseInt(require('node:fs').readFileSync(file, 'utf8').split('\\n').find((l) => l.startsWith(key + ':')).slice(key.length + 1), 10);
-console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/proc/self/status', 'RssAnon'), pss: kb('/proc/self/smaps_rollup', 'Pss') }));`;
+console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/proc/self/status', 'RssAnon'), pss: kb('/proc/self/smaps_rollup', 'Pss'), registerMs }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${script}`], {
     cwd: REPO,
     env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real },
@@ -235,7 +236,9 @@ console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/p
 }
 
 /** vivariumd's start time and idle memory (default rings, no worker
- * registered: the rings are made when workers register), and a worker's
+ * registered: the rings are made when workers register) 1 s after ready and
+ * settled (V8's memory reducer runs ~10 s in), the first registration it
+ * answers (the pages it handed back at ready fault in again), and a worker's
  * resident memory with and without Vivarium, at the default ring size. */
 async function resources(options, rounds) {
   const samples = [];
@@ -247,6 +250,8 @@ async function resources(options, rounds) {
     try {
       await sleep(1000); // settled: what it holds idle, not while starting
       const sample = { startMs, daemonResident: residentOf(stop.pid), usedOnStart: before - memAvailable() };
+      await sleep(11_000);
+      sample.daemonSettled = residentOf(stop.pid);
       sample.workerPlain = workerMemory(false);
       sample.workerRegistered = workerMemory(true);
       samples.push(sample);
@@ -256,7 +261,16 @@ async function resources(options, rounds) {
   }
   const m = (key) => median(samples.map((s) => s[key]));
   const worker = (variant) => Object.fromEntries(['rss', 'pss', 'anon'].map((k) => [k, median(samples.map((s) => s[variant][k]))]));
-  return { samples, startMs: m('startMs'), daemonResident: m('daemonResident'), usedOnStart: m('usedOnStart'), workerPlain: worker('workerPlain'), workerRegistered: worker('workerRegistered') };
+  return {
+    samples,
+    startMs: m('startMs'),
+    daemonResident: m('daemonResident'),
+    daemonSettled: m('daemonSettled'),
+    usedOnStart: m('usedOnStart'),
+    firstRegisterMs: median(samples.map((s) => s.workerRegistered.registerMs)),
+    workerPlain: worker('workerPlain'),
+    workerRegistered: worker('workerRegistered'),
+  };
 }
 
 export async function runProfile(options, log) {

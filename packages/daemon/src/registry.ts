@@ -26,7 +26,7 @@ import {
 import { BPF_NOEXIST, type MapSpec, MapType, type Mapping, ObservedTgids, PAGE_SIZE, type PinDir, WORKER_MAP_SPECS, closeFd, loadLibbpf, mapShared } from '@vivarium/core/kernel';
 import { type Peer, assertPeerAlive } from './peer.js';
 import { commandOf, isAlive, mountNamespaceOf, targetKeyOf } from './proc.js';
-import { returnFreedMemory } from './trim.js';
+import { returnIdleMemory } from './idle-memory.js';
 
 export interface Registration {
   slot: number;
@@ -145,7 +145,7 @@ export class Registry {
     if (Date.now() - this.lastRegistration > IDLE_MS) {
       const spares = [...this.slots.values()].filter((s) => s.state === 'ready');
       for (const slot of spares) await this.retire(slot);
-      if (spares.length) returnFreedMemory();
+      if (spares.length) returnIdleMemory();
     }
     return released;
   }

@@ -16,7 +16,7 @@ import { ensureBpffs, hasPins, linkPins, makePinDir, removePins } from './pin-di
 import { Registry } from './registry.js';
 import { inHostPidNamespace } from './proc.js';
 import { serveRegistrations } from './server.js';
-import { returnFreedMemory } from './trim.js';
+import { returnIdleMemory } from './idle-memory.js';
 import { Uprobes } from './uprobes/attacher.js';
 import { removeUprobeState, writeUprobeState } from './uprobes/state-file.js';
 import { UPROBE_KINDS } from './uprobes/table.js';
@@ -180,7 +180,7 @@ export async function run(options: Options, log: (line: string) => void): Promis
   const sweeper = setInterval(() => void registry.sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)), SWEEP_MS);
   log(describeAccess(options.socket, group));
   log(`hooks: ${hooks.join(', ')}`);
-  returnFreedMemory();
+  returnIdleMemory();
   log(`ready: backend ${backend}, pins in ${options.pinDir}, workers register on ${options.socket}, pid ${process.pid} (stop with Ctrl-C or vivariumd stop)`);
   notifyReady(backend, options, log);
 
