@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { NO_GAPS, addGaps, assertAvailable } from '../src/completeness.js';
 import { UnavailableKindError } from '../src/errors.js';
 import { RewrittenMemory } from '../src/rewritten-memory.js';
-import { byChild, event, failed, open } from './helpers/events.js';
+import { byChild, event, failed, open, privileged } from './helpers/events.js';
 
 const readWrite = { flags: 2, access: 'read-write' as const };
 
@@ -32,6 +32,29 @@ describe('RewrittenMemory', () => {
     memory.see(open('/home/me/project/mem', readWrite));
     memory.see(open('/proc/10/smem', readWrite));
     expect(memory.endWindow()).toBeUndefined();
+  });
+
+  test('ptrace writing a process\'s memory (PTRACE_POKETEXT, PTRACE_POKEDATA) blinds until that process exits', () => {
+    for (const [request, name] of [[4, 'PTRACE_POKETEXT'], [5, 'PTRACE_POKEDATA']] as const) {
+      const memory = new RewrittenMemory();
+      memory.see(event('ptrace', { request, targetPid: byChild.pid }));
+      expect(memory.endWindow()).toMatch(new RegExp(`^pid \\d+ wrote into the memory of pid ${byChild.pid} with ptrace \\(${name}\\): that can remove the uprobes' breakpoints`));
+      expect(memory.endWindow()).toContain(name);
+      memory.see(event('exit', { ...byChild, status: 0 }));
+      expect(memory.endWindow()).toBeUndefined();
+    }
+  });
+
+  test('process_vm_writev into a process blinds too; reading it, other ptrace requests and failed calls do not', () => {
+    const memory = new RewrittenMemory();
+    memory.see(privileged('process_vm', 'process_vm_readv', { args: [byChild.pid] }));
+    memory.see(event('ptrace', { request: 2, targetPid: byChild.pid })); // PTRACE_PEEKDATA
+    memory.see(event('ptrace', { request: 16, targetPid: byChild.pid })); // PTRACE_ATTACH
+    memory.see(event('ptrace', { request: 4, targetPid: byChild.pid, ...failed('EPERM') }));
+    memory.see(privileged('process_vm', 'process_vm_writev', { args: [byChild.pid], ...failed('EPERM') }));
+    expect(memory.endWindow()).toBeUndefined();
+    memory.see(privileged('process_vm', 'process_vm_writev', { args: [byChild.pid], result: 8 }));
+    expect(memory.endWindow()).toMatch(new RegExp(`wrote into the memory of pid ${byChild.pid} with process_vm_writev: that can remove`));
   });
 
   test('a child written into: its own window, and later ones until it exits', () => {
