@@ -9,12 +9,14 @@
 // The cache lives beside the bundle (bundle/.v8-cache/), named by the
 // bundle's content hash, the CPU and V8's version-and-flags tag: V8 itself
 // checks only the source's length, so a rebuilt bundle must never meet the
-// cache of another. Whoever can write there can rewrite the bundle itself, so
-// the cache trusts no one the code does not. Where the directory is not
+// cache of another. A cache is compiled code: one is read only when the
+// bundle's owner owns it too, so no one the code does not trust (another user
+// of a shared, group-writable install) can hand its processes code, the root
+// daemon's included. Where the directory is not
 // writable (a read-only install) nothing is cached and nothing fails. With
 // --enable-source-maps the bundle is required as usual: Node maps the stacks
 // of modules it loads itself, not of a vm.Script.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
@@ -38,7 +40,7 @@ export function loadCommonJs(file: string, hash: string): LoadedModule {
   if (process.sourceMapsEnabled) return { exports: createRequire(file)(file) as unknown, fromCache: false, cacheFile: undefined };
   const source = readFileSync(file, 'utf8');
   const cacheFile = process.env[CODE_CACHE_ENV] === 'off' ? undefined : cachePath(file, hash);
-  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  const cachedData = cacheFile ? readCache(cacheFile, statSync(file).uid) : undefined;
   // Module.wrap's wrapper, so line numbers and __filename are a module's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
@@ -56,11 +58,16 @@ function cachePath(file: string, hash: string): string {
   return join(dirname(file), CODE_CACHE_DIR, `${prefixOf(file, hash)}${process.arch}-${cachedDataVersionTag()}.bin`);
 }
 
-function readCache(path: string): Buffer | undefined {
+/** The cache at `path` if `owner` owns it (checked on the file read). */
+function readCache(path: string, owner: number): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
+    return fstatSync(fd).uid === owner ? readFileSync(fd) : undefined; // another's: compiled from source, then replaced at exit
   } catch {
     return undefined; // not made yet, or unreadable: compiled from source
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -2,7 +2,7 @@
 // workers use it: the first compiles and leaves a cache at exit, the next
 // compiles from it; a cache never outlives the bytes it was made from.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,19 @@ test('a module rebuilt (another hash) never takes the cache of the old bytes, ev
   expect(load(file, 'new')).toMatchObject({ fromCache: true, exports: { answer: 2 } });
   // The old bytes' cache went when the new one was written.
   expect(cacheFiles(file)).toEqual([expect.stringMatching(/^mod\.cjs-new-.*\.bin$/)]);
+});
+
+// Compiled code from someone the bundle's owner is not (here: nobody's
+// file, in a directory both can write) is never run.
+test.runIf(process.getuid?.() === 0)('a cache another user owns is not read, and is replaced by one of the owner', () => {
+  const file = module('foreign', 'exports.answer = 3;');
+  load(file, 'bbbb');
+  const [name] = cacheFiles(file);
+  const cache = join(file, '..', CODE_CACHE_DIR, name!);
+  chownSync(cache, 65534, 65534);
+  expect(load(file, 'bbbb')).toMatchObject({ fromCache: false, exports: { answer: 3 } });
+  expect(statSync(cache).uid).toBe(statSync(file).uid);
+  expect(load(file, 'bbbb').fromCache).toBe(true);
 });
 
 test(`${CODE_CACHE_ENV}=off reads and writes no cache`, () => {
