@@ -7,17 +7,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
@@ -488,6 +492,26 @@ int main(int argc, char **argv)
 		f.stop = 1;
 		pthread_join(thread, NULL);
 		return 0;
+	}
+	if (!strcmp(route, "tfo-refused") && argc > 4) {
+		/* tfo-refused HOST PORT NAME: a query by TCP fast open that a
+		 * seccomp filter refuses (EPERM) before the call runs: nothing is
+		 * sent. */
+		struct sockaddr_in to = inet(a, atoi(b));
+		struct sock_filter refuse[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendto, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog filter = { .len = 4, .filter = refuse };
+		unsigned char q[604];
+		int fd = socket(AF_INET, SOCK_STREAM, 0), n = dns_query(q + 2, argv[4], 1);
+
+		q[0] = n >> 8, q[1] = n & 0xff;
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter))
+			return report("seccomp", -1);
+		return report("sendto", sendto(fd, q, n + 2, MSG_FASTOPEN, (struct sockaddr *)&to, sizeof(to)));
 	}
 	if (!strcmp(route, "poke")) {
 		/* poke NAME: a child stops for its parent, which puts back with

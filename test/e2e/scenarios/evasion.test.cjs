@@ -272,6 +272,14 @@ describe('DNS queries written, not sent', () => {
     expect(() => run('dns-tcp', '127.0.0.9', port, 'svc.vivarium.test', how)).not.toResolveOutside(['**.vivarium.test']);
   });
 
+  // A call refused before it ran (here by a seccomp filter) sent nothing:
+  // no check fails for bytes that never left, nor is any name asked.
+  test('a query by TCP fast open refused before the call ran (EPERM) asks nothing', () => {
+    expect(() => {
+      expect(run('tfo-refused', '127.0.0.9', port, 'tracker.example.invalid')).toContain('Operation not permitted');
+    }).not.toResolveOutside(['**.vivarium.test']);
+  });
+
   test('each asks its name, where it went', () => {
     expect(() => run('dns-write', '127.0.0.1', port, 'written.vivarium.test')).toResolve(['written.vivarium.test']);
     expect(() => run('dns-write', '127.0.0.1', port, 'pwritev2.vivarium.test', 'pwritev2')).toResolve(['pwritev2.vivarium.test']);
