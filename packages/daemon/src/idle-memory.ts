@@ -7,8 +7,8 @@
 //   most of the ~38 MB of them resident after start are code and data that
 //   loading and attaching ran once. MADV_PAGEOUT reclaims them now rather than
 //   under memory pressure; pages another process maps too are skipped by the
-//   kernel, and what the daemon runs again faults back in (resident 57-59 MB
-//   -> about 26 MB idle; the next registration a few ms slower, BENCHMARKS.md).
+//   kernel, and what the daemon runs again faults back in (resident 55-59 MiB
+//   -> 24-29 MiB idle, its next registration within noise: BENCHMARKS.md).
 import { readFileSync } from 'node:fs';
 import { libcLibrary } from '@vivarium/core/kernel';
 
