@@ -215,7 +215,27 @@ console.log(JSON.stringify({ importMs: t1 - t0, registerMs: t2 - t1, windowUs: (
 }
 
 const memAvailable = () => Number(/MemAvailable:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))[1]) * 1024;
-const residentOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+/** A process's memory in bytes: resident (RSS, shared pages counted whole),
+ * proportional (PSS, each shared page split among its mappers), its own
+ * (USS: private pages, what it alone costs), anonymous, and the kernel memory
+ * of the BPF maps and programs it holds (their fdinfo's memlock, each once). */
+function memoryOf(pid) {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (key) => 1024 * Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(rollup)[1]);
+  const bpf = new Map();
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    let info;
+    try {
+      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue; // closed meanwhile
+    }
+    const id = /^(map_id|prog_id):\s+(\d+)/m.exec(info);
+    const memlock = /^memlock:\s+(\d+)/m.exec(info);
+    if (id && memlock) bpf.set(`${id[1]} ${id[2]}`, Number(memlock[1]));
+  }
+  return { rss: kb('Rss'), pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty'), anon: kb('Anonymous'), kernel: [...bpf.values()].reduce((a, b) => a + b, 0) };
+}
 
 /** A fresh Node's memory once idle, plain or after importing @vivarium/core
  * and registering: resident (RSS: the ring counts twice, its data pages
@@ -225,7 +245,8 @@ function workerMemory(withVivarium) {
 ${withVivarium ? "const { Worker } = await import('@vivarium/core'); const t0 = performance.now(); const w = Worker.register(); registerMs = performance.now() - t0; w.drain();" : ''}
 await new Promise((r) => setTimeout(r, 200));
 const kb = (file, key) => 1024 * parseInt(require('node:fs').readFileSync(file, 'utf8').split('\\n').find((l) => l.startsWith(key + ':')).slice(key.length + 1), 10);
-console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/proc/self/status', 'RssAnon'), pss: kb('/proc/self/smaps_rollup', 'Pss'), registerMs }));`;
+const rollup = '/proc/self/smaps_rollup';
+console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/proc/self/status', 'RssAnon'), pss: kb(rollup, 'Pss'), uss: kb(rollup, 'Private_Clean') + kb(rollup, 'Private_Dirty'), registerMs }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${script}`], {
     cwd: REPO,
     env: { ...process.env, VIVARIUM_BPF_PIN_DIR: PIN_DIRS.real },
@@ -235,11 +256,12 @@ console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/p
   return JSON.parse(r.stdout);
 }
 
-/** vivariumd's start time and idle memory (default rings, no worker
- * registered: the rings are made when workers register) 1 s after ready and
- * settled (V8's memory reducer runs ~10 s in), the first registration it
- * answers (the pages it handed back at ready fault in again), and a worker's
- * resident memory with and without Vivarium, at the default ring size. */
+/** vivariumd's start time and memory with no worker registered: 1 s after
+ * ready (two spare rings made for the first workers) and idle (65 s after
+ * ready: spares freed 60 s after the last registration, node's pages handed
+ * back again); the first registration it answers (the pages it handed back
+ * at ready fault in again); and a worker's memory with and without
+ * Vivarium, at the default ring size. */
 async function resources(options, rounds) {
   const samples = [];
   for (let i = 0; i < rounds; i++) {
@@ -249,9 +271,10 @@ async function resources(options, rounds) {
     const startMs = performance.now() - t0;
     try {
       await sleep(1000); // settled: what it holds idle, not while starting
-      const sample = { startMs, daemonResident: residentOf(stop.pid), usedOnStart: before - memAvailable() };
-      await sleep(11_000);
-      sample.daemonSettled = residentOf(stop.pid);
+      const daemon = memoryOf(stop.pid);
+      const sample = { startMs, daemon, daemonResident: daemon.rss, usedOnStart: before - memAvailable() };
+      await sleep(64_000);
+      sample.daemonIdle = memoryOf(stop.pid);
       sample.workerPlain = workerMemory(false);
       sample.workerRegistered = workerMemory(true);
       samples.push(sample);
@@ -260,16 +283,17 @@ async function resources(options, rounds) {
     }
   }
   const m = (key) => median(samples.map((s) => s[key]));
-  const worker = (variant) => Object.fromEntries(['rss', 'pss', 'anon'].map((k) => [k, median(samples.map((s) => s[variant][k]))]));
+  const memory = (variant) => Object.fromEntries(['rss', 'pss', 'uss', 'anon', 'kernel'].map((k) => [k, median(samples.map((s) => s[variant][k]))]));
   return {
     samples,
     startMs: m('startMs'),
     daemonResident: m('daemonResident'),
-    daemonSettled: m('daemonSettled'),
+    daemon: memory('daemon'),
+    daemonIdle: memory('daemonIdle'),
     usedOnStart: m('usedOnStart'),
     firstRegisterMs: median(samples.map((s) => s.workerRegistered.registerMs)),
-    workerPlain: worker('workerPlain'),
-    workerRegistered: worker('workerRegistered'),
+    workerPlain: memory('workerPlain'),
+    workerRegistered: memory('workerRegistered'),
   };
 }
 
