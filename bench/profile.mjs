@@ -238,8 +238,9 @@ function memoryOf(pid) {
 }
 
 /** A fresh Node's memory once idle, plain or after importing @vivarium/core
- * and registering: resident (RSS: the ring counts twice, its data pages
- * are mapped twice so records can wrap), proportional (PSS) and anonymous. */
+ * and registering (timed): resident (RSS: the ring counts twice, its data
+ * pages are mapped twice so records can wrap), proportional (PSS), its own
+ * (USS) and anonymous. */
 function workerMemory(withVivarium) {
   const script = `let registerMs = 0;
 ${withVivarium ? "const { Worker } = await import('@vivarium/core'); const t0 = performance.now(); const w = Worker.register(); registerMs = performance.now() - t0; w.drain();" : ''}
