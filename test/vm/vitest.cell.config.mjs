@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 /** The attacks on the trust model, run on each kernel with the lsm backend
  * (their daemons take it from VIVARIUM_TEST_BACKEND), which the host cannot
- * load. What they attack (pins, socket, maps, registration) is the daemon's
- * and the kernel's, shared by both backends, and the host runs them with
- * syscalls: in a syscalls cell they would repeat the lsm cell's run on the
- * same kernel, at 7 minutes a cell under TCG. */
+ * load. Most of what they attack (pins, socket, maps, registration, the
+ * fork, exec and exit hooks) is the daemon's, the kernel's or BPF code both
+ * backends share; the syscalls backend's own part (its sys_exit decoding of
+ * the attacks' bpf() calls) runs on the host's kernel only. In a syscalls
+ * cell they cost 7 minutes under TCG. */
 const RELIABILITY = process.env.VIVARIUM_VM_BACKEND === 'lsm' ? ['attacks', 'tamper', 'unprivileged'] : [];
 
 export default {

@@ -16,7 +16,7 @@
 // writable (a read-only install) nothing is cached and nothing fails. With
 // --enable-source-maps the bundle is required as usual: Node maps the stacks
 // of modules it loads itself, not of a vm.Script.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
@@ -38,9 +38,9 @@ export interface LoadedModule {
  * it was built), compiling it from its code cache when one fits. */
 export function loadCommonJs(file: string, hash: string): LoadedModule {
   if (process.sourceMapsEnabled) return { exports: createRequire(file)(file) as unknown, fromCache: false, cacheFile: undefined };
-  const source = readFileSync(file, 'utf8');
+  const { source, owner } = readSource(file);
   const cacheFile = process.env[CODE_CACHE_ENV] === 'off' ? undefined : cachePath(file, hash);
-  const cachedData = cacheFile ? readCache(cacheFile, statSync(file).uid) : undefined;
+  const cachedData = cacheFile ? readCache(cacheFile, owner) : undefined;
   // Module.wrap's wrapper, so line numbers and __filename are a module's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
@@ -56,6 +56,16 @@ const prefixOf = (file: string, hash = '') => `${basename(file)}-${hash ? `${has
 
 function cachePath(file: string, hash: string): string {
   return join(dirname(file), CODE_CACHE_DIR, `${prefixOf(file, hash)}${process.arch}-${cachedDataVersionTag()}.bin`);
+}
+
+/** The module's source and its owner, from one open of it. */
+function readSource(file: string): { source: string; owner: number } {
+  const fd = openSync(file, 'r');
+  try {
+    return { source: readFileSync(fd, 'utf8'), owner: fstatSync(fd).uid };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The cache at `path` if `owner` owns it (checked on the file read). */

@@ -7,8 +7,9 @@
 //   most of the ~38 MB of them resident after start are code and data that
 //   loading and attaching ran once. MADV_PAGEOUT reclaims them now rather than
 //   under memory pressure; pages another process maps too are skipped by the
-//   kernel, and what the daemon runs again faults back in (resident 55-59 MiB
-//   -> 24-29 MiB idle, its next registration within noise: BENCHMARKS.md).
+//   kernel, and what the daemon runs again faults back in (resident 54-58 MiB
+//   -> 23-29 MiB with no other node running, its next registration within
+//   noise: BENCHMARKS.md).
 import { readFileSync } from 'node:fs';
 import { libcLibrary } from '@vivarium/core/kernel';
 
