@@ -7,7 +7,7 @@ import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Abi, Worker } from '@vivarium/core';
 import { skipKernelTests } from '../helpers/kernel.js';
-import { type Daemon, pinDirFor, socketOf, startDaemon, status, vivariumd, wipe } from './lib/daemon.js';
+import { type Daemon, eventually, pinDirFor, socketOf, startDaemon, status, vivariumd, wipe } from './lib/daemon.js';
 
 const PIN_DIR = pinDirFor('bad-input');
 
@@ -115,6 +115,10 @@ describe.skipIf(skipKernelTests())('hostile input on the socket', () => {
 
   test('a client that leaves in the middle of its request, or right after it, holds no slot', async () => {
     expect(await exchange(socket, '{"op":"regis', { close: true })).toBeNull();
+    // A spare slot ready, so the answer is written before the daemon reads the leave (a daemon
+    // makes its first slot at its first registration, which takes an RCU grace period).
+    Worker.register({ pinDir: PIN_DIR }).unregister();
+    await eventually(() => status(PIN_DIR).slots.some((s) => !s.owner), 5000);
     expect(await exchange(socket, `${JSON.stringify({ op: 'register', abi: Abi.ABI_VERSION, followChildren: true })}\n`, { close: true })).toMatchObject({ ok: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(status(PIN_DIR).slots.filter((s) => s.owner)).toEqual([]);

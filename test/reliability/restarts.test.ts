@@ -159,11 +159,13 @@ describe.skipIf(skip)('restarts and stop', () => {
     expect(status(PIN_DIR).slots.filter((s) => s.owner)).toEqual([]);
   });
 
-  // `ready:` is printed while the spare slots are still being made (each
-  // costs an RCU grace period); a slot being made is not held by anyone.
-  test('a daemon that says ready registers a worker at once, even with one slot', async () => {
+  // A daemon makes no ring before a worker registers (an idle daemon holds
+  // none); the first registration makes its own slot, waiting for one RCU
+  // grace period, and the spares for the next ones.
+  test('a daemon that says ready holds no ring, and registers its first worker at once, even with one slot', async () => {
     await daemon.kill();
     daemon = await startDaemon(PIN_DIR, ['--rings', '1', '--ring-size', String(1 << 20)]);
+    const before = status(PIN_DIR).slots;
     let worker: Worker | undefined;
     const outcome = (() => {
       try {
@@ -173,10 +175,13 @@ describe.skipIf(skip)('restarts and stop', () => {
         return `${(err as Error).name}: ${(err as Error).message}`;
       }
     })();
+    const during = status(PIN_DIR).slots;
     worker?.unregister();
     await daemon.kill();
     daemon = await startDaemon(PIN_DIR, ARGS);
+    expect(before).toEqual([]);
     expect(outcome).toBe('registered');
+    expect(during.map((s) => s.owner?.pid)).toEqual([process.pid]);
   });
 
   test('vivariumd stop removes everything it pinned and nothing else', async () => {

@@ -7,9 +7,10 @@
 // kernel (milliseconds), so slots are recycled, not rebuilt: a slot whose
 // worker left is quarantined for one grace period (no program can still be
 // writing for the old worker), its ring emptied and its window reset, and it
-// is ready for the next worker. Spare ready slots are kept while workers come
-// and go, and freed after a minute without registrations: an idle daemon
-// holds no rings.
+// is ready for the next worker. A daemon starts with no slot: the first
+// worker's registration makes its own (one grace period, ~25 ms here), then
+// spare ready slots are kept while workers come and go, and freed after a
+// minute without registrations: an idle daemon holds no rings.
 import {
   ControlCodec,
   MetaFlag,
@@ -63,7 +64,9 @@ export class Registry {
   private readonly slots = new Map<number, Slot>();
   /** Slots held by workers of a daemon whose pins this one adopted. */
   private readonly adopted = new Set<number>();
-  private lastRegistration = 0;
+  private lastRegistration = Date.now();
+  /** Memory was handed back since the last registration. */
+  private handedBack = false;
   private readonly barrier: RcuBarrier;
   private readonly tgids: ObservedTgids;
 
@@ -88,6 +91,7 @@ export class Registry {
     const owner: Owner = { ...targetKeyOf(peer.pid), hostPid: peer.pid, uid: peer.uid, startTime };
     assertPeerAlive(peer); // the key above is that process's, not a successor's
     this.lastRegistration = Date.now();
+    this.handedBack = false;
     const slot = await this.nextSlot();
     try {
       if (!this.pins.owners.set(slot.index, owner, BPF_NOEXIST)) throw new VivariumError(`vivariumd: slot ${slot.index} has an owner already`);
@@ -145,7 +149,9 @@ export class Registry {
     if (Date.now() - this.lastRegistration > IDLE_MS) {
       const spares = [...this.slots.values()].filter((s) => s.state === 'ready');
       for (const slot of spares) await this.retire(slot);
-      if (spares.length) returnIdleMemory();
+      // Once per idle spell (what registrations, or the start, faulted in since), and after freeing rings.
+      if (spares.length || !this.handedBack) returnIdleMemory();
+      this.handedBack = true;
     }
     return released;
   }
@@ -162,12 +168,6 @@ export class Registry {
     this.slots.clear();
     this.barrier.close();
     this.tgids.unmap();
-  }
-
-  /** A daemon that just started expects workers: have spare slots ready. */
-  warmUp(): void {
-    this.lastRegistration = Date.now();
-    this.topUp();
   }
 
   /** A ready slot: a spare, a new one, or — all taken but some being made

@@ -141,7 +141,6 @@ export async function run(options: Options, log: (line: string) => void): Promis
   const registry = new Registry(pins, pins.meta.ringSize);
   const swept = await registry.sweep();
   if (swept.length) log(`freed ${swept.length} slot(s) of workers that are gone: ${swept.join(', ')}`);
-  registry.warmUp();
   const uprobes = options.uprobes.length
     ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log, options.uprobes)
     : Uprobes.off(options.pinDir, log);
