@@ -226,12 +226,13 @@ static __always_inline bool copy_bytes(struct segment_copy *c, const void *src, 
 	return true;
 }
 
+/* Buffer i + 1: the first one the caller read already. */
 static long copy_buffer(__u32 i, void *data)
 {
 	struct segment_copy *c = data;
 	struct iovec iov = {};
 
-	if (i >= c->count || bpf_probe_read_user(&iov, sizeof(iov), &c->iovs[i]))
+	if (i + 1 >= c->count || bpf_probe_read_user(&iov, sizeof(iov), &c->iovs[i + 1]))
 		return 1;
 	return copy_bytes(c, iov.iov_base, iov.iov_len) ? 0 : 1;
 }
@@ -251,10 +252,9 @@ static __always_inline __u16 put_segment(struct viv_scratch *s, struct socket *s
 	struct tcp_sock *tcp = (struct tcp_sock *)BPF_CORE_READ(sock, sk);
 	struct segment_copy c = { .s = s, .iovs = iovs, .count = count, .off = field_offset(e, VIV_FIELD_EXTRA) };
 
-	if (iovs)
-		bpf_loop(VIV_STREAM_BUFFERS, copy_buffer, &c, 0);
-	else
-		copy_bytes(&c, payload, len);
+	/* payload, len: the first buffer, as the caller read it (each buffer read once). */
+	if (copy_bytes(&c, payload, len) && iovs)
+		bpf_loop(VIV_STREAM_BUFFERS - 1, copy_buffer, &c, 0);
 	e->len[VIV_FIELD_EXTRA] = c.have & VIV_FIELD_MASK;
 	e->open_flags = BPF_CORE_READ(tcp, write_seq) - (ret > 0 ? ret : 0);
 	e->aux = BPF_CORE_READ(sock, file, f_inode, i_ino);
@@ -308,7 +308,9 @@ DECODER(send)
 			addrlen = msg.msg_namelen;
 			flags = nr == VIV_NR_sendmsg ? ARG(2) : ARG(3);
 		}
-		bpf_probe_read_user(&iov, sizeof(iov), iovs);
+		/* With no buffer (msg_iovlen 0) nothing is sent, whatever msg_iov points to. */
+		if (count)
+			bpf_probe_read_user(&iov, sizeof(iov), iovs);
 		payload = iov.iov_base;
 		len = iov.iov_len;
 	}

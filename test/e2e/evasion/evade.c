@@ -261,6 +261,13 @@ int main(int argc, char **argv)
 
 			return report("pwritev2", pwritev2(fd, &iov, 1, -1, 0));
 		}
+		if (argc > 5 && !strcmp(argv[5], "iovlen0")) {
+			/* An empty datagram: msg_iov points at a query, msg_iovlen says none of it is sent. */
+			struct iovec iov = { .iov_base = q, .iov_len = dns_query(q, argv[4], 1) };
+			struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 0 };
+
+			return report("sendmsg", sendmsg(fd, &msg, 0));
+		}
 		return report("write", write(fd, q, dns_query(q, argv[4], 1)));
 	}
 	if (!strcmp(route, "dns-tcp") && argc > 5) {

@@ -280,6 +280,12 @@ describe('DNS queries written, not sent', () => {
     }).not.toResolveOutside(['**.vivarium.test']);
   });
 
+  // With no buffer (msg_iovlen 0) an empty datagram leaves, whatever msg_iov points at.
+  test('a sendmsg of no buffer to a resolver asks no name', () => {
+    const seen = observe(() => run('dns-write', '127.0.0.1', port, 'unsent.vivarium.test', 'iovlen0'));
+    expect(seen.events.filter((e) => e.kind === 'dns').map((e) => [e.name, e.server.text])).toEqual([['', `127.0.0.1:${port}`]]);
+  });
+
   test('each asks its name, where it went', () => {
     expect(() => run('dns-write', '127.0.0.1', port, 'written.vivarium.test')).toResolve(['written.vivarium.test']);
     expect(() => run('dns-write', '127.0.0.1', port, 'pwritev2.vivarium.test', 'pwritev2')).toResolve(['pwritev2.vivarium.test']);
