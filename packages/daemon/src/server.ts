@@ -113,23 +113,13 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
       throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${Abi.ABI_VERSION}, this client ABI ${request.abi} (run vivariumd from the same Vivarium version as the test packages)`);
     assertPeerAlive(peer);
     assertPeerUnprivileged(peer);
-    const registering = registry.register(peer, request.followChildren !== false);
-    // Before the reply, so the worker's first test is observed in full; and while the registry
-    // waits for a new slot's grace period (~25 ms), which is when an idle spell detached the
-    // uprobes too (attaching them again takes 14-26 ms).
-    let unavailable: Record<string, string>;
-    try {
-      unavailable = attachUprobes(options, peer.pid);
-    } catch (err) {
-      const registered = await registering.catch(() => undefined);
-      if (registered) await registry.release(registered.slot);
-      throw err;
-    }
-    const registration = await registering;
+    const registration = await registry.register(peer, request.followChildren !== false);
     try {
       // Again once its entry exists: an exec between the two checks found no entry to end;
       // from here on the kernel ends it (TargetFlag.UNPRIVILEGED).
       assertPeerUnprivileged(peer);
+      // Before the reply: the worker's first test is observed in full.
+      const unavailable = attachUprobes(options, peer.pid);
       reply(fd, {
         ok: true,
         abi: Abi.ABI_VERSION,
