@@ -260,8 +260,8 @@ console.log(JSON.stringify({ rss: kb('/proc/self/status', 'VmRSS'), anon: kb('/p
 /** vivariumd's start time and memory with no worker registered: 1 s after
  * ready (no ring made yet) and idle (65 s after ready: node's pages handed
  * back again); the first registration it answers (it makes that worker's
- * slot, and the pages it handed back fault in again); and a worker's memory with and without
- * Vivarium, at the default ring size. */
+ * slot, and the pages it handed back fault in again); and a worker's memory
+ * with and without Vivarium, at the default ring size. */
 async function resources(options, rounds) {
   const samples = [];
   for (let i = 0; i < rounds; i++) {
