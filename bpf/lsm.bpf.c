@@ -211,8 +211,10 @@ struct iov_iter___v61 {
 	const struct iovec *iov;
 } __attribute__((preserve_access_index));
 
-/* The first user buffer of a message and its length, or 0. */
-static __always_inline const void *iter_first(struct iov_iter *it, __u64 *len)
+/* The first user buffer of a message and its length, or 0; *iovs: the
+ * kernel's copy of its iovec array and *count its length, for the buffers
+ * after the first (0 when the message is one buffer). */
+static __always_inline const void *iter_first(struct iov_iter *it, __u64 *len, const struct iovec **iovs, __u64 *count)
 {
 	__u8 type = BPF_CORE_READ(it, iter_type);
 	__u64 skip = BPF_CORE_READ(it, iov_offset);
@@ -229,9 +231,10 @@ static __always_inline const void *iter_first(struct iov_iter *it, __u64 *len)
 		iov = BPF_CORE_READ(it, __iov);
 	else
 		iov = BPF_CORE_READ((struct iov_iter___v61 *)it, iov);
-	/* The iovec array is the kernel's copy. */
 	if (bpf_core_read(&first, sizeof(first), iov) || first.iov_len < skip)
 		return 0;
+	*iovs = iov;
+	*count = BPF_CORE_READ(it, nr_segs);
 	*len = first.iov_len - skip;
 	return first.iov_base + skip;
 }
@@ -245,7 +248,8 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 	struct viv_meta *m;
 	struct lsm_call c;
 	const void *payload, *name;
-	__u64 len = 0;
+	const struct iovec *iovs = 0;
+	__u64 len = 0, count = 1;
 	int mode = lsm_begin(&c, VIV_KIND_SEND, true);
 
 	if (mode == LSM_SKIP)
@@ -263,12 +267,12 @@ int BPF_PROG(viv_lsm_socket_sendmsg, struct socket *sock, struct msghdr *msg, in
 	m = get_meta();
 	if (m && m->dns_ports[0] && sock->type == VIV_SOCK_DGRAM &&
 	    put_dns_destination(c.s, sock, name, BPF_CORE_READ(msg, msg_namelen), VIV_KERNEL, m)) {
-		payload = iter_first(&msg->msg_iter, &len);
+		payload = iter_first(&msg->msg_iter, &len, &iovs, &count);
 		if (!payload)
 			return 0;
 		event_of(c.s)->kind = VIV_KIND_DNS;
 		event_of(c.s)->mode = name ? VIV_DNS_ADDRESSED : VIV_DNS_CONNECTED;
-		put_dns_message(c.s, payload, len);
+		put_dns_message(c.s, iovs, count, true, payload, len);
 	} else if (m && m->dns_ports[0] && sock->type == VIV_SOCK_STREAM &&
 		   is_dns_port(m, bpf_ntohs(BPF_CORE_READ(sock, sk, __sk_common.skc_dport)))) {
 		/* io_uring's writes on a DNS stream: framing needs them in order

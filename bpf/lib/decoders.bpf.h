@@ -22,7 +22,6 @@
 #define VIV_MSG_ZEROCOPY 0x4000000
 #define VIV_SOCK_STREAM 1
 #define VIV_IPPROTO_TCP 6
-#define VIV_STREAM_BUFFERS 4 /* a DNS stream's write: buffers copied */
 /* ret as an lsm hook decodes a call: before it (the companion stamps the
  * result). Below every errno (-4095..-1), so no result at sys_exit reads as
  * it: a refused write there wrote nothing. */
@@ -117,13 +116,17 @@ struct viv_mmsghdr {
 /* sendmmsg: whether messages 1..n-1 go where message 0 goes and, on a DNS
  * socket, ask for the same name (glibc sends its A and AAAA queries in one
  * call): then message 0's event stands for them all. Not so, or past
- * VIV_MMSG_ALIKE messages, or a name longer than VIV_MMSG_QNAME: the call
- * cannot be one event. Each message's question name and destination are
- * read into zeroed words of s->walk (no path is walked for a send) and
- * compared word by word: no loop inside the loop over messages. */
+ * VIV_MMSG_ALIKE messages, or a name longer than VIV_MMSG_QNAME, or one not
+ * wholly in its message's first buffer: the call cannot be one event. Each
+ * message's question count, question name and destination are read into
+ * zeroed words of s->walk (no path is walked for a send) and compared word
+ * by word: no loop inside the loop over messages. */
 #define VIV_MMSG_WORDS ((VIV_MMSG_QNAME + 32) / 8)
+#define VIV_DNS_HEADER 12   /* a DNS message's fixed header; the question follows */
+#define VIV_DNS_QDCOUNT 4   /* the header's question count */
 
-static __always_inline void mmsg_read(__u64 *w, const struct user_msghdr *msg, __u32 namelen, __u32 qlen)
+/* False when the message's question is not where it can be compared. */
+static __always_inline bool mmsg_read(__u64 *w, const struct user_msghdr *msg, __u32 namelen, __u32 qlen)
 {
 	struct iovec iov = {};
 
@@ -134,8 +137,16 @@ static __always_inline void mmsg_read(__u64 *w, const struct user_msghdr *msg, _
 	for (int k = 0; k < VIV_MMSG_WORDS; k++)
 		w[k] = 0;
 	bpf_probe_read_user(&w[VIV_MMSG_QNAME / 8], namelen & 31, msg->msg_name);
-	if (qlen && !bpf_probe_read_user(&iov, sizeof(iov), msg->msg_iov))
-		bpf_probe_read_user(w, qlen & (VIV_MMSG_QNAME - 1), iov.iov_base + 12);
+	if (!qlen)
+		return true;
+	/* The question count beside the destination (at most VIV_MMSG_NAME, 28
+	 * bytes): a second question must not ride on an alike first one. */
+	if (!msg->msg_iovlen || bpf_probe_read_user(&iov, sizeof(iov), msg->msg_iov) ||
+	    iov.iov_len < VIV_DNS_HEADER + qlen)
+		return false;
+	bpf_probe_read_user((__u8 *)&w[VIV_MMSG_QNAME / 8] + VIV_MMSG_NAME, 2, iov.iov_base + VIV_DNS_QDCOUNT);
+	bpf_probe_read_user(w, qlen & (VIV_MMSG_QNAME - 1), iov.iov_base + VIV_DNS_HEADER);
+	return true;
 }
 
 static __noinline bool mmsg_alike(struct viv_scratch *s, const struct viv_mmsghdr *vec, __u32 n, bool dns)
@@ -151,8 +162,8 @@ static __noinline bool mmsg_alike(struct viv_scratch *s, const struct viv_mmsghd
 		return false;
 	if (dns) {
 		/* The question's name: labels from byte 12 to a zero length. */
-		bpf_probe_read_user(&iov, sizeof(iov), first.msg_iov);
-		if (bpf_probe_read_user(name, VIV_MMSG_QNAME, iov.iov_base + 12))
+		if (!first.msg_iovlen || bpf_probe_read_user(&iov, sizeof(iov), first.msg_iov) ||
+		    bpf_probe_read_user(name, VIV_MMSG_QNAME, iov.iov_base + VIV_DNS_HEADER))
 			return false;
 		for (j = 0; j < VIV_MMSG_QNAME; j++) {
 			if (pos >= VIV_MMSG_QNAME)
@@ -165,12 +176,12 @@ static __noinline bool mmsg_alike(struct viv_scratch *s, const struct viv_mmsghd
 		if (qlen >= VIV_MMSG_QNAME)
 			return false;
 	}
-	mmsg_read(a, &first, first.msg_namelen, qlen);
+	if (!mmsg_read(a, &first, first.msg_namelen, qlen))
+		return false;
 	for (i = 1; i < VIV_MMSG_ALIKE && i < n; i++) {
 		if (bpf_probe_read_user(&msg, sizeof(msg), &vec[i].msg_hdr) || msg.msg_namelen != first.msg_namelen ||
-		    (!msg.msg_name) != (!first.msg_name))
+		    (!msg.msg_name) != (!first.msg_name) || !mmsg_read(b, &msg, first.msg_namelen, qlen))
 			return false;
-		mmsg_read(b, &msg, first.msg_namelen, qlen);
 #pragma unroll
 		for (int k = 0; k < VIV_MMSG_WORDS; k++)
 			if (a[k] != b[k])
@@ -200,48 +211,10 @@ static __always_inline __u16 dns_undecoded(struct viv_event *e, long nr)
 	return VIV_KIND_UNOBSERVABLE;
 }
 
-/* Copies of a write's buffers into a segment, one buffer per bpf_loop step
- * (a loop the verifier would walk once per buffer and per path). */
-struct segment_copy {
-	struct viv_scratch *s;
-	const struct iovec *iovs;
-	__u64 count;
-	__u32 off, have;
-};
-
-/* Appends up to len bytes of user memory at src to the segment; false
- * once it is full or the memory cannot be read. */
-static __always_inline bool copy_bytes(struct segment_copy *c, const void *src, __u64 len)
-{
-	__u32 have = c->have, n;
-
-	if (have >= VIV_DNS_MAX)
-		return false;
-	n = len < VIV_DNS_MAX - have ? len : VIV_DNS_MAX - have;
-	barrier_var(n);
-	n &= 2 * VIV_DNS_MAX - 1;
-	if (bpf_probe_read_user(&c->s->event[(c->off + have) & VIV_EVENT_MASK], n, src))
-		return false;
-	c->have = have + n;
-	return true;
-}
-
-/* Buffer i + 1: the first one the caller read already. */
-static long copy_buffer(__u32 i, void *data)
-{
-	struct segment_copy *c = data;
-	struct iovec iov = {};
-
-	if (i + 1 >= c->count || bpf_probe_read_user(&iov, sizeof(iov), &c->iovs[i + 1]))
-		return 1;
-	return copy_bytes(c, iov.iov_base, iov.iov_len) ? 0 : 1;
-}
-
 /* A write on a TCP stream to a DNS port, as a segment of the stream that
  * user space frames (dns-stream.ts): messages need not start where writes
  * do (the length alone, a message in pieces, several in one write), so no
- * write can be read alone. EXTRA: the first bytes, from the first
- * VIV_STREAM_BUFFERS buffers (what is not copied is unknown there);
+ * write can be read alone. EXTRA: the first bytes (put_dns_message);
  * open_flags: the sequence number of the first byte, which shows user space
  * bytes it was not given (two threads writing at once, sendfile, ...). At
  * an lsm hook (before the send) the stream ends where the segment begins. */
@@ -250,12 +223,8 @@ static __always_inline __u16 put_segment(struct viv_scratch *s, struct socket *s
 {
 	struct viv_event *e = event_of(s);
 	struct tcp_sock *tcp = (struct tcp_sock *)BPF_CORE_READ(sock, sk);
-	struct segment_copy c = { .s = s, .iovs = iovs, .count = count, .off = field_offset(e, VIV_FIELD_EXTRA) };
 
-	/* payload, len: the first buffer, as the caller read it (each buffer read once). */
-	if (copy_bytes(&c, payload, len) && iovs)
-		bpf_loop(VIV_STREAM_BUFFERS - 1, copy_buffer, &c, 0);
-	e->len[VIV_FIELD_EXTRA] = c.have & VIV_FIELD_MASK;
+	put_dns_message(s, iovs, count, false, payload, len);
 	e->open_flags = BPF_CORE_READ(tcp, write_seq) - (ret > 0 ? ret : 0);
 	e->aux = BPF_CORE_READ(sock, file, f_inode, i_ino);
 	e->mode = VIV_DNS_SEGMENT;
@@ -319,7 +288,7 @@ DECODER(send)
 		if (flags & VIV_MSG_ZEROCOPY)
 			return dns_undecoded(e, nr); /* the pages go out after the call: what they say then is unknown */
 		e->mode = addr ? VIV_DNS_ADDRESSED : VIV_DNS_CONNECTED; /* named: judged like a connect too */
-		put_dns_message(s, payload, len);
+		put_dns_message(s, iovs, count, false, payload, len);
 		return several_alike(s, nr, true) ? VIV_KIND_DNS : several_unlike(e, nr);
 	}
 	/* A stream to a DNS port: its peer's, but for TCP fast open, whose

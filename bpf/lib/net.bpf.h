@@ -118,10 +118,65 @@ static __always_inline bool put_dns_destination(struct viv_scratch *s, struct so
 	return true;
 }
 
-/* EXTRA: the first bytes of a DNS message (from the sender's buffer). */
-static __always_inline void put_dns_message(struct viv_scratch *s, const void *payload, __u64 len)
+#define VIV_DNS_BUFFERS 4 /* a DNS message's buffers copied, at most */
+
+/* Copies of a message's buffers into EXTRA, one buffer per bpf_loop step
+ * (a loop the verifier would walk once per buffer and per path). */
+struct message_copy {
+	struct viv_scratch *s;
+	const struct iovec *iovs;
+	__u64 count;
+	__u32 off, have;
+	bool kernel_iovs; /* iovs is the kernel's copy of the array (an lsm hook's iov_iter) */
+};
+
+/* Appends up to len bytes of user memory at src; false once EXTRA holds
+ * VIV_DNS_MAX bytes or the memory cannot be read. */
+static __always_inline bool copy_bytes(struct message_copy *c, const void *src, __u64 len)
 {
-	put_bytes(s, VIV_FIELD_EXTRA, payload, len > VIV_DNS_MAX ? VIV_DNS_MAX : len, VIV_USER);
+	__u32 have = c->have, n;
+
+	if (have >= VIV_DNS_MAX)
+		return false;
+	n = len < VIV_DNS_MAX - have ? len : VIV_DNS_MAX - have;
+	barrier_var(n);
+	n &= 2 * VIV_DNS_MAX - 1;
+	if (bpf_probe_read_user(&c->s->event[(c->off + have) & VIV_EVENT_MASK], n, src))
+		return false;
+	c->have = have + n;
+	return true;
+}
+
+/* Buffer i + 1: the caller copied the first. */
+static long copy_buffer(__u32 i, void *data)
+{
+	struct message_copy *c = data;
+	struct iovec iov = {};
+	long err;
+
+	if (i + 1 >= c->count)
+		return 1;
+	err = c->kernel_iovs ? bpf_probe_read_kernel(&iov, sizeof(iov), &c->iovs[i + 1])
+			     : bpf_probe_read_user(&iov, sizeof(iov), &c->iovs[i + 1]);
+	return !err && copy_bytes(c, iov.iov_base, iov.iov_len) ? 0 : 1;
+}
+
+/* EXTRA: the first bytes of a DNS message (a datagram, or a write on a
+ * stream), from its first VIV_DNS_BUFFERS buffers: payload and len are the
+ * first, as the caller read it (each buffer is read once), iovs[1..count)
+ * the rest (iovs 0: one buffer). A question split across buffers is read
+ * whole; what is not copied is unknown, and a name it cuts is unparsed. */
+static __always_inline void put_dns_message(struct viv_scratch *s, const struct iovec *iovs, __u64 count,
+					    bool kernel_iovs, const void *payload, __u64 len)
+{
+	struct viv_event *e = event_of(s);
+	struct message_copy c = {
+		.s = s, .iovs = iovs, .count = count, .off = field_offset(e, VIV_FIELD_EXTRA), .kernel_iovs = kernel_iovs,
+	};
+
+	if (copy_bytes(&c, payload, len) && iovs && count > 1)
+		bpf_loop(VIV_DNS_BUFFERS - 1, copy_buffer, &c, 0);
+	e->len[VIV_FIELD_EXTRA] = c.have & VIV_FIELD_MASK;
 }
 
 #endif /* __VIV_NET_BPF_H */

@@ -14,11 +14,15 @@ const HEADER = { id: 0, qdcount: 4, size: 12 } as const;
 /** After a question's name: QTYPE, then QCLASS. */
 const QTYPE_SIZE = 2;
 
-/** The first question of a DNS message, or undefined if it is not one. */
+/**
+ * The question of a DNS message, or undefined if it is not one question we
+ * parse. A query asks one (RFC 9619); a second, never judged, could ride on
+ * an allowed first, so a message of several asks nothing readable.
+ */
 export function decodeDnsQuestion(bytes: Uint8Array): DnsQuestion | undefined {
   if (bytes.length < HEADER.size) return undefined;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (dv.getUint16(HEADER.qdcount, false) === 0) return undefined; // no question
+  if (dv.getUint16(HEADER.qdcount, false) !== 1) return undefined;
   const labels: string[] = [];
   let at = HEADER.size;
   for (;;) {

@@ -146,6 +146,60 @@ static int disguised_query(unsigned char *buf, const char *name, const char *hid
 	return n;
 }
 
+/* A query for FIRST, then NAME, as one message of two questions. */
+static int two_questions(unsigned char *buf, const char *first, const char *name)
+{
+	int n = dns_query(buf, first, 1);
+
+	buf[5] = 2;
+	n += dns_labels(buf + n, name);
+	buf[n++] = 0;
+	buf[n++] = 0, buf[n++] = 1, buf[n++] = 0, buf[n++] = 1;
+	return n;
+}
+
+/* A query in three buffers, as a resolver may scatter it: the header, the
+ * name's labels, then the name's end with the type and class. */
+static int scatter_query(struct iovec *iov, unsigned char *q, const char *name)
+{
+	int n = dns_query(q, name, 1);
+
+	iov[0] = (struct iovec){ .iov_base = q, .iov_len = 12 };
+	iov[1] = (struct iovec){ .iov_base = q + 12, .iov_len = n - 12 - 5 };
+	iov[2] = (struct iovec){ .iov_base = q + n - 5, .iov_len = 5 };
+	return 3;
+}
+
+/* MSG sent on FD by io_uring (IORING_OP_SENDMSG): the send's result, or -1. */
+static long uring_sendmsg(int fd, struct msghdr *msg)
+{
+	struct io_uring_params p = { 0 };
+	int ring = syscall(SYS_io_uring_setup, 4, &p);
+	unsigned char *sq, *cq;
+	struct io_uring_sqe *sqes;
+	unsigned tail, index;
+
+	if (ring < 0)
+		return -1;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQES);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe), PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_CQ_RING);
+	if (sq == MAP_FAILED || sqes == MAP_FAILED || cq == MAP_FAILED)
+		return -1;
+	tail = *(unsigned *)(sq + p.sq_off.tail);
+	index = tail & *(unsigned *)(sq + p.sq_off.ring_mask);
+	memset(&sqes[index], 0, sizeof(sqes[index]));
+	sqes[index].opcode = IORING_OP_SENDMSG;
+	sqes[index].fd = fd;
+	sqes[index].addr = (unsigned long)msg;
+	sqes[index].len = 1;
+	((unsigned *)(sq + p.sq_off.array))[index] = index;
+	__atomic_store_n((unsigned *)(sq + p.sq_off.tail), tail + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return -1;
+	return ((struct io_uring_cqe *)(cq + p.cq_off.cqes))[*(unsigned *)(cq + p.cq_off.head) & *(unsigned *)(cq + p.cq_off.ring_mask)].res;
+}
+
 static int report(const char *what, long ret)
 {
 	printf("%s: %ld%s%s\n", what, ret, ret < 0 ? " " : "", ret < 0 ? strerror(errno) : "");
@@ -228,15 +282,29 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(route, "sendmmsg-dns") && argc > 5) {
 		/* A resolver's way (glibc's): one connected socket, two queries in
-		 * one call, NAME1's A and NAME2's AAAA. */
+		 * one call, NAME1's A and NAME2's AAAA. With "split" NAME2's query
+		 * is in two buffers, the first its header alone, followed in memory
+		 * (but not in the message) by NAME1's question; with "two-questions"
+		 * it asks NAME1, then NAME2. */
 		struct sockaddr_in server = inet(a, atoi(b));
-		unsigned char q[2][300];
-		struct iovec iov[2] = { { .iov_base = q[0] }, { .iov_base = q[1] } };
+		unsigned char q[2][300], second[300];
+		struct iovec iov[3] = { { .iov_base = q[0] }, { .iov_base = q[1] } };
 		struct mmsghdr msgs[2] = { { .msg_hdr = { .msg_iov = &iov[0], .msg_iovlen = 1 } }, { .msg_hdr = { .msg_iov = &iov[1], .msg_iovlen = 1 } } };
+		const char *how = argc > 6 ? argv[6] : "";
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 		iov[0].iov_len = dns_query(q[0], argv[4], 1);
 		iov[1].iov_len = dns_query(q[1], argv[5], 28);
+		if (!strcmp(how, "split")) {
+			int n = dns_query(second, argv[5], 28);
+
+			dns_query(q[1], argv[4], 28);
+			iov[1].iov_len = 12;
+			iov[2] = (struct iovec){ .iov_base = second + 12, .iov_len = n - 12 };
+			msgs[1].msg_hdr.msg_iovlen = 2;
+		} else if (!strcmp(how, "two-questions")) {
+			iov[1].iov_len = two_questions(q[1], argv[4], argv[5]);
+		}
 		if (connect(fd, (struct sockaddr *)&server, sizeof(server)))
 			return report("connect", -1);
 		return report("sendmmsg", sendmmsg(fd, msgs, 2, 0));
@@ -260,6 +328,24 @@ int main(int argc, char **argv)
 			struct iovec iov = { .iov_base = q, .iov_len = dns_query(q, argv[4], 1) };
 
 			return report("pwritev2", pwritev2(fd, &iov, 1, -1, 0));
+		}
+		if (argc > 5 && !strcmp(argv[5], "scattered")) {
+			struct iovec iov[3];
+			struct msghdr msg = { .msg_iov = iov, .msg_iovlen = scatter_query(iov, q, argv[4]) };
+
+			return report("sendmsg", sendmsg(fd, &msg, 0));
+		}
+		if (argc > 6 && !strcmp(argv[5], "two-questions"))
+			return report("write", write(fd, q, two_questions(q, argv[6], argv[4])));
+		if (argc > 5 && (!strcmp(argv[5], "io_uring") || !strcmp(argv[5], "io_uring-scattered"))) {
+			/* Sent by the kernel from a ring: no syscall names the socket. */
+			struct iovec iov[3] = { { .iov_base = q, .iov_len = dns_query(q, argv[4], 1) } };
+			struct msghdr msg = { .msg_iov = iov, .msg_iovlen = strcmp(argv[5], "io_uring") ? scatter_query(iov, q, argv[4]) : 1 };
+			long sent = uring_sendmsg(fd, &msg);
+
+			if (sent < 0)
+				errno = sent == -1 ? errno : -sent;
+			return report("io_uring sendmsg", sent);
 		}
 		if (argc > 5 && !strcmp(argv[5], "iovlen0")) {
 			/* An empty datagram: msg_iov points at a query, msg_iovlen says none of it is sent. */
