@@ -125,8 +125,19 @@ struct viv_mmsghdr {
 #define VIV_DNS_HEADER 12   /* a DNS message's fixed header; the question follows */
 #define VIV_DNS_QDCOUNT 4   /* the header's question count */
 
+/* The fields of a user_msghdr compared, its first four: half the stack of
+ * a whole one (two are held at once, under a limit on the stack). */
+struct viv_msg_head {
+	void *msg_name;
+	int msg_namelen;
+	struct iovec *msg_iov;
+	__kernel_size_t msg_iovlen;
+};
+_Static_assert(__builtin_offsetof(struct user_msghdr, msg_iovlen) == __builtin_offsetof(struct viv_msg_head, msg_iovlen),
+	       "viv_msg_head is user_msghdr's start");
+
 /* False when the message's question is not where it can be compared. */
-static __always_inline bool mmsg_read(__u64 *w, const struct user_msghdr *msg, __u32 namelen, __u32 qlen)
+static __always_inline bool mmsg_read(__u64 *w, const struct viv_msg_head *msg, __u32 namelen, __u32 qlen)
 {
 	struct iovec iov = {};
 
@@ -151,7 +162,7 @@ static __always_inline bool mmsg_read(__u64 *w, const struct user_msghdr *msg, _
 
 static __noinline bool mmsg_alike(struct viv_scratch *s, const struct viv_mmsghdr *vec, __u32 n, bool dns)
 {
-	struct user_msghdr first = {}, msg = {};
+	struct viv_msg_head first = {}, msg = {};
 	struct iovec iov = {};
 	__u64 *a = (__u64 *)s->walk, *b = (__u64 *)(s->walk + 128);
 	__u8 *name = (__u8 *)s->walk;

@@ -191,12 +191,15 @@ function libbpfDetail(): string {
 
 function loadError(backend: BackendName, ret: number, verifierTail: string[]): VivariumError {
   const code = errnoName(ret);
+  // A verifier's refusal is the object's fault on this kernel, not the kernel's set-up.
   const hint =
     backend === 'lsm' && code === 'EPERM'
       ? ' (this kernel refuses BPF LSM programs; use --backend syscalls or auto)'
-      : backend === 'lsm'
-        ? ' (BPF LSM needs a kernel booted with lsm=...,bpf; use --backend syscalls or auto)'
-        : '';
+      : verifierTail.length
+        ? ' (the kernel\'s verifier refused a program: its log below; please report it with `uname -r`)'
+        : backend === 'lsm'
+          ? ' (BPF LSM needs a kernel booted with lsm=...,bpf; use --backend syscalls or auto)'
+          : '';
   const detail = verifierTail.length ? `\nverifier:\n${verifierTail.join('\n')}` : libbpfDetail();
   return new VivariumError(`vivariumd: loading the ${backend} backend failed: ${code}${hint}${detail}`);
 }
