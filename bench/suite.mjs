@@ -99,7 +99,7 @@ function runOnce(runner, variant) {
 }
 
 export async function runSuite(options, log) {
-  const linkedSetup = `${REPO}packages/vitest-plugin/dist/setup.js`;
+  const linkedSetup = `${REPO}packages/vitest-plugin/bundle/setup.js`;
   const suite = generateSuite(SUITE_DIR, options.suite.files, options.suite.tests, { linkedSetup });
   suite.installed = installPackages();
   const jest = jestAvailability();

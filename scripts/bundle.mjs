@@ -66,6 +66,36 @@ export const { ${names.join(', ')} } = ${from};
 // A cache made by tests in this tree is not part of a package.
 writeFileSync(`${OUT}/.npmignore`, '.v8-cache/\n');
 
+// @vivarium/vitest/setup, which every Vitest test file's fresh process loads:
+// one module instead of the adapter's three, taking core from load.js (the
+// package's `./bundle/load.js` export, for the adapters' bundles only) instead
+// of index.js, whose ~230 re-exported names each process would link. Vitest's
+// own set-up total over the generated suite's 24 files, 8 interleaved rounds:
+// 1190 ms as modules, 1055 ms so (BENCHMARKS.md).
+const VITEST = new URL('../packages/vitest-plugin/', import.meta.url).pathname;
+const coreNames = await exportsOf(`${CORE}${ENTRIES.index[0]}`);
+rmSync(`${VITEST}bundle`, { recursive: true, force: true });
+await build({
+  ...COMMON,
+  entryPoints: [`${VITEST}dist/setup.js`],
+  outfile: `${VITEST}bundle/setup.js`,
+  format: 'esm',
+  sourcemap: 'linked',
+  external: ['vitest', '@vivarium/core/bundle/load.js'],
+  plugins: [
+    {
+      name: 'core-from-its-loader',
+      setup(build) {
+        build.onResolve({ filter: /^@vivarium\/core$/ }, () => ({ path: 'core', namespace: 'vivarium-core' }));
+        build.onLoad({ filter: /.*/, namespace: 'vivarium-core' }, () => ({
+          contents: `import { core } from '@vivarium/core/bundle/load.js';\nexport const { ${coreNames.join(', ')} } = core;`,
+          resolveDir: VITEST,
+        }));
+      },
+    },
+  ],
+});
+
 /** The names an ES module exports, as esbuild sees them. */
 async function exportsOf(entry) {
   const { metafile } = await build({ ...COMMON, entryPoints: [entry], format: 'esm', write: false, metafile: true, outdir: OUT });
