@@ -1,6 +1,6 @@
 // What this Vitest worker knows about its run and its tests. Vitest keeps its
 // serialized config on a global; read defensively, since it is not a public API.
-import { isMainThread } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 
 interface WorkerConfig {
   pool?: string;
@@ -25,10 +25,19 @@ export function vitestRoot(): string {
   return workerConfig().root ?? process.cwd();
 }
 
+/** Vitest's pools that run each worker in a process of its own. */
+const PROCESS_POOLS = new Set(['forks', 'vmForks']);
+
+/** Whether this code runs on the process's main thread. Asked only outside
+ * Vitest's process pools: loading node:worker_threads takes 3.5 ms in a fresh
+ * process (a Vitest worker loads it for no other reason). */
+const onMainThread = (): boolean =>
+  (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
+
 /** Null when test files of this worker run in a process of their own. */
-export function unsupportedPoolReason(mainThread = isMainThread): string | null {
+export function unsupportedPoolReason(mainThread?: boolean): string | null {
   const pool = workerConfig().pool;
-  if (!mainThread || pool === 'threads' || pool === 'vmThreads')
+  if (!(mainThread ?? (PROCESS_POOLS.has(pool ?? '') || onMainThread())) || pool === 'threads' || pool === 'vmThreads')
     return (
       `vivarium: Vitest's ${pool ?? 'threads'} pool runs test files as threads of one process, which the kernel cannot ` +
       `tell apart (set test.pool to 'forks' in vitest.config, or run with --pool=forks)`

@@ -30,6 +30,12 @@ describe('unsupportedPoolReason', () => {
     expect(unsupportedPoolReason(false)).toContain("set test.pool to 'forks'");
   });
 
+  // Asked of node:worker_threads only outside the process pools: here, the main thread.
+  test.each(['forks', 'vmForks', './custom-pool.js', undefined])('the %s pool, on the main thread, is fine as it is', (pool) => {
+    withConfig(pool === undefined ? {} : { pool });
+    expect(unsupportedPoolReason()).toBeNull();
+  });
+
   test('no Vitest worker state: a thread is assumed to be the threads pool', () => {
     withConfig(undefined);
     expect(unsupportedPoolReason(false)).toContain("Vitest's threads pool");
