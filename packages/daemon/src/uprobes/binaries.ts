@@ -37,8 +37,9 @@ export interface WorkerBinaries {
 
 function fileAt(path: string, shown: string, mapped: boolean): BinaryFile | undefined {
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return undefined;
+    // Most library directories hold none of a library's names: no exception for those (each registration looks).
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st?.isFile()) return undefined;
     return { path, shown, key: `${st.dev}:${st.ino}`, dev: st.dev, ino: st.ino, mapped };
   } catch {
     return undefined;
