@@ -37,7 +37,8 @@ const onMainThread = (): boolean =>
 /** Null when test files of this worker run in a process of their own. */
 export function unsupportedPoolReason(mainThread?: boolean): string | null {
   const pool = workerConfig().pool;
-  if (!(mainThread ?? (PROCESS_POOLS.has(pool ?? '') || onMainThread())) || pool === 'threads' || pool === 'vmThreads')
+  const onThread = mainThread === undefined ? !PROCESS_POOLS.has(pool ?? '') && !onMainThread() : !mainThread;
+  if (onThread || pool === 'threads' || pool === 'vmThreads')
     return (
       `vivarium: Vitest's ${pool ?? 'threads'} pool runs test files as threads of one process, which the kernel cannot ` +
       `tell apart (set test.pool to 'forks' in vitest.config, or run with --pool=forks)`
