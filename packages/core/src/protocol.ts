@@ -2,7 +2,8 @@
 // socket: one JSON line each way. A successful reply carries, by
 // SCM_RIGHTS, the worker's own maps in REPLY_FDS order, and nothing else.
 // The connection stays open while the worker is registered: its end (the
-// worker unregisters or dies) frees the slot.
+// worker unregisters or dies) frees the slot. On it, a registered worker may
+// ask for the kinds vivariumd attaches only on demand (AttachRequest).
 import type { BackendName } from './backend.js';
 
 export interface RegisterRequest {
@@ -10,9 +11,18 @@ export interface RegisterRequest {
   /** The client's ABI (bpf/vivarium.h); a daemon of another one refuses. */
   abi: number;
   followChildren: boolean;
+  /** On-demand kinds to attach before the reply, so that every window sees
+   * them (a run with a policy or a reporter); the others are deferred. */
+  kinds?: string[];
 }
 
-export type Request = RegisterRequest;
+/** A registered worker asks for deferred kinds, before a check of them. */
+export interface AttachRequest {
+  op: 'attach';
+  kinds: string[];
+}
+
+export type Request = RegisterRequest | AttachRequest;
 
 export interface RegisterReply {
   ok: true;
@@ -27,6 +37,16 @@ export interface RegisterReply {
   /** Kinds seen through uprobes that vivariumd could not attach for this
    * worker, with the reason (absent from older daemons: none). */
   unavailable?: Record<string, string>;
+  /** Kinds vivariumd attaches only when asked (http: its uprobes sit in node
+   * and cost every fork of a Node process) and this worker did not ask for:
+   * a check of one asks first (AttachRequest). Absent from older daemons: none. */
+  deferred?: string[];
+}
+
+export interface AttachReply {
+  ok: true;
+  /** Those of the asked kinds that cannot be observed for this worker, with the reason. */
+  unavailable: Record<string, string>;
 }
 
 export interface ErrorReply {
@@ -36,7 +56,7 @@ export interface ErrorReply {
   message: string;
 }
 
-export type Reply = RegisterReply | ErrorReply;
+export type Reply = RegisterReply | AttachReply | ErrorReply;
 
 /** The descriptors of a RegisterReply, in order. */
 export const REPLY_FDS = ['ring', 'control', 'counters'] as const;

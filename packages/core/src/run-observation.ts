@@ -6,6 +6,7 @@
 // holds what it saw, judged by the policy like a test.
 import { type Gaps, NO_GAPS, addGaps } from './completeness.js';
 import { ReportLines } from './event-lines.js';
+import { UPROBE_FED_KINDS } from './event-kinds.js';
 import { Session, type SessionOptions } from './session.js';
 
 /** How often the runner's ring is emptied: its own work is bursty (transforms, starting workers). */
@@ -25,7 +26,8 @@ export class RunObservation {
 
   constructor(
     options: SessionOptions = {},
-    private readonly session = Session.get(options),
+    // A reporter records every kind, from the start.
+    private readonly session = Session.get({ kinds: UPROBE_FED_KINDS, ...options }),
   ) {
     if (!session.registered) return;
     this.timer = setInterval(() => this.collect(), DRAIN_MS);

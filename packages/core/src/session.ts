@@ -13,7 +13,8 @@
 // and marked `leftover` with that process and the window that started it.
 import { type Gaps, NO_GAPS, addGaps } from './completeness.js';
 import { DaemonNotRunningError, VivariumError } from './errors.js';
-import type { Leftover, VivariumEvent } from './events.js';
+import { UPROBE_FED_KINDS } from './event-kinds.js';
+import type { EventKind, Leftover, VivariumEvent } from './events.js';
 import { type Observation, isThenable, makeObservation } from './observation.js';
 import { Provenance } from './provenance/recorder.js';
 import { type RegisterOptions, Worker } from './worker.js';
@@ -73,9 +74,10 @@ export class Session {
       session = new Session(options);
       store[KEY] = session;
       session.start();
-    } else if (options.provenance && !session.provenance) {
+    } else {
       // Asked for by a later user of the session (Jest's environment in band, after its reporter).
-      session.provenance = Provenance.install();
+      if (options.provenance && !session.provenance) session.provenance = Provenance.install();
+      if (options.kinds) session.worker?.attach(options.kinds);
     }
     return session;
   }
@@ -171,10 +173,13 @@ export class Session {
   }
 
   /** Runs fn (sync or async) and returns what happened while it ran: its own
-   * events and its children's, and those of leftover processes (marked). */
-  observe<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T>;
-  observe(fn: () => unknown): Observation | Promise<Observation> {
+   * events and its children's, and those of leftover processes (marked).
+   * `kinds`: those the caller will judge, attached first if vivariumd defers
+   * them (default: every kind, for an observation judged later). */
+  observe<T>(fn: () => T, kinds?: readonly EventKind[]): T extends PromiseLike<infer U> ? Promise<Observation<U>> : Observation<T>;
+  observe(fn: () => unknown, kinds: readonly EventKind[] = UPROBE_FED_KINDS): Observation | Promise<Observation> {
     const worker = this.requireWorker();
+    worker.attach(kinds);
     this.route(this.drain());
     const epoch = worker.nextEpoch();
     this.windows.push({ epoch, name: this.test ? this.windows[this.windows.length - 1]!.name : 'observe() outside any test' });

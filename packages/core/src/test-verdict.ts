@@ -4,7 +4,7 @@
 // returns the error the test must fail with — lost events, or violations in
 // enforce mode. Violations in audit mode are printed, not thrown.
 import { assertAvailable, assertComplete, leftoversOf } from './completeness.js';
-import { rulesOfKind } from './event-kinds.js';
+import { UPROBE_FED_KINDS, rulesOfKind } from './event-kinds.js';
 import type { EventKind } from './events.js';
 import { VivariumError } from './errors.js';
 import { type Violation, toReportEvents } from './event-lines.js';
@@ -53,6 +53,12 @@ export class TestVerdicts {
     /** Where audit-mode violations are printed. */
     private readonly print: (text: string) => void = (text) => process.stderr.write(text),
   ) {}
+
+  /** The kinds the session must see from its start (RegisterOptions.kinds):
+   * every kind when a policy judges tests or a reporter records them. */
+  get kinds(): readonly EventKind[] {
+    return this.policy || this.spool ? UPROBE_FED_KINDS : [];
+  }
 
   /** Ends the session's current test (`file` absolute, `name` 'describe > test'),
    * returns the error it must fail with. Nothing to do outside a test window. */

@@ -44,7 +44,15 @@ export interface RegisterOptions {
   socket?: string;
   /** Follow children (default true). */
   followChildren?: boolean;
+  /** Kinds vivariumd attaches only when asked (http) to attach now, so that
+   * every window sees them: a run with a policy or a reporter. Checks of a
+   * kind ask for it themselves before their window begins (attach()). */
+  kinds?: readonly string[];
 }
+
+/** Why a deferred kind was not seen in a window. */
+const NOT_ASKED =
+  'vivariumd attaches their uprobes only when asked, and this window began before anything asked for them (a matcher asks before it runs fn; with a policy or a reporter the adapter asks at registration)';
 
 const ERRORS: Record<string, new (message: string) => VivariumError> = {
   AbiMismatchError,
@@ -63,7 +71,11 @@ export class Worker {
   private closed = false;
   private readonly mounts: MountView;
   /** Kinds vivariumd could not attach uprobes for, for this worker, with the reason. */
-  readonly unavailable: Readonly<Record<string, string>>;
+  private readonly unavailable: Record<string, string>;
+  /** Kinds vivariumd attaches only when asked, not asked for yet. */
+  private readonly deferred: Set<string>;
+  /** Deferred kinds attached during the open window: it began blind to them. */
+  private readonly attachedLate = new Set<string>();
   /** HPACK tables of the HTTP/2 connections this worker and its children open. */
   private readonly http2 = new Http2Connections();
   private readonly dnsStreams = new DnsStreams();
@@ -82,7 +94,8 @@ export class Worker {
     this.backend = reply.backend;
     this.epoch = reply.epoch;
     this.targetFlags = reply.targetFlags;
-    this.unavailable = reply.unavailable ?? {};
+    this.unavailable = { ...reply.unavailable };
+    this.deferred = new Set(reply.deferred);
     this.seen = this.readCounters();
   }
 
@@ -100,9 +113,11 @@ export class Worker {
     }
     const fds: number[] = [];
     try {
-      sendWithFds(socketFd, encodeLine({ op: 'register', abi: Abi.ABI_VERSION, followChildren: options.followChildren !== false }));
+      const kinds = options.kinds?.length ? { kinds: [...options.kinds] } : {};
+      sendWithFds(socketFd, encodeLine({ op: 'register', abi: Abi.ABI_VERSION, followChildren: options.followChildren !== false, ...kinds }));
       const reply = readReply(socketFd, fds, path);
       if (!reply.ok) throw new (ERRORS[reply.error] ?? VivariumError)(reply.message);
+      if (!('slot' in reply)) throw new VivariumError(`vivarium: vivariumd's answer on ${path} is not a registration`);
       if (reply.abi !== Abi.ABI_VERSION)
         throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${reply.abi}, this client ABI ${Abi.ABI_VERSION} (run vivariumd from the same Vivarium version as the test packages)`);
       if (fds.length !== REPLY_FDS.length) throw new VivariumError(`vivarium: vivariumd sent ${fds.length} descriptors, expected ${REPLY_FDS.length} (${path})`);
@@ -138,6 +153,31 @@ export class Worker {
     this.epoch++;
     ControlCodec.encode({ epoch: this.epoch, reserved: 0 }, new DataView(this.control.buffer));
     return this.epoch;
+  }
+
+  /**
+   * Asks vivariumd for the deferred ones of `kinds` (attached only when asked:
+   * http's uprobes cost every fork of a Node process while attached). Call
+   * before a window that judges them begins: the window open now is reported
+   * blind to them. Kinds that are not deferred cost nothing.
+   */
+  attach(kinds: readonly string[]): void {
+    const asked = kinds.filter((kind) => this.deferred.has(kind));
+    if (!asked.length || this.closed) return;
+    const fds: number[] = [];
+    let reply: Reply;
+    try {
+      sendWithFds(this.socketFd, encodeLine({ op: 'attach', kinds: asked }));
+      reply = readReply(this.socketFd, fds, 'the registration socket');
+    } finally {
+      for (const fd of fds) closeFd(fd);
+    }
+    for (const kind of asked) {
+      this.deferred.delete(kind);
+      this.attachedLate.add(kind);
+    }
+    if (!reply.ok) for (const kind of asked) this.unavailable[kind] ??= reply.message;
+    else Object.assign(this.unavailable, reply.unavailable);
   }
 
   stats(): Counters {
@@ -181,11 +221,18 @@ export class Worker {
   }
 
   /** The kinds this worker cannot observe: those vivariumd could not attach,
-   * and those fed by uprobes while a process's code may have been rewritten. */
+   * those fed by uprobes while a process's code may have been rewritten, and
+   * deferred ones not attached since the window began. */
   private unavailableNow(): Readonly<Record<string, string>> | undefined {
     const rewritten = this.rewrittenMemory.endWindow();
-    if (!rewritten) return Object.keys(this.unavailable).length ? this.unavailable : undefined;
-    return { ...Object.fromEntries(UPROBE_FED_KINDS.map((kind) => [kind, rewritten])), ...this.unavailable };
+    const notAsked = [...this.deferred, ...this.attachedLate];
+    this.attachedLate.clear();
+    if (!rewritten && !notAsked.length) return Object.keys(this.unavailable).length ? { ...this.unavailable } : undefined;
+    return {
+      ...(rewritten ? Object.fromEntries(UPROBE_FED_KINDS.map((kind) => [kind, rewritten])) : {}),
+      ...Object.fromEntries(notAsked.map((kind) => [kind, NOT_ASKED])),
+      ...this.unavailable,
+    };
   }
 
   /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */

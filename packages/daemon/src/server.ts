@@ -9,7 +9,7 @@ import { Abi, AbiMismatchError, type BackendName, VivariumError } from '@vivariu
 import { MAX_LINE, type Reply, type Request, encodeLine, sendWithFds } from '@vivarium/core/kernel';
 import { type Peer, assertPeerAlive, assertPeerUnprivileged, forgetPeer, identifyPeer } from './peer.js';
 import { FIRST_EPOCH, type Registry } from './registry.js';
-import type { Uprobes } from './uprobes/attacher.js';
+import type { Attached, Unavailable, Uprobes } from './uprobes/attacher.js';
 import { UPROBE_KINDS } from './uprobes/table.js';
 
 export interface ServerOptions {
@@ -91,10 +91,42 @@ function handle(socket: Socket, registry: Registry, options: ServerOptions): voi
     if (end < 0) return;
     const line = buffered.slice(0, end);
     buffered = buffered.slice(end + 1);
-    if (pending) return reply(fd!, { ok: false, error: 'VivariumError', message: 'vivarium: this connection is already registered' });
+    if (pending) {
+      // Only a registered connection may ask for more, and only after its registration's answer.
+      void pending.then((s) => (s === undefined ? undefined : attach(fd!, peer!, line, options)));
+      return;
+    }
     pending = register(fd!, peer!, line, registry, options);
     void pending.then((s) => (slot = s));
   });
+}
+
+/** Answers a registered worker's AttachRequest (kinds attached on demand). */
+function attach(fd: number, peer: Peer, line: string, options: ServerOptions): void {
+  let unavailable: Unavailable;
+  try {
+    let request: Request;
+    try {
+      request = JSON.parse(line) as Request;
+    } catch {
+      throw new VivariumError('vivarium: the request is not a JSON object (a client of another Vivarium version?)');
+    }
+    if (request?.op === 'register') throw new VivariumError('vivarium: this connection is already registered');
+    if (request?.op !== 'attach') throw new VivariumError(`vivarium: unknown request '${String((request as { op?: unknown } | null)?.op)}'`);
+    if (!Array.isArray(request.kinds)) throw new VivariumError('vivarium: attach takes kinds, a list of event kinds');
+    const kinds = request.kinds;
+    unavailable = attachUprobes(options, peer.pid, (uprobes) => uprobes.attachAsked(peer.pid, kinds), (none) => none);
+    reply(fd, { ok: true, unavailable });
+  } catch (err) {
+    try {
+      reply(fd, { ok: false, error: 'VivariumError', message: (err as Error).message });
+    } catch {
+      // the worker is gone
+    }
+    return;
+  }
+  options.onUprobes();
+  for (const [kind, reason] of Object.entries(unavailable)) options.log(`pid ${peer.pid}: ${kind} events unavailable: ${reason}`);
 }
 
 /** Answers one request; resolves to the slot it registered, if any. */
@@ -108,7 +140,8 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
     return undefined;
   }
   try {
-    if (request.op !== 'register') throw new VivariumError(`vivarium: unknown request '${String(request.op)}'`);
+    if (request.op === 'attach') throw new VivariumError('vivarium: attach asks for kinds for a registered worker: register first');
+    if (request.op !== 'register') throw new VivariumError(`vivarium: unknown request '${String((request as { op?: unknown }).op)}'`);
     if (request.abi !== Abi.ABI_VERSION)
       throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${Abi.ABI_VERSION}, this client ABI ${request.abi} (run vivariumd from the same Vivarium version as the test packages)`);
     assertPeerAlive(peer);
@@ -119,7 +152,13 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
       // from here on the kernel ends it (TargetFlag.UNPRIVILEGED).
       assertPeerUnprivileged(peer);
       // Before the reply: the worker's first test is observed in full.
-      const unavailable = attachUprobes(options, peer.pid);
+      const asked = Array.isArray(request.kinds) ? request.kinds : [];
+      const { unavailable, deferred } = attachUprobes(
+        options,
+        peer.pid,
+        (uprobes) => uprobes.attachFor(peer.pid, asked),
+        (none): Attached => ({ unavailable: none, deferred: [] }),
+      );
       reply(fd, {
         ok: true,
         abi: Abi.ABI_VERSION,
@@ -129,6 +168,7 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
         targetFlags: registration.targetFlags,
         epoch: FIRST_EPOCH,
         unavailable,
+        deferred,
       }, registration.fds);
       // After the reply (it carries the unavailable kinds): writing the file `vivariumd status` reads
       // takes 0.3-0.6 ms, which the worker no longer waits for (Worker.register 3.6-3.9 -> 3.5-3.6 ms).
@@ -151,17 +191,17 @@ async function register(fd: number, peer: Peer, line: string, registry: Registry
   }
 }
 
-/** The kinds unavailable for worker `pid` after attaching its uprobes; a
- * failure of the attacher itself makes every kind it feeds unavailable. A
- * worker the uprobes would watch blind (a VivariumError) is refused. */
-function attachUprobes(options: ServerOptions, pid: number): Record<string, string> {
+/** Attaches uprobes for worker `pid` by `how`; a failure of the attacher
+ * itself makes every kind it feeds unavailable (`failed` says so in `how`'s
+ * terms). A worker the uprobes would watch blind (a VivariumError) is refused. */
+function attachUprobes<T>(options: ServerOptions, pid: number, how: (uprobes: Uprobes) => T, failed: (unavailable: Unavailable) => T): T {
   try {
-    return options.uprobes.attachFor(pid);
+    return how(options.uprobes);
   } catch (err) {
     // A worker that cannot be observed truly is refused, saying why.
     if (err instanceof VivariumError) throw err;
     options.log(`attaching uprobes for pid ${pid} failed: ${(err as Error).message}`);
-    return Object.fromEntries(UPROBE_KINDS.map((kind) => [kind, `vivariumd failed to attach uprobes: ${(err as Error).message}`]));
+    return failed(Object.fromEntries(UPROBE_KINDS.map((kind) => [kind, `vivariumd failed to attach uprobes: ${(err as Error).message}`])));
   }
 }
 

@@ -125,6 +125,7 @@ function uprobeLines(u: UprobeState | null): string[] {
   if (u.programs) return [`uprobes:  unavailable (${u.programs}): ${UPROBE_KINDS.join(' and ')} events cannot be seen`];
   return [
     `uprobes:  ${u.files.map((f) => `${f.file} (${f.symbols.join(', ')})`).join(', ') || (u.idle ? `detached (${u.idle})` : 'none attached yet')}`,
+    ...(u.onDemand?.length ? [`          ${u.onDemand.join(', ')}: attached once a worker asks (a check of it, a policy, a reporter)`] : []),
     ...Object.entries(u.workers).flatMap(([pid, kinds]) => Object.entries(kinds).map(([kind, why]) => `  pid ${pid}: ${kind} events unavailable: ${why}`)),
   ];
 }

@@ -110,6 +110,7 @@ export class VivariumEnvironment extends NodeEnvironment {
     // Before registering: what it opens is then no event of this worker.
     this.verdicts = core.TestVerdicts.forRun(this.rootDir, this.options.policy);
     const session = core.Session.get({
+      kinds: this.verdicts.kinds,
       ...(this.options.pinDir ? { pinDir: this.options.pinDir } : {}),
       ...(this.options.provenance !== undefined ? { provenance: this.options.provenance } : {}),
     });

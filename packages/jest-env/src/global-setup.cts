@@ -20,7 +20,7 @@ async function vivariumGlobalSetup(): Promise<void> {
   process.env[REPORT_DIR_ENV] = spool;
   process.env[SPOOL_OWNER_ENV] = String(process.pid);
   core.openSpool(spool);
-  core.Session.get();
+  core.Session.get({ kinds: core.UPROBE_FED_KINDS });
 }
 
 export = vivariumGlobalSetup;

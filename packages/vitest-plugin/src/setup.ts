@@ -17,7 +17,7 @@ if (poolProblem) throw new VivariumError(poolProblem);
 const rootDir = vitestRoot();
 // Before registering: what it opens is then no event of this worker.
 const verdicts = TestVerdicts.forRun(rootDir);
-const session = Session.get();
+const session = Session.get({ kinds: verdicts.kinds });
 expect.extend(createMatchers(matcherContext(session, rootDir, vitestSnapshots())));
 addFootprintSerializer();
 // Setup files run before each test file is collected.

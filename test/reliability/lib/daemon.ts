@@ -45,7 +45,7 @@ export interface StatusJson {
     unfollowed: string;
   }>;
   /** What vivariumd's uprobe attacher last wrote (null: no state file). */
-  uprobes: { programs: string | null; files: Array<{ file: string; key: string; symbols: string[] }>; idle?: string } | null;
+  uprobes: { programs: string | null; files: Array<{ file: string; key: string; symbols: string[] }>; idle?: string; onDemand?: string[] } | null;
 }
 
 export function status(pinDir: string): StatusJson {

@@ -164,7 +164,7 @@ export interface MapDescription {
 }
 
 export interface RawReply {
-  reply?: { ok: boolean; error?: string; message?: string; slot?: number; abi?: number; ringSize?: number };
+  reply?: { ok: boolean; error?: string; message?: string; slot?: number; abi?: number; ringSize?: number; deferred?: string[]; unavailable?: Record<string, string> };
   maps?: MapDescription[];
   closed?: boolean;
 }

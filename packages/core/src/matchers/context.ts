@@ -9,6 +9,7 @@
 // Not carried by the Observation: patterns are compiled, and a typo refused,
 // before fn runs, when there is no observation yet. Being explicit also lets
 // the unit tests run every matcher without a kernel.
+import type { EventKind } from '../events.js';
 import type { Observation } from '../observation.js';
 import { type TokenValues, currentTokens } from '../policy/tokens.js';
 import type { Session } from '../session.js';
@@ -17,8 +18,8 @@ import type { MatcherResult, MatcherState } from './types.js';
 export interface MatcherContext {
   /** Token values, read at each matcher call (<cwd> follows process.chdir()). */
   tokens(): TokenValues;
-  /** Runs fn (sync or async) under observation. */
-  observe(fn: () => unknown): Observation | Promise<Observation>;
+  /** Runs fn (sync or async) under observation, seeing `kinds` (those deferred by vivariumd are attached first). */
+  observe(fn: () => unknown, kinds: readonly EventKind[]): Observation | Promise<Observation>;
   /** The runner's snapshot matchers; none: the snapshot matchers refuse to run. */
   snapshots?: RunnerSnapshots;
 }
@@ -38,5 +39,5 @@ export interface RunnerSnapshotCall {
 
 /** The context of an adapter: its session, its runner's root as <rootDir>, its runner's snapshots. */
 export function matcherContext(session: Pick<Session, 'observe'>, rootDir: string, snapshots?: RunnerSnapshots): MatcherContext {
-  return { tokens: () => currentTokens(rootDir), observe: (fn) => session.observe(fn), ...(snapshots ? { snapshots } : {}) };
+  return { tokens: () => currentTokens(rootDir), observe: (fn, kinds) => session.observe(fn, kinds), ...(snapshots ? { snapshots } : {}) };
 }

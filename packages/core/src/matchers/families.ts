@@ -66,7 +66,7 @@ function defineMatcher<E extends VivariumEvent, T extends SubjectType>(
     const matcher = function (this: MatcherState, received: unknown, value: unknown) {
       const compiled = compile(value, context.tokens(), spec.signature);
       const hint = () => this.utils.matcherHint(name!, 'fn', argument, { isNot: this.isNot, promise: this.promise ?? '' });
-      return withObservation(context, received, name!, (observation) => {
+      return withObservation(context, received, name!, spec.needs ?? [], (observation) => {
         assertAvailable(observation.gaps, spec.needs ?? [], `expect(fn).${name}()`);
         return judge(this, observation.events, compiled, values, hint);
       });

@@ -2,6 +2,7 @@
 // its footprint (footprint/normalise.ts) goes to the runner's own snapshot
 // matcher (so -u, obsolete snapshots and CI mode are the runner's), and a
 // failure says what appeared and what disappeared before the runner's diff.
+import { UPROBE_FED_KINDS } from '../event-kinds.js';
 import { type Footprint, footprintOfEvents, linesOf, sizeOf } from '../footprint/normalise.js';
 import { changes, footprintSnapshot, parseFootprint } from '../footprint/text.js';
 import { indent } from '../format.js';
@@ -40,7 +41,8 @@ export function footprintSnapshotMatcher(spec: SnapshotSpec): MatcherFactory {
         throw new TypeError(`vivarium: ${name}() needs a test runner's snapshots (use it under @vivarium/vitest or @vivarium/jest)`);
       // Before fn runs: an async fn's awaits would lose the caller's place.
       const call = context.snapshots.begin(this, name!);
-      return withObservation(context, received, name!, (observation) => {
+      // A footprint lists every kind.
+      return withObservation(context, received, name!, UPROBE_FED_KINDS, (observation) => {
         const footprint = footprintOfEvents(observation.events, context.tokens());
         const result = spec.match(call, footprintSnapshot(footprint), value);
         if (result.pass) return result;

@@ -33,7 +33,7 @@ export const toTrigger: MatcherFactory = (context: MatcherContext) =>
     const matches = pattern === undefined ? undefined : compileFor(kind as EventKind, pattern, context.tokens());
     const hint = () =>
       this.utils.matcherHint('toTrigger', 'fn', pattern === undefined ? 'kind' : 'kind, pattern', { isNot: this.isNot, promise: this.promise ?? '' });
-    return withObservation(context, received, 'toTrigger', (observation) => {
+    return withObservation(context, received, 'toTrigger', [kind as EventKind], (observation) => {
       assertAvailable(observation.gaps, [kind], 'expect(fn).toTrigger()');
       const ofKind = observation.events.filter((e) => e.kind === kind);
       const hits = matches ? ofKind.filter(matches) : ofKind;

@@ -16,10 +16,17 @@ import { isNull, loadWithVerifierLog, objectApi, takeLibbpfLog } from '../libbpf
 import { linkPins } from '../pin-dir.js';
 import { type BinaryFile, workerBinaries } from './binaries.js';
 import { functionOffsets } from './elf-symbols.js';
-import { LIBRARIES, UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE, type UprobeKind, type UprobeRow } from './table.js';
+import { LIBRARIES, ON_DEMAND_KINDS, UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE, type UprobeKind, type UprobeRow } from './table.js';
 
 /** Kinds a worker cannot be observed for, with the reason (empty: all available). */
 export type Unavailable = Partial<Record<UprobeKind, string>>;
+
+/** What registering attached for a worker. */
+export interface Attached {
+  unavailable: Unavailable;
+  /** On-demand kinds it did not ask for: attached when it does (attachAsked). */
+  deferred: UprobeKind[];
+}
 
 /** What `vivariumd status` shows (state-file.ts writes it). */
 export interface UprobeState {
@@ -30,6 +37,8 @@ export interface UprobeState {
   workers: Record<string, Unavailable>;
   /** Set while the uprobes are detached because no worker is registered (--uprobes-idle). */
   idle?: string;
+  /** Kinds attached only once a worker asks for them (ON_DEMAND_KINDS this daemon observes). */
+  onDemand?: UprobeKind[];
 }
 
 const PIN_PREFIX = 'uprobe-';
@@ -50,13 +59,17 @@ function unpin(pinDir: string, name: string): void {
   rmSync(join(pinDir, PIN.links, name), { force: true });
 }
 
-/** A worker runs its program's code from an anonymous copy (node --use-largepages):
- * uprobes in the file cannot see those calls, and breakpoints copied with the
- * code kill it when reached. Registering it would pass checks blind. */
+/** Why uprobes on `symbols` of `program` cannot see worker `pid`'s calls: it
+ * runs its program's code from an anonymous copy (node --use-largepages). */
+const codeMovedReason = (pid: number, program: string, symbols: readonly string[]) =>
+  `pid ${pid} runs ${program} with its code copied out of the file (node --use-largepages), where uprobes on ${symbols.join(', ')} cannot see its calls`;
+
+/** A worker whose code was copied while breakpoints were in its program's
+ * file: they were copied with the code and kill it when reached (SIGTRAP). */
 class CodeMovedError extends VivariumError {
   constructor(pid: number, program: string, symbols: readonly string[]) {
     super(
-      `vivarium: pid ${pid} runs ${program} with its code copied out of the file (node --use-largepages), where uprobes on ${symbols.join(', ')} cannot see its calls and their copied breakpoints kill it (SIGTRAP): run node without --use-largepages (check NODE_OPTIONS), or vivariumd with --uprobes env,load`,
+      `vivarium: ${codeMovedReason(pid, program, symbols)} and their copied breakpoints kill it (SIGTRAP): run node without --use-largepages (check NODE_OPTIONS), or vivariumd with --uprobes env,load`,
     );
   }
 }
@@ -155,36 +168,65 @@ export class Uprobes {
 
   /**
    * Attaches the table to the files of worker `pid` (host pid) not attached
-   * yet, and says which kinds cannot be observed for it, and why.
+   * yet — every kind but the on-demand ones it did not ask for — and says
+   * which kinds cannot be observed for it, and why.
    */
-  attachFor(pid: number): Unavailable {
+  attachFor(pid: number, asked: readonly string[] = []): Attached {
     // A worker is coming: what an idle detach removed is attached again below.
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.idleSince = undefined;
+    const deferred = this.broken ? [] : ON_DEMAND_KINDS.filter((k) => this.kinds.includes(k) && !asked.includes(k));
+    const unavailable = this.attachKinds(pid, UPROBE_KINDS.filter((k) => !deferred.includes(k)), 'registering');
+    this.workers.set(pid, unavailable);
+    return { unavailable, deferred };
+  }
+
+  /** Worker `pid`, registered, asks for on-demand `kinds` before a check of
+   * them: attaches them, and says which cannot be observed for it, and why. */
+  attachAsked(pid: number, kinds: readonly string[]): Unavailable {
+    const unavailable = this.attachKinds(pid, UPROBE_KINDS.filter((k) => kinds.includes(k)), 'registered');
+    this.workers.set(pid, { ...this.workers.get(pid), ...unavailable });
+    return unavailable;
+  }
+
+  /** Attaches `kinds` to the files of worker `pid`; returns those unavailable for it.
+   * A registering worker whose code moved out of a program file holding breakpoints is refused. */
+  private attachKinds(pid: number, kinds: readonly UprobeKind[], worker: 'registering' | 'registered'): Unavailable {
     const unavailable: Unavailable = {};
     const mark = (kind: UprobeKind, reason: string) => {
       unavailable[kind] ??= reason;
     };
     if (this.broken) {
-      for (const kind of UPROBE_KINDS) mark(kind, `no uprobes: ${this.broken}`);
-      this.workers.set(pid, unavailable);
+      for (const kind of kinds) mark(kind, `no uprobes: ${this.broken}`);
       return unavailable;
     }
     let binaries;
     try {
       binaries = workerBinaries(pid);
     } catch (err) {
-      for (const kind of UPROBE_KINDS) mark(kind, `vivariumd cannot read the files of pid ${pid}: ${(err as Error).message}`);
-      this.workers.set(pid, unavailable);
+      for (const kind of kinds) mark(kind, `vivariumd cannot read the files of pid ${pid}: ${(err as Error).message}`);
       return unavailable;
     }
-    for (const kind of UPROBE_KINDS) {
+    const program = binaries.program;
+    const moved = binaries.codeMoved && typeof program !== 'string' ? program : undefined;
+    if (moved && worker === 'registering') {
+      // Breakpoints in its program's file when it copied its code out are in the copy: it would die at one.
+      const probed = [...new Set(UPROBE_TABLE.filter((r) => r.in === 'program' && this.attached.has(pinName(r, moved))).map((r) => r.symbol))];
+      if (probed.length) throw new CodeMovedError(pid, moved.shown, probed);
+    }
+    for (const kind of kinds) {
       if (!this.kinds.includes(kind)) {
-        mark(kind, `vivariumd runs with --uprobes ${this.kinds.join(',')}`);
+        mark(kind, `vivariumd runs with ${this.kinds.length ? `--uprobes ${this.kinds.join(',')}` : '--no-uprobes'}`);
         continue;
       }
       const rows = UPROBE_TABLE.filter((r) => r.kind === kind);
+      const inProgram = rows.filter((r) => r.in === 'program');
+      if (moved && inProgram.length) {
+        // Breakpoints placed now are in no code it runs: its calls would go unseen.
+        mark(kind, `${codeMovedReason(pid, moved.shown, [...new Set(inProgram.map((r) => r.symbol))])}: run node without --use-largepages (check NODE_OPTIONS)`);
+        continue;
+      }
       // oneOf rows: attached in some file the worker runs or maps, or the kind is unavailable.
       const oneOf = rows.filter((r) => r.oneOf);
       let oneOfSeen = false;
@@ -221,12 +263,6 @@ export class Uprobes {
         mark(kind, oneOfFailures.find((f) => !f.includes(' defines none of ')) ?? none);
       }
     }
-    const program = binaries.program;
-    if (binaries.codeMoved && typeof program !== 'string') {
-      const probed = [...new Set(UPROBE_TABLE.filter((r) => r.in === 'program' && this.attached.has(pinName(r, program))).map((r) => r.symbol))];
-      if (probed.length) throw new CodeMovedError(pid, program.shown, probed);
-    }
-    this.workers.set(pid, unavailable);
     return unavailable;
   }
 
@@ -364,6 +400,7 @@ export class Uprobes {
       files: [...this.shown].map(([key, { file, symbols }]) => ({ file, key, symbols: [...symbols] })),
       workers: Object.fromEntries([...this.workers].filter(([, u]) => Object.keys(u).length).map(([pid, u]) => [String(pid), u])),
       ...(this.idleSince ? { idle: this.idleSince } : {}),
+      onDemand: this.broken ? [] : ON_DEMAND_KINDS.filter((k) => this.kinds.includes(k)),
     };
   }
 
