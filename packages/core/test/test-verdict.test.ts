@@ -41,6 +41,15 @@ afterEach(() => {
   for (const dir of spools.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+describe('TestVerdicts.kinds', () => {
+  // What the session asks vivariumd to attach at registration (http is otherwise deferred).
+  test('every uprobe-fed kind with a policy or a reporter, none without', () => {
+    expect(new TestVerdicts(undefined, undefined).kinds).toEqual([]);
+    expect(new TestVerdicts(policy('audit'), undefined).kinds).toEqual(['env', 'load', 'http']);
+    expect(new TestVerdicts(undefined, spool()).kinds).toEqual(['env', 'load', 'http']);
+  });
+});
+
 describe('TestVerdicts.complete', () => {
   test('outside a test window: nothing to judge, the window is left alone', () => {
     const w = window([]);

@@ -22,7 +22,8 @@ Options:
   --group NAME       members of group NAME may register workers (the socket is root:NAME 0660; default: root only)
   --uprobes KINDS    the uprobe-fed kinds to observe, comma-separated: env, load, http (default all; the
                      others are unavailable and their checks fail, saying so). http's uprobes sit in node
-                     itself and make every fork of a Node process on the machine ~1 ms slower (README)
+                     itself and make every fork of a Node process on the machine ~1 ms slower (README):
+                     they are attached once a worker asks (a check of http, a policy, a reporter)
   --no-uprobes       attach no uprobes: env, load and http are unavailable
   --uprobes-idle SECONDS
                      detach the uprobes once no worker has been registered for SECONDS, and attach them

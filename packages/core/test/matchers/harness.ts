@@ -22,9 +22,13 @@ export const fnThat = (...events: VivariumEvent[]): Doing => Object.assign(() =>
 /** The same, async: the matcher then returns a promise. */
 export const asyncFnThat = (...events: VivariumEvent[]): Doing => Object.assign(async () => undefined, { [EVENTS]: events });
 
+/** The kinds each fn was observed for, in call order. */
+export const observedKinds: Array<readonly string[]> = [];
+
 export const context: MatcherContext = {
   tokens: () => TOKENS,
-  observe(fn: Doing) {
+  observe(fn: Doing, kinds) {
+    observedKinds.push(kinds);
     const value = fn();
     const observed = () => seen(...(fn[EVENTS] ?? []));
     return value instanceof Promise ? value.then(observed) : observed();

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { NO_GAPS } from '../../src/completeness.js';
 import { makeObservation } from '../../src/observation.js';
 import { open } from '../helpers/events.js';
-import { asyncFnThat, asyncMessageOf, fnThat, seen } from './harness.js';
+import { asyncFnThat, asyncMessageOf, fnThat, observedKinds, seen } from './harness.js';
 
 describe('expect(received)', () => {
   test('a function is run under observation', () => {
@@ -28,6 +28,21 @@ describe('expect(received)', () => {
   test.each([[42], ['string'], [null], [{ events: [] }]])('expect(%j) is a TypeError naming what it got', (received) => {
     expect(() => expect(received).toOpenFiles('/x')).toThrow(TypeError);
     expect(() => expect(received).toOpenFiles('/x')).toThrow(/needs a function to run or an observation from observe\(\), got/);
+  });
+
+  // vivariumd attaches http's uprobes only when asked: a matcher asks for
+  // what it judges before fn runs (the session then attaches it first).
+  test.each([
+    ['toOpenFiles', () => expect(fnThat()).not.toOpenFiles('/x'), []],
+    ['toRequest', () => expect(fnThat()).not.toRequest('GET https://example.test/'), ['http']],
+    ['toRequestOutside', () => expect(fnThat()).not.toRequestOutside('GET https://example.test/**'), ['http']],
+    ['toReadEnv', () => expect(fnThat()).not.toReadEnv('HOME'), ['env']],
+    ['toLoad', () => expect(fnThat()).not.toLoad('/x.node'), ['load']],
+    ["toTrigger('http')", () => expect(fnThat()).not.toTrigger('http'), ['http']],
+  ])('%s observes fn for the uprobe-fed kinds it judges', (_, assertion, kinds) => {
+    observedKinds.length = 0;
+    assertion();
+    expect(observedKinds).toEqual([kinds]);
   });
 
   test('a bad pattern throws before fn runs', () => {
