@@ -71,7 +71,7 @@ export class Worker {
   private closed = false;
   private readonly mounts: MountView;
   /** Kinds vivariumd could not attach uprobes for, for this worker, with the reason. */
-  private readonly unavailable: Record<string, string>;
+  private readonly unattached: Record<string, string>;
   /** Kinds vivariumd attaches only when asked, not asked for yet. */
   private readonly deferred: Set<string>;
   /** Deferred kinds attached during the open window: it began blind to them. */
@@ -94,7 +94,7 @@ export class Worker {
     this.backend = reply.backend;
     this.epoch = reply.epoch;
     this.targetFlags = reply.targetFlags;
-    this.unavailable = { ...reply.unavailable };
+    this.unattached = { ...reply.unavailable };
     this.deferred = new Set(reply.deferred);
     this.seen = this.readCounters();
   }
@@ -144,6 +144,12 @@ export class Worker {
     }
   }
 
+  /** Kinds vivariumd could not attach uprobes for, for this worker, with the
+   * reason (a deferred kind appears once asked for, if it could not be). */
+  get unavailable(): Readonly<Record<string, string>> {
+    return this.unattached;
+  }
+
   get currentEpoch(): number {
     return this.epoch;
   }
@@ -176,8 +182,8 @@ export class Worker {
       this.deferred.delete(kind);
       this.attachedLate.add(kind);
     }
-    if (!reply.ok) for (const kind of asked) this.unavailable[kind] ??= reply.message;
-    else Object.assign(this.unavailable, reply.unavailable);
+    if (!reply.ok) for (const kind of asked) this.unattached[kind] ??= reply.message;
+    else Object.assign(this.unattached, reply.unavailable);
   }
 
   stats(): Counters {
@@ -227,11 +233,11 @@ export class Worker {
     const rewritten = this.rewrittenMemory.endWindow();
     const notAsked = [...this.deferred, ...this.attachedLate];
     this.attachedLate.clear();
-    if (!rewritten && !notAsked.length) return Object.keys(this.unavailable).length ? { ...this.unavailable } : undefined;
+    if (!rewritten && !notAsked.length) return Object.keys(this.unattached).length ? { ...this.unattached } : undefined;
     return {
       ...(rewritten ? Object.fromEntries(UPROBE_FED_KINDS.map((kind) => [kind, rewritten])) : {}),
       ...Object.fromEntries(notAsked.map((kind) => [kind, NOT_ASKED])),
-      ...this.unavailable,
+      ...this.unattached,
     };
   }
 
