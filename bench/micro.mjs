@@ -31,6 +31,10 @@ export const STATES = {
   idle: { label: 'hooks attached, no worker registered (uprobes detached when idle)', only: ['open×1', 'exec', 'getenv'] },
   registered: { label: 'registered (events emitted + drained)', target: 1.25 },
   provenance: { label: 'registered, provenance on (JS call sites attributed)' },
+  // http's uprobes (in node itself) are attached only once a worker asks for
+  // them: the cost every fork of a Node process pays from then on.
+  httpUnregistered: { label: "hooks attached, unregistered, once a worker asked for http's uprobes", only: ['exec'] },
+  httpRegistered: { label: "registered, asking for http's uprobes", only: ['exec'] },
 };
 
 /** A loopback TCP server for the connect loop; clients reset, so no TIME_WAIT piles up. */
@@ -87,6 +91,15 @@ export async function runMicro(options, log) {
           await runState('provenance', PIN_DIRS.real, 'provenance');
         },
       ),
+    async () =>
+      withDaemon(
+        () => startReal(options.ringSize),
+        async () => {
+          await measure('getenv', 'registered-http', 100, { pinDir: PIN_DIRS.real });
+          await runState('httpUnregistered', PIN_DIRS.real, 'plain');
+          await runState('httpRegistered', PIN_DIRS.real, 'registered-http');
+        },
+      ),
   ];
   try {
     for (let round = 1; round <= options.rounds; round++) {
@@ -119,7 +132,7 @@ export function microMedians(samples) {
       const ns = median(xs);
       // Unregistered: what the empty program costs (the floor), and at most 0.01 more.
       const floor = samples[`${w.id}/floor`]?.length ? median(samples[`${w.id}/floor`]) / base : undefined;
-      const unregistered = state === 'unregistered' || state === 'idle';
+      const unregistered = state === 'unregistered' || state === 'idle' || state === 'httpUnregistered';
       const target = w.noTarget ? undefined : unregistered && floor !== undefined ? Math.round((floor + 0.01) * 1000) / 1000 : STATES[state].target;
       rows.push({ workload: w.id, label: w.label, state, stateLabel: STATES[state].label, nsPerOp: ns, ratio: ns / base, target, experiment: !!STATES[state].experiment, n: xs.length });
     }
