@@ -192,7 +192,7 @@ export class Uprobes {
 
   /** Attaches `kinds` to the files of worker `pid`; returns those unavailable for it.
    * A registering worker whose code moved out of a program file holding breakpoints is refused. */
-  private attachKinds(pid: number, kinds: readonly UprobeKind[], worker: 'registering' | 'registered'): Unavailable {
+  private attachKinds(pid: number, kinds: readonly UprobeKind[], when: 'registering' | 'registered'): Unavailable {
     const unavailable: Unavailable = {};
     const mark = (kind: UprobeKind, reason: string) => {
       unavailable[kind] ??= reason;
@@ -210,7 +210,7 @@ export class Uprobes {
     }
     const program = binaries.program;
     const moved = binaries.codeMoved && typeof program !== 'string' ? program : undefined;
-    if (moved && worker === 'registering') {
+    if (moved && when === 'registering') {
       // Breakpoints in its program's file when it copied its code out are in the copy: it would die at one.
       const probed = [...new Set(UPROBE_TABLE.filter((r) => r.in === 'program' && this.attached.has(pinName(r, moved))).map((r) => r.symbol))];
       if (probed.length) throw new CodeMovedError(pid, moved.shown, probed);
