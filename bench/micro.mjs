@@ -69,6 +69,15 @@ export async function runMicro(options, log) {
       record(w, state, results);
     }
   };
+  /** A phase on a fresh real daemon: a worker registers once (as `first`), then each [state, mode] is measured. */
+  const onRealDaemon = (first, states) => async () =>
+    withDaemon(
+      () => startReal(options.ringSize),
+      async () => {
+        await measure('getenv', first, 100, { pinDir: PIN_DIRS.real });
+        for (const [state, mode] of states) await runState(state, PIN_DIRS.real, mode);
+      },
+    );
   const phases = [
     async () => runState('detached', PIN_DIRS.real, 'plain'),
     async () => withDaemon(startFloor, () => runState('floor', PIN_DIRS.floor, 'plain')),
@@ -80,26 +89,16 @@ export async function runMicro(options, log) {
           await runState('idle', PIN_DIRS.real, 'plain');
         },
       ),
-    async () =>
-      withDaemon(
-        () => startReal(options.ringSize),
-        async () => {
-          // Uprobes are attached when a worker first registers (and stay): register one.
-          await measure('getenv', 'registered', 100, { pinDir: PIN_DIRS.real });
-          await runState('unregistered', PIN_DIRS.real, 'plain');
-          await runState('registered', PIN_DIRS.real, 'registered');
-          await runState('provenance', PIN_DIRS.real, 'provenance');
-        },
-      ),
-    async () =>
-      withDaemon(
-        () => startReal(options.ringSize),
-        async () => {
-          await measure('getenv', 'registered-http', 100, { pinDir: PIN_DIRS.real });
-          await runState('httpUnregistered', PIN_DIRS.real, 'plain');
-          await runState('httpRegistered', PIN_DIRS.real, 'registered-http');
-        },
-      ),
+    // Uprobes are attached when a worker first registers (and stay): one registers first.
+    onRealDaemon('registered', [
+      ['unregistered', 'plain'],
+      ['registered', 'registered'],
+      ['provenance', 'provenance'],
+    ]),
+    onRealDaemon('registered-http', [
+      ['httpUnregistered', 'plain'],
+      ['httpRegistered', 'registered-http'],
+    ]),
   ];
   try {
     for (let round = 1; round <= options.rounds; round++) {

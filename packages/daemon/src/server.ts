@@ -105,16 +105,8 @@ function handle(socket: Socket, registry: Registry, options: ServerOptions): voi
 function attach(fd: number, peer: Peer, line: string, options: ServerOptions): void {
   let unavailable: Unavailable;
   try {
-    let request: Request;
-    try {
-      request = JSON.parse(line) as Request;
-    } catch {
-      throw new VivariumError('vivarium: the request is not a JSON object (a client of another Vivarium version?)');
-    }
-    if (request?.op === 'register') throw new VivariumError('vivarium: this connection is already registered');
-    if (request?.op !== 'attach') throw new VivariumError(`vivarium: unknown request '${String((request as { op?: unknown } | null)?.op)}'`);
-    if (!Array.isArray(request.kinds)) throw new VivariumError('vivarium: attach takes kinds, a list of event kinds');
-    const kinds = request.kinds;
+    const { kinds } = parseRequest(line, 'attach');
+    if (!Array.isArray(kinds)) throw new VivariumError('vivarium: attach takes kinds, a list of event kinds');
     unavailable = attachUprobes(options, peer.pid, (uprobes) => uprobes.attachAsked(peer.pid, kinds), (none) => none);
     reply(fd, { ok: true, unavailable });
   } catch (err) {
@@ -129,19 +121,31 @@ function attach(fd: number, peer: Peer, line: string, options: ServerOptions): v
   for (const [kind, reason] of Object.entries(unavailable)) options.log(`pid ${peer.pid}: ${kind} events unavailable: ${reason}`);
 }
 
+/** What a request of one op says when another was due. */
+const OUT_OF_TURN: Record<Request['op'], string> = {
+  register: 'vivarium: this connection is already registered',
+  attach: 'vivarium: attach asks for kinds for a registered worker: register first',
+};
+
+/** The request on `line`, which must be an `op` one; a VivariumError saying what is wrong. */
+function parseRequest<Op extends Request['op']>(line: string, op: Op): Extract<Request, { op: Op }> {
+  let request: unknown;
+  try {
+    request = JSON.parse(line);
+  } catch {
+    // said below
+  }
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    throw new VivariumError('vivarium: the request is not a JSON object (a client of another Vivarium version?)');
+  const got = (request as { op?: unknown }).op;
+  if (got === op) return request as Extract<Request, { op: Op }>;
+  throw new VivariumError(got === 'register' || got === 'attach' ? OUT_OF_TURN[got] : `vivarium: unknown request '${String(got)}'`);
+}
+
 /** Answers one request; resolves to the slot it registered, if any. */
 async function register(fd: number, peer: Peer, line: string, registry: Registry, options: ServerOptions): Promise<number | undefined> {
-  let request: Request;
   try {
-    request = JSON.parse(line) as Request;
-    if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new TypeError('not an object');
-  } catch {
-    reply(fd, { ok: false, error: 'VivariumError', message: 'vivarium: the request is not a JSON object (a client of another Vivarium version?)' });
-    return undefined;
-  }
-  try {
-    if (request.op === 'attach') throw new VivariumError('vivarium: attach asks for kinds for a registered worker: register first');
-    if (request.op !== 'register') throw new VivariumError(`vivarium: unknown request '${String((request as { op?: unknown }).op)}'`);
+    const request = parseRequest(line, 'register');
     if (request.abi !== Abi.ABI_VERSION)
       throw new AbiMismatchError(`vivarium: vivariumd speaks ABI ${Abi.ABI_VERSION}, this client ABI ${request.abi} (run vivariumd from the same Vivarium version as the test packages)`);
     assertPeerAlive(peer);
