@@ -3,7 +3,7 @@
 // from round to round). Figures are ns per iteration; ratios are against the
 // detached baseline of the same run.
 import { createServer } from 'node:net';
-import { PIN_DIRS, daemonStatus, foreignHooks, measure, median, pollUntil, startFloor, startReal, withDaemon } from './lib.mjs';
+import { PIN_DIRS, foreignHooks, measure, median, startFloor, startReal, withDaemon } from './lib.mjs';
 
 /** Workloads: kind, parallel processes, and the states measured. */
 export const WORKLOADS = [
@@ -12,8 +12,8 @@ export const WORKLOADS = [
   { id: 'exec', kind: 'exec', count: 1, label: 'spawnSync /bin/true' },
   { id: 'connect', kind: 'connect', count: 1, label: 'TCP connect to loopback + close' },
   // The uprobe on libc's getenv: a trap per call for every process on the
-  // machine once attached (unregistered), plus the record when registered.
-  // Not measured against the floor daemon (it attaches no uprobes).
+  // machine once a worker asked for env (unregistered), plus the record when
+  // registered. Not measured against the floor daemon (it attaches no uprobes).
   // No target: a uprobe is a trap into the kernel on every call, whatever the program does.
   { id: 'getenv', kind: 'getenv', count: 1, label: 'process.env read (libc getenv)', skip: ['floor'], noTarget: true },
 ];
@@ -27,14 +27,12 @@ export const STATES = {
   detached: { label: 'hooks detached (baseline)' },
   floor: { label: 'empty sys_exit program attached (floor)' },
   unregistered: { label: 'hooks attached, unregistered', target: 1.03 },
-  // vivariumd --uprobes-idle 1: with no worker registered the uprobes go (startReal keeps them otherwise).
-  idle: { label: 'hooks attached, no worker registered (uprobes detached when idle)', only: ['open×1', 'exec', 'getenv'] },
   registered: { label: 'registered (events emitted + drained)', target: 1.25 },
   provenance: { label: 'registered, provenance on (JS call sites attributed)' },
-  // http's uprobes (in node itself) are attached only once a worker asks for
-  // them: the cost every fork of a Node process pays from then on.
-  httpUnregistered: { label: "hooks attached, unregistered, once a worker asked for http's uprobes", only: ['exec'] },
-  httpRegistered: { label: "registered, asking for http's uprobes", only: ['exec'] },
+  // The uprobes (env and load in libc, http in node) are attached only once a
+  // worker asks for their kinds: what every process pays from then on.
+  askedUnregistered: { label: 'hooks attached, unregistered, once a worker asked for the uprobes (env, load, http)', only: ['exec', 'getenv'] },
+  askedRegistered: { label: 'registered, asking for the uprobes (env, load, http)', only: ['exec', 'getenv'] },
 };
 
 /** A loopback TCP server for the connect loop; clients reset, so no TIME_WAIT piles up. */
@@ -81,23 +79,15 @@ export async function runMicro(options, log) {
   const phases = [
     async () => runState('detached', PIN_DIRS.real, 'plain'),
     async () => withDaemon(startFloor, () => runState('floor', PIN_DIRS.floor, 'plain')),
-    async () =>
-      withDaemon(
-        () => startReal(options.ringSize, 8, ['--uprobes-idle', '1']),
-        async () => {
-          await idleDetached(PIN_DIRS.real);
-          await runState('idle', PIN_DIRS.real, 'plain');
-        },
-      ),
-    // Uprobes are attached when a worker first registers (and stay): one registers first.
+    // Uprobes are attached when a worker first asks (and stay): one registers first, asking or not.
     onRealDaemon('registered', [
       ['unregistered', 'plain'],
       ['registered', 'registered'],
       ['provenance', 'provenance'],
     ]),
-    onRealDaemon('registered-http', [
-      ['httpUnregistered', 'plain'],
-      ['httpRegistered', 'registered-http'],
+    onRealDaemon('registered-asking', [
+      ['askedUnregistered', 'plain'],
+      ['askedRegistered', 'registered-asking'],
     ]),
   ];
   try {
@@ -114,12 +104,6 @@ export async function runMicro(options, log) {
   return { samples, raw, contamination, medians: microMedians(samples) };
 }
 
-/** Waits until vivariumd says it detached its uprobes for want of a worker. */
-async function idleDetached(pinDir) {
-  if (!(await pollUntil(() => daemonStatus(pinDir).uprobes?.idle, 30_000)))
-    throw new Error(`bench: vivariumd on ${pinDir} kept its uprobes 30 s after --uprobes-idle 1`);
-}
-
 /** Median ns/op per row and its ratio to the same workload's detached median. */
 export function microMedians(samples) {
   const rows = [];
@@ -131,7 +115,7 @@ export function microMedians(samples) {
       const ns = median(xs);
       // Unregistered: what the empty program costs (the floor), and at most 0.01 more.
       const floor = samples[`${w.id}/floor`]?.length ? median(samples[`${w.id}/floor`]) / base : undefined;
-      const unregistered = state === 'unregistered' || state === 'idle' || state === 'httpUnregistered';
+      const unregistered = state === 'unregistered' || state === 'askedUnregistered';
       const target = w.noTarget ? undefined : unregistered && floor !== undefined ? Math.round((floor + 0.01) * 1000) / 1000 : STATES[state].target;
       rows.push({ workload: w.id, label: w.label, state, stateLabel: STATES[state].label, nsPerOp: ns, ratio: ns / base, target, experiment: !!STATES[state].experiment, n: xs.length });
     }

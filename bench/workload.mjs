@@ -3,8 +3,8 @@
 //   node bench/workload.mjs KIND MODE ITERATIONS [PORT]
 //   -> {"ready":true,...} after set-up and warm-up; then waits for "go" on stdin
 //   -> {"ns":...,...}     the loop's time (and, registered, the drains' share)
-// KIND: open | exec | connect | getenv | getppid | write | chmod | utimes | udp. MODE: plain | registered | registered-http | provenance | fill.
-// `registered-http`: registered asking for http, whose uprobes vivariumd attaches only when asked.
+// KIND: open | exec | connect | getenv | getppid | write | chmod | utimes | udp. MODE: plain | registered | registered-asking | provenance | fill.
+// `registered-asking`: registered asking for env, load and http, whose uprobes vivariumd attaches only when asked.
 // `provenance`: registered, with the JS call recorder on and every drained event attributed.
 // `fill` registers, fills the ring with ITERATIONS opens without draining,
 // reports ready (with its slot), then on stdin "node" drains + decodes it
@@ -223,9 +223,9 @@ async function main() {
     }
     return done();
   }
-  if (!['plain', 'registered', 'registered-http', 'provenance'].includes(mode)) throw new Error(`unknown mode ${mode}`);
+  if (!['plain', 'registered', 'registered-asking', 'provenance'].includes(mode)) throw new Error(`unknown mode ${mode}`);
   if (mode === 'provenance') provenance = Provenance.install();
-  if (mode !== 'plain') worker = Worker.register(mode === 'registered-http' ? { kinds: ['http'] } : {});
+  if (mode !== 'plain') worker = Worker.register(mode === 'registered-asking' ? { kinds: ['env', 'load', 'http'] } : {});
   const every = worker ? DRAIN_EVERY[kind] : 0;
   await loop(WARMUP[kind], every);
   if (worker) drain();

@@ -117,20 +117,18 @@ describe.skipIf(skip)('a daemon with --uprobes env,load', () => {
   }, 60_000);
   afterAll(() => daemon?.stop());
 
-  test('libc is attached, no TLS function anywhere', () => {
-    const status = JSON.parse(vivariumd(['status', '--json', '--pin-dir', pinDir])) as { uprobes: { files: Array<{ file: string; symbols: string[] }> } };
-    const symbols = status.uprobes.files.flatMap((f) => f.symbols);
-    expect(symbols).toEqual(expect.arrayContaining(['getenv', 'dlopen']));
-    expect(symbols.filter((s) => s.startsWith('SSL_'))).toEqual([]);
-  });
-
-  test('a worker gets http unavailable, naming the flag; env and load available', () => {
+  test('a worker asking for every kind gets http unavailable, naming the flag, env and load seen; no TLS function attached anywhere', () => {
     const script = `import { Worker } from '@vivarium/core';
-const w = Worker.register({ pinDir: ${JSON.stringify(pinDir)} });
+const w = Worker.register({ pinDir: ${JSON.stringify(pinDir)}, kinds: ['env', 'load', 'http'] });
 process.stdout.write(JSON.stringify(w.drain().unavailable ?? {}));
 w.unregister();`;
     const unavailable = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<string, string>;
     expect(unavailable).toEqual({ http: 'vivariumd runs with --uprobes env,load' });
+    const status = JSON.parse(vivariumd(['status', '--json', '--pin-dir', pinDir])) as { uprobes: { files: Array<{ file: string; symbols: string[] }>; onDemand: string[] } };
+    const symbols = status.uprobes.files.flatMap((f) => f.symbols);
+    expect(symbols).toEqual(expect.arrayContaining(['getenv', 'dlopen']));
+    expect(symbols.filter((s) => s.startsWith('SSL_'))).toEqual([]);
+    expect(status.uprobes.onDemand).toEqual(['env', 'load']);
   });
 });
 

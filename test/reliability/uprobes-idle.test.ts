@@ -1,11 +1,12 @@
 // Uprobes while nobody is registered: a uprobe is a breakpoint in every
 // process that maps the file (each getenv on the machine traps, each fork of
 // a Node process copies node's page tables), and with no worker registered
-// it feeds nothing. vivariumd --uprobes-idle SECONDS detaches them once no
-// worker has been registered for that long, attaches them again before it
-// answers the next registration (whose events are then seen in full), and
-// never detaches them under a registered worker, whether it registered with
-// this daemon or was adopted from one that died.
+// it feeds nothing. They are attached when a worker first asks for their
+// kinds; vivariumd --uprobes-idle SECONDS detaches them once no worker has
+// been registered for that long, attaches them again before it answers the
+// next ask (whose window is then seen in full), and never detaches them
+// under a registered worker, whether it registered with this daemon or was
+// adopted from one that died.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -38,29 +39,36 @@ describe.skipIf(skip)('uprobes detached while no worker is registered', () => {
     await wipe(PIN_DIR);
   });
 
-  test('attached ahead, detached when idle, attached again for the next worker, kept while one is registered', async () => {
+  test('attached when asked, kept while a worker is registered, detached when idle, attached again at the next ask', async () => {
     daemon = await startDaemon(PIN_DIR, ARGS);
-    const ahead = uprobePins();
-    expect(ahead.length).toBeGreaterThan(0); // attached before ready, so the first worker does not wait
+    expect(uprobePins()).toEqual([]); // nothing asked yet
+    const first = Worker.register({ pinDir: PIN_DIR, kinds: ['env', 'load', 'http'] });
+    let asked: string[];
+    try {
+      asked = uprobePins();
+      expect(asked.length).toBeGreaterThan(0);
+      void process.env.VIVARIUM_IDLE_PROBE;
+      expect(envReads(first, 'VIVARIUM_IDLE_PROBE')).toBe(1);
+      // Registered for longer than the idle time: nothing is detached.
+      await sleep(2500);
+      expect(uprobePins()).toEqual(asked);
+      void process.env.VIVARIUM_IDLE_PROBE;
+      expect(envReads(first, 'VIVARIUM_IDLE_PROBE')).toBe(1);
+    } finally {
+      first.unregister();
+    }
 
     await eventually(() => status(PIN_DIR).uprobes?.idle, 15_000);
     expect(uprobePins()).toEqual([]);
-    const said = `detached ${ahead.length} uprobe(s): no worker registered for 1 s: attached again at the next registration`;
+    const said = `detached ${asked.length} uprobe(s): no worker registered for 1 s: attached again when a worker asks`;
     await eventually(() => daemon!.output().includes(said));
-    expect(status(PIN_DIR).uprobes).toMatchObject({ files: [], idle: 'no worker registered for 1 s: attached again at the next registration' });
+    expect(status(PIN_DIR).uprobes).toMatchObject({ files: [], idle: 'no worker registered for 1 s: attached again when a worker asks' });
 
-    // Registering attaches them before the answer: the worker's first read is seen.
-    const worker = Worker.register({ pinDir: PIN_DIR });
+    // Asking attaches them before the answer: the worker's first read is seen.
+    const worker = Worker.register({ pinDir: PIN_DIR, kinds: ['env', 'load', 'http'] });
     try {
-      expect(uprobePins()).toEqual(ahead);
-      worker.drain();
-      void process.env.VIVARIUM_IDLE_PROBE;
-      expect(envReads(worker, 'VIVARIUM_IDLE_PROBE')).toBe(1);
+      expect(uprobePins()).toEqual(asked);
       expect(status(PIN_DIR).uprobes?.idle).toBeUndefined();
-
-      // Registered for longer than the idle time: nothing is detached.
-      await sleep(2500);
-      expect(uprobePins()).toEqual(ahead);
       void process.env.VIVARIUM_IDLE_PROBE;
       expect(envReads(worker, 'VIVARIUM_IDLE_PROBE')).toBe(1);
     } finally {
@@ -74,6 +82,7 @@ describe.skipIf(skip)('uprobes detached while no worker is registered', () => {
     const { worker, hello } = await WorkerProcess.start(PIN_DIR);
     try {
       expect(hello, hello.message).toMatchObject({ registered: true });
+      await worker.send({ cmd: 'attach', kinds: ['env', 'load', 'http'] });
       const attached = uprobePins();
       expect(attached.length).toBeGreaterThan(0);
       await daemon!.kill('SIGKILL');

@@ -3,9 +3,9 @@
 // file cannot see calls made in that copy, and a breakpoint the uprobe had
 // already written into the file's page is copied with the code, so the
 // process dies with SIGTRAP when it reaches it (its first TLS write, with the
-// uprobes on node's SSL_write). http's uprobes are attached on demand: while
-// none is in node such a worker registers, and asking for http tells it why
-// it cannot be seen; once they are, vivariumd refuses to register it with a
+// uprobes on node's SSL_write). Uprobes are attached on demand: while none
+// is in node such a worker registers, and asking for http tells it why it
+// cannot be seen (env and load, in the C library, are seen); once they are, vivariumd refuses to register it with a
 // message naming the fixes. With --uprobes env,load (no uprobe in node) it registers.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -45,12 +45,12 @@ describe.skipIf(skip)('a worker whose code was copied out of its program file', 
     expect(largePagesMoveCode(), 'node --use-largepages=on left its code in the file: transparent huge pages disabled? (/sys/kernel/mm/transparent_hugepage/enabled)').toBe(true);
   });
 
-  test('registers while no breakpoint is in node; asking for http then says why it cannot be seen, attaching nothing', async () => {
+  test('registers while no breakpoint is in node; asking for http then says why it cannot be seen, attaching nothing in node', async () => {
     daemon = await startDaemon(PIN_DIR, ARGS);
     const moved = await WorkerProcess.start(PIN_DIR, { nodeFlags: LARGE_PAGES });
     try {
       expect(moved.hello, moved.hello.message).toMatchObject({ registered: true });
-      const { unavailable } = await moved.worker.send<{ unavailable: Record<string, string> }>({ cmd: 'attach', kinds: ['http'] });
+      const { unavailable } = await moved.worker.send<{ unavailable: Record<string, string> }>({ cmd: 'attach', kinds: ['env', 'load', 'http'] });
       expect(Object.keys(unavailable)).toEqual(['http']);
       expect(unavailable.http).toMatch(/runs .*node with its code copied out of the file \(node --use-largepages\), where uprobes on SSL_write.* cannot see its calls: run node without --use-largepages \(check NODE_OPTIONS\)$/);
       expect(tlsSymbols()).toEqual([]);
@@ -63,7 +63,7 @@ describe.skipIf(skip)('a worker whose code was copied out of its program file', 
     const plain = await WorkerProcess.start(PIN_DIR);
     try {
       expect(plain.hello, JSON.stringify(plain.hello)).toMatchObject({ registered: true });
-      expect(await plain.worker.send({ cmd: 'attach', kinds: ['http'] })).toEqual({ unavailable: {} });
+      expect(await plain.worker.send({ cmd: 'attach', kinds: ['env', 'load', 'http'] })).toEqual({ unavailable: {} });
       expect(tlsSymbols()).toContain('SSL_write');
     } finally {
       await plain.worker.kill();

@@ -162,8 +162,9 @@ export class Worker {
   }
 
   /**
-   * Asks vivariumd for the deferred ones of `kinds` (attached only when asked:
-   * http's uprobes cost every fork of a Node process while attached). Call
+   * Asks vivariumd for the deferred ones of `kinds` (uprobes, attached only
+   * when asked: each traps every call on the machine and slows every fork of
+   * a process mapping its file). Call
    * before a window that judges them begins: the window open now is reported
    * blind to them. Kinds that are not deferred cost nothing.
    */

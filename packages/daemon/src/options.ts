@@ -21,13 +21,13 @@ Options:
   --object PATH      the backend's BPF object, or a directory of <backend>.bpf.o (default: shipped ones)
   --group NAME       members of group NAME may register workers (the socket is root:NAME 0660; default: root only)
   --uprobes KINDS    the uprobe-fed kinds to observe, comma-separated: env, load, http (default all; the
-                     others are unavailable and their checks fail, saying so). http's uprobes sit in node
-                     itself and make every fork of a Node process on the machine ~1 ms slower (README):
-                     they are attached once a worker asks (a check of http, a policy, a reporter)
+                     others are unavailable and their checks fail, saying so). Each is attached once a
+                     worker asks for it (a check of it, a policy, a reporter): a uprobe traps every call
+                     on the machine and slows every fork of a process mapping its file (README)
   --no-uprobes       attach no uprobes: env, load and http are unavailable
   --uprobes-idle SECONDS
                      detach the uprobes once no worker has been registered for SECONDS, and attach them
-                     again at the next registration (default 60; off: keep them attached)
+                     again when a worker asks (default 60; off: keep them attached)
   --json             machine-readable status
   -h, --help         this text
   --version          print the version`;

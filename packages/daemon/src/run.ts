@@ -145,7 +145,6 @@ export async function run(options: Options, log: (line: string) => void): Promis
     ? Uprobes.load(objectFor(backend, options.objectPath), options.pinDir, log, options.uprobes)
     : Uprobes.off(options.pinDir, log);
   if (uprobes.unusable) log(`uprobes unavailable (${UPROBE_KINDS.join(' and ')} events cannot be seen): ${uprobes.unusable}`);
-  uprobes.attachAhead();
   let stopping = false;
   const onUprobes = () => {
     if (stopping) return;

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { workerBinaries } from '../src/uprobes/binaries.js';
 import { functionOffsets, gnuHash } from '../src/uprobes/elf-symbols.js';
 import { formatStatus, type Status } from '../src/status.js';
-import { ON_DEMAND_KINDS, UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE } from '../src/uprobes/table.js';
+import { UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE } from '../src/uprobes/table.js';
 
 const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
 
@@ -24,13 +24,6 @@ describe('the attach table', () => {
     }
   });
 
-  // A breakpoint in node makes every fork of a Node process copy node's page
-  // tables: a kind with rows there is attached only once a worker asks.
-  test('on demand: exactly the kinds with rows in the program itself (node)', () => {
-    expect(ON_DEMAND_KINDS).toEqual(['http']);
-    expect(UPROBE_KINDS.filter((k) => UPROBE_TABLE.some((r) => r.kind === k && r.in === 'program'))).toEqual(ON_DEMAND_KINDS);
-  });
-
   test('vivariumd status names the kinds attached on demand', () => {
     const status: Status = {
       pinDir: '/sys/fs/bpf/vivarium',
@@ -43,13 +36,13 @@ describe('the attach table', () => {
       dnsPorts: [53],
       access: { group: null, gid: 0 },
       hooks: [],
-      uprobes: { programs: null, files: [{ file: '/usr/lib/x86_64-linux-gnu/libc.so.6', key: '1:2', symbols: ['getenv'] }], workers: {}, onDemand: ['http'] },
+      uprobes: { programs: null, files: [{ file: '/usr/lib/x86_64-linux-gnu/libc.so.6', key: '1:2', symbols: ['getenv'] }], workers: {}, onDemand: ['env', 'load', 'http'] },
       targets: [],
       slots: [],
     };
     expect(formatStatus(status).split('\n').filter((l) => l.includes('uprobes:') || l.includes('attached once'))).toEqual([
       'uprobes:  /usr/lib/x86_64-linux-gnu/libc.so.6 (getenv)',
-      '          http: attached once a worker asks (a check of it, a policy, a reporter)',
+      '          env, load, http: attached once a worker asks (a check of it, a policy, a reporter)',
     ]);
   });
 

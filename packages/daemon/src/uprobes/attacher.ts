@@ -1,7 +1,10 @@
 // Attaches the uprobe table (table.ts) to the files each registered worker
 // runs, once per distinct file (dev:ino): uprobes live on an inode, and the
 // programs keep to targets, so one attachment serves every worker and child
-// using that file. Links are pinned under links/ (they outlive a daemon that
+// using that file. A kind is attached only once a worker asks for it (a
+// matcher of it, a policy, a reporter): a uprobe is a breakpoint in every
+// process mapping the file, each getenv on the machine traps, and each fork
+// copies the page tables of a probed file's text. Links are pinned under links/ (they outlive a daemon that
 // dies, like the other programs; an adopting daemon reads what is attached
 // from their names) and held here until the daemon stops.
 //
@@ -16,7 +19,7 @@ import { isNull, loadWithVerifierLog, objectApi, takeLibbpfLog } from '../libbpf
 import { linkPins } from '../pin-dir.js';
 import { type BinaryFile, workerBinaries } from './binaries.js';
 import { functionOffsets } from './elf-symbols.js';
-import { LIBRARIES, ON_DEMAND_KINDS, UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE, type UprobeKind, type UprobeRow } from './table.js';
+import { LIBRARIES, UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE, type UprobeKind, type UprobeRow } from './table.js';
 
 /** Kinds a worker cannot be observed for, with the reason (empty: all available). */
 export type Unavailable = Partial<Record<UprobeKind, string>>;
@@ -37,7 +40,7 @@ export interface UprobeState {
   workers: Record<string, Unavailable>;
   /** Set while the uprobes are detached because no worker is registered (--uprobes-idle). */
   idle?: string;
-  /** Kinds attached only once a worker asks for them (ON_DEMAND_KINDS this daemon observes). */
+  /** The kinds this daemon observes, each attached only once a worker asks for it. */
   onDemand?: UprobeKind[];
 }
 
@@ -167,16 +170,16 @@ export class Uprobes {
   }
 
   /**
-   * Attaches the table to the files of worker `pid` (host pid) not attached
-   * yet — every kind but the on-demand ones it did not ask for — and says
-   * which kinds cannot be observed for it, and why.
+   * Registers worker `pid` (host pid): attaches the kinds it asked for to
+   * its files not attached yet, and says which kinds cannot be observed for
+   * it and why, and which wait until it asks (deferred).
    */
   attachFor(pid: number, asked: readonly string[] = []): Attached {
-    // A worker is coming: what an idle detach removed is attached again below.
+    // A worker is coming: no idle detach under it (what it asks for is attached again).
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.idleSince = undefined;
-    const deferred = this.broken ? [] : ON_DEMAND_KINDS.filter((k) => this.kinds.includes(k) && !asked.includes(k));
+    const deferred = this.broken ? [] : this.kinds.filter((k) => !asked.includes(k));
     const unavailable = this.attachKinds(pid, UPROBE_KINDS.filter((k) => !deferred.includes(k)), 'registering');
     this.workers.set(pid, unavailable);
     return { unavailable, deferred };
@@ -266,25 +269,6 @@ export class Uprobes {
     return unavailable;
   }
 
-  /**
-   * Attaches the table to the daemon's own program and libraries before any
-   * worker registers. Most workers run the same node and map the same libc,
-   * and attaching is slow (reading node's symbols, and the kernel placing a
-   * breakpoint in every process that maps the file: ~0.5 s here), so the
-   * first worker of a run no longer waits for it. Other files are still
-   * attached when a worker that uses them registers.
-   */
-  attachAhead(): void {
-    if (this.broken) return;
-    try {
-      this.attachFor(process.pid);
-    } catch (err) {
-      // vivariumd's own code moved: it makes no TLS call, and what is attached stays.
-      if (!(err instanceof CodeMovedError)) throw err;
-    }
-    this.forget(process.pid);
-  }
-
   /** The worker `pid` left. */
   forget(pid: number): void {
     this.workers.delete(pid);
@@ -295,13 +279,13 @@ export class Uprobes {
    * uprobe (a breakpoint in every process mapping the file, which traps each
    * getenv on the machine and makes each fork of a Node process copy node's
    * page tables), then call `detached`. Asked again `seconds` later while a
-   * worker is still registered. The next registration attaches them again
-   * before it is answered (~20 ms; up to ~0.9 s soon after a detach).
+   * worker is still registered. The next worker to ask for a kind attaches
+   * it again before it is answered.
    */
   detachWhenIdle(seconds: number, idle: () => boolean, detached: () => void): void {
     clearTimeout(this.idleTimer);
     if (this.broken) return;
-    const reason = `no worker registered for ${seconds} s: attached again at the next registration`;
+    const reason = `no worker registered for ${seconds} s: attached again when a worker asks`;
     this.idleTimer = setTimeout(() => {
       if (idle()) this.detachNext(reason, detached, 0);
       else this.detachWhenIdle(seconds, idle, detached);
@@ -400,7 +384,7 @@ export class Uprobes {
       files: [...this.shown].map(([key, { file, symbols }]) => ({ file, key, symbols: [...symbols] })),
       workers: Object.fromEntries([...this.workers].filter(([, u]) => Object.keys(u).length).map(([pid, u]) => [String(pid), u])),
       ...(this.idleSince ? { idle: this.idleSince } : {}),
-      onDemand: this.broken ? [] : ON_DEMAND_KINDS.filter((k) => this.kinds.includes(k)),
+      onDemand: this.broken ? [] : [...this.kinds],
     };
   }
 

@@ -77,14 +77,6 @@ export const UPROBE_TABLE: readonly UprobeRow[] = [
   ),
 ];
 
-/** Kinds attached only once a worker asks for them (a check of the kind
- * about to run, or a run with a policy or a reporter, which ask at
- * registration). http's uprobes sit in node itself: a breakpoint there makes
- * every fork of every Node process on the machine copy the page tables of
- * node's text (0.7-1.8 ms a spawn; BENCHMARKS.md), a cost a run that checks
- * no request should not pay. env and load sit in the C library, where the
- * same costs ~0.16 ms, and are attached at registration. */
-export const ON_DEMAND_KINDS: readonly UprobeKind[] = ['http'];
 
 /** Every kind of the table, in table order. */
 export const UPROBE_KINDS: readonly UprobeKind[] = [...new Set(UPROBE_TABLE.map((r) => r.kind))];
