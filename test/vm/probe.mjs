@@ -335,7 +335,11 @@ async function main() {
     // a late reply to an earlier case's query is no case's event.
     const ownReply = (e) => e.kind === 'send' && !e.child && e.endpoint.address === '127.0.0.1' && e.endpoint.port >= 32768;
     const events = (name.startsWith('env') ? seen.events : seen.events.filter((e) => e.kind !== 'env')).filter((e) => !ownReply(e));
-    results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, events: normalize(events, ctx) };
+    // A window that could not see (its registration removed or rewritten, a
+    // child not followed, a kind unavailable) must say so, not read as empty.
+    const { tampered, unfollowed, unavailable } = seen.gaps;
+    const blind = { ...(tampered ? { tampered } : {}), ...(unfollowed ? { unfollowed } : {}), ...(unavailable && Object.keys(unavailable).length ? { unavailable } : {}) };
+    results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, ...(Object.keys(blind).length ? { blind } : {}), events: normalize(events, ctx) };
   }
   server.close();
   fs.rmSync(dir, { recursive: true, force: true });

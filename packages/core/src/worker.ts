@@ -44,7 +44,7 @@ export interface RegisterOptions {
   socket?: string;
   /** Follow children (default true). */
   followChildren?: boolean;
-  /** Kinds vivariumd attaches only when asked (http) to attach now, so that
+  /** Uprobe-fed kinds (env, load, http: attached only when asked) to attach now, so that
    * every window sees them: a run with a policy or a reporter. Checks of a
    * kind ask for it themselves before their window begins (attach()). */
   kinds?: readonly string[];
