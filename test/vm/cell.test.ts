@@ -72,7 +72,7 @@ try {
     try {
       auto = { log: d.output(), backend: statusOf(PIN_AUTO).backend };
     } finally {
-      await d.stop();
+      await timed('vivariumd stop (auto)', () => d.stop());
       daemonLogs.auto = d.output();
     }
   }
@@ -106,7 +106,7 @@ try {
     probe = { code: p.status, events, stderr: p.stderr };
     writeFileSync(join(results, 'probe.json'), p.stdout);
   } finally {
-    await daemon?.stop();
+    if (daemon) await timed(`vivariumd stop`, () => daemon!.stop());
     if (daemon) daemonLogs[backend] = daemon.output();
   }
 } catch (err) {
