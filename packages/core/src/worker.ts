@@ -44,9 +44,9 @@ export interface RegisterOptions {
   socket?: string;
   /** Follow children (default true). */
   followChildren?: boolean;
-  /** Uprobe-fed kinds (env, load, http: attached only when asked) to attach now, so that
-   * every window sees them: a run with a policy or a reporter. Checks of a
-   * kind ask for it themselves before their window begins (attach()). */
+  /** Uprobe-fed kinds (env, load, http: attached only when asked) to attach
+   * now, so that every window sees them: a run with a policy or a reporter.
+   * Checks of a kind ask for it themselves before their window begins (attach()). */
   kinds?: readonly string[];
 }
 
@@ -164,9 +164,9 @@ export class Worker {
   /**
    * Asks vivariumd for the deferred ones of `kinds` (uprobes, attached only
    * when asked: each traps every call on the machine and slows every fork of
-   * a process mapping its file). Call
-   * before a window that judges them begins: the window open now is reported
-   * blind to them. Kinds that are not deferred cost nothing.
+   * a process mapping its file). Call before a window that judges them
+   * begins: the window open now is reported blind to them. Kinds that are
+   * not deferred cost nothing.
    */
   attach(kinds: readonly string[]): void {
     const asked = kinds.filter((kind) => this.deferred.has(kind));

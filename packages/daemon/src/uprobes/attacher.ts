@@ -4,9 +4,10 @@
 // using that file. A kind is attached only once a worker asks for it (a
 // matcher of it, a policy, a reporter): a uprobe is a breakpoint in every
 // process mapping the file, each getenv on the machine traps, and each fork
-// copies the page tables of a probed file's text. Links are pinned under links/ (they outlive a daemon that
-// dies, like the other programs; an adopting daemon reads what is attached
-// from their names) and held here until the daemon stops.
+// copies the page tables of a probed file's text. Links are pinned under
+// links/ (they outlive a daemon that dies, like the other programs; an
+// adopting daemon reads what is attached from their names) and held here
+// until the daemon stops.
 //
 // The programs come from a second load of the backend's object that reuses
 // the pinned maps: a daemon that adopted the pins attaches new files the
