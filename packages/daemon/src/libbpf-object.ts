@@ -1,6 +1,6 @@
 // FFI to libbpf's object API (open, load, attach, pin), used only by the
 // daemon. libbpf's own log is captured so a failed load can say why.
-import { koffi, libbpfLibrary, loadLibc } from '@vivarium/core/kernel';
+import { koffi, libbpfLibrary, libcLibrary, loadLibc } from '@vivarium/core/kernel';
 
 type Ptr = unknown;
 
@@ -125,12 +125,36 @@ export function loadWithVerifierLog(obj: Ptr): { ret: number; verifierTail: stri
   try {
     for (let prog = api.bpf_object__next_program(obj, null); !isNull(prog); prog = api.bpf_object__next_program(obj, prog))
       api.bpf_program__set_log_buf(prog, buf, VERIFIER_LOG_SIZE);
-    const ret = api.bpf_object__load(obj);
+    const ret = withSignalsHeld(() => api.bpf_object__load(obj));
     if (ret >= 0) return { ret, verifierTail: [] };
     const text = koffi.decode(buf, 'char', -1) as string;
     return { ret, verifierTail: text.split('\n').filter((l) => l.trim() !== '').slice(-20) };
   } finally {
     koffi.free(buf);
+  }
+}
+
+/** glibc's sigset_t (1024 bits), and pthread_sigmask's `how`. */
+const SIGSET_BYTES = 128;
+const SIG_BLOCK = 0;
+const SIG_SETMASK = 2;
+let sigmask: ((how: number, set: Uint8Array | null, old: Uint8Array | null) => number) | undefined;
+
+/**
+ * Runs `fn` with every signal held on this thread. The verifier gives up
+ * with EAGAIN when a signal is pending, and libbpf tries a load five times:
+ * under a profiler (SIGPROF every millisecond) every load failed, reported
+ * as a verifier refusal. A signal that arrives meanwhile is delivered once
+ * `fn` returns.
+ */
+function withSignalsHeld<T>(fn: () => T): T {
+  sigmask ??= libcLibrary().func('int pthread_sigmask(int how, const uint8_t *set, _Out_ uint8_t *oldset)') as unknown as typeof sigmask;
+  const held = new Uint8Array(SIGSET_BYTES);
+  if (sigmask!(SIG_BLOCK, new Uint8Array(SIGSET_BYTES).fill(0xff), held) !== 0) return fn();
+  try {
+    return fn();
+  } finally {
+    sigmask!(SIG_SETMASK, held, null);
   }
 }
 
