@@ -19,7 +19,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { observe } from '@vivarium/core';
+import { Session, observe } from '@vivarium/core';
 
 const O_PATH = 0o10000000;
 const O_TMPFILE = 0o20200000;
@@ -309,6 +309,24 @@ function normalize(events, ctx) {
     .sort();
 }
 
+let diagnosed;
+/** What vivariumd holds for this process when its registration stopped working: its slot's owner and the entries of its pid or slot. */
+function diagnose() {
+  try {
+    const worker = Session.get().requireWorker();
+    const daemon = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../packages/daemon/bin/vivariumd.js');
+    const status = JSON.parse(execFileSync(process.execPath, [daemon, 'status', '--json', '--pin-dir', process.env.VIVARIUM_BPF_PIN_DIR], { encoding: 'utf8' }));
+    return {
+      pid: process.pid,
+      slot: worker.slot,
+      slots: status.slots.filter((s) => s.owner).map((s) => ({ slot: s.slot, owner: s.owner.pid })),
+      targets: status.targets.filter((t) => t.pid === process.pid || t.slot === worker.slot),
+    };
+  } catch (err) {
+    return { failed: err.message };
+  }
+}
+
 async function main() {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
   // A resolver on 127.0.0.1:53 that answers NXDOMAIN to everything.
@@ -339,6 +357,7 @@ async function main() {
     // child not followed, a kind unavailable) must say so, not read as empty.
     const { tampered, unfollowed, unavailable } = seen.gaps;
     const blind = { ...(tampered ? { tampered } : {}), ...(unfollowed ? { unfollowed } : {}), ...(unavailable && Object.keys(unavailable).length ? { unavailable } : {}) };
+    if (tampered && !diagnosed) blind.daemonSays = (diagnosed = diagnose());
     results[name] = { lsmSeesMore: Boolean(c.lsmSeesMore), dropped: seen.dropped, ...(Object.keys(blind).length ? { blind } : {}), events: normalize(events, ctx) };
   }
   server.close();

@@ -1,0 +1,1 @@
+require('./lib/crosstalk.cjs').defineCrosstalk('crosstalk-b');
