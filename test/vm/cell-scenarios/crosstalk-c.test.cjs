@@ -1,1 +1,0 @@
-require('./lib/crosstalk.cjs').defineCrosstalk('crosstalk-c');
