@@ -141,11 +141,11 @@ const SIG_SETMASK = 2;
 let sigmask: ((how: number, set: Uint8Array | null, old: Uint8Array | null) => number) | undefined;
 
 /**
- * Runs `fn` with every signal held on this thread. The verifier gives up
- * with EAGAIN when a signal is pending, and libbpf tries a load five times:
- * under a profiler (SIGPROF every millisecond) every load failed, reported
- * as a verifier refusal. A signal that arrives meanwhile is delivered once
- * `fn` returns.
+ * Runs `fn` with every signal held on this thread. A load interrupted by a
+ * signal fails with EAGAIN, which libbpf retries only a few times: under a
+ * profiler (SIGPROF every millisecond) every load failed, reported as a
+ * verifier refusal. A signal that arrives meanwhile is delivered once `fn`
+ * returns.
  */
 function withSignalsHeld<T>(fn: () => T): T {
   sigmask ??= libcLibrary().func('int pthread_sigmask(int how, const uint8_t *set, _Out_ uint8_t *oldset)') as unknown as typeof sigmask;

@@ -146,14 +146,15 @@ export class Registry {
       released.push(index);
       await this.release(index);
     }
-    if (Date.now() - this.lastRegistration > IDLE_MS) {
+    const idle = () => Date.now() - this.lastRegistration > IDLE_MS;
+    if (idle()) {
       const spares = [...this.slots.values()].filter((s) => s.state === 'ready');
       // Each still a spare, and the daemon still idle, when its turn comes: a
       // worker that registered while the one before was retired may hold it
       // now (retiring it took its ring and counters out of the kernel's
       // arrays: its events went nowhere, and its integrity probe found its
       // registration gone).
-      for (const slot of spares) if (slot.state === 'ready' && Date.now() - this.lastRegistration > IDLE_MS) await this.retire(slot);
+      for (const slot of spares) if (slot.state === 'ready' && idle()) await this.retire(slot);
       // Once per idle spell (what registrations, or the start, faulted in since), and after freeing rings.
       if (spares.length || !this.handedBack) returnIdleMemory();
       this.handedBack = true;
