@@ -1,8 +1,8 @@
 // A worker's process may be full of signals: a profiler's SIGPROF (node
 // --cpu-prof), a runner's timers. Registering blocks on the daemon's socket;
 // a signal that interrupts it (EINTR) must not fail the registration. So may
-// the daemon's: the verifier gives up on a program (EAGAIN) when a signal is
-// pending, and libbpf tries a load only five times.
+// the daemon's: a program load interrupted by a signal fails with EAGAIN,
+// which libbpf retries only a few times.
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
