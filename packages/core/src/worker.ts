@@ -76,6 +76,9 @@ export class Worker {
   private readonly deferred: Set<string>;
   /** Deferred kinds attached during the open window: it began blind to them. */
   private readonly attachedLate = new Set<string>();
+  /** What unavailableNow() says of a window nothing changed (attach() does): one object, not one a drain. */
+  private steadyUnavailable: { value: Readonly<Record<string, string>> | undefined } | undefined;
+  private readonly countersView: DataView;
   /** HPACK tables of the HTTP/2 connections this worker and its children open. */
   private readonly http2 = new Http2Connections();
   private readonly dnsStreams = new DnsStreams();
@@ -96,6 +99,7 @@ export class Worker {
     this.targetFlags = reply.targetFlags;
     this.unattached = { ...reply.unavailable };
     this.deferred = new Set(reply.deferred);
+    this.countersView = new DataView(counters.buffer);
     this.seen = this.readCounters();
   }
 
@@ -179,6 +183,7 @@ export class Worker {
     } finally {
       for (const fd of fds) closeFd(fd);
     }
+    this.steadyUnavailable = undefined;
     for (const kind of asked) {
       this.deferred.delete(kind);
       this.attachedLate.add(kind);
@@ -218,8 +223,8 @@ export class Worker {
       this.rewrittenMemory.see(event);
       events.push(event);
     });
-    const tampered = [this.probe(), ...reached].filter(Boolean).join('; ') || undefined;
-    const now = this.readCounters();
+    const { changed, now } = this.probe();
+    const tampered = [changed, ...reached].filter(Boolean).join('; ') || undefined;
     const dropped = Number(now.dropped - this.seen.dropped) + undecodable;
     const leftoverDropped = Number(now.droppedLeftover - this.seen.droppedLeftover);
     const unfollowed = Number(now.unfollowed - this.seen.unfollowed);
@@ -232,14 +237,20 @@ export class Worker {
    * deferred ones not attached since the window began. */
   private unavailableNow(): Readonly<Record<string, string>> | undefined {
     const rewritten = this.rewrittenMemory.endWindow();
-    const notAsked = [...this.deferred, ...this.attachedLate];
+    if (!rewritten && !this.attachedLate.size) return (this.steadyUnavailable ??= { value: this.unavailableKinds() }).value;
+    const value = this.unavailableKinds(rewritten);
     this.attachedLate.clear();
-    if (!rewritten && !notAsked.length) return Object.keys(this.unattached).length ? { ...this.unattached } : undefined;
-    return {
+    return value;
+  }
+
+  private unavailableKinds(rewritten?: string): Readonly<Record<string, string>> | undefined {
+    const notAsked = [...this.deferred, ...this.attachedLate];
+    if (!rewritten && !notAsked.length) return Object.keys(this.unattached).length ? Object.freeze({ ...this.unattached }) : undefined;
+    return Object.freeze({
       ...(rewritten ? Object.fromEntries(UPROBE_FED_KINDS.map((kind) => [kind, rewritten])) : {}),
       ...Object.fromEntries(notAsked.map((kind) => [kind, NOT_ASKED])),
       ...this.unattached,
-    };
+    });
   }
 
   /** Stops observing: the daemon frees the slot when the connection ends. Safe to call twice. */
@@ -254,18 +265,23 @@ export class Worker {
   }
 
   private readCounters(): Counters {
-    return CountersCodec.decode(new DataView(this.counters.buffer));
+    return CountersCodec.decode(this.countersView);
   }
 
   /** kill(own pid, 0): the kernel records what this worker's config_targets
    * entry says at that moment; anything but this worker's slot, flags and
-   * window means someone removed or rewrote it. */
-  private probe(): string | undefined {
+   * window means someone removed or rewrote it. Returns what changed, if
+   * anything, and the counters after the probe. */
+  private probe(): { changed: string | undefined; now: Counters } {
     const before = this.readCounters().probes;
     process.kill(process.pid, 0);
-    const after = this.readCounters();
+    const now = this.readCounters();
+    return { changed: this.probeChanged(before, now), now };
+  }
+
+  private probeChanged(probesBefore: number, after: Counters): string | undefined {
     // An entry moved to another slot answers there: it reads as gone from here.
-    if (after.probes === before) return "this worker's config_targets entry is gone or no longer sends its events here (the kernel no longer observes it)";
+    if (after.probes === probesBefore) return "this worker's config_targets entry is gone or no longer sends its events here (the kernel no longer observes it)";
     if (after.probeFlags !== this.targetFlags) return `this worker's config_targets flags changed from ${this.targetFlags} to ${after.probeFlags}`;
     if (after.probeEpoch !== this.epoch) return `this worker's window was moved from ${this.epoch} to ${after.probeEpoch}`;
     return undefined;

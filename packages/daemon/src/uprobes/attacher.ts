@@ -205,6 +205,9 @@ export class Uprobes {
       for (const kind of kinds) mark(kind, `no uprobes: ${this.broken}`);
       return unavailable;
     }
+    // Nothing to attach and no breakpoint to refuse a moved worker for: its files are not read
+    // (/proc/<pid>/maps and a stat per library directory: 0.7 ms of each registration).
+    if (!kinds.length && !this.attached.size) return unavailable;
     let binaries;
     try {
       binaries = workerBinaries(pid);

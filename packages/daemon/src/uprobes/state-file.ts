@@ -7,10 +7,14 @@ function uprobeStatePath(socket: string): string {
   return `${socket.replace(/\.sock$/, '')}.uprobes.json`;
 }
 
-export function writeUprobeState(socket: string, state: UprobeState): void {
+/** Writes `state` unless it is `written` (the text last written); returns the text written. */
+export function writeUprobeState(socket: string, state: UprobeState, written?: string): string {
+  const text = `${JSON.stringify(state)}\n`;
+  if (text === written) return text;
   const path = uprobeStatePath(socket);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+  writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
   renameSync(`${path}.tmp`, path);
+  return text;
 }
 
 export function readUprobeState(socket: string): UprobeState | null {
