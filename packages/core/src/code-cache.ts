@@ -2,9 +2,12 @@
 // file is a fresh process that loads all of core, and Node 20 keeps no code
 // cache for ES modules: compiling core's bundle was a third of the import.
 // scripts/bundle.mjs builds core as one CommonJS file and loads it through
-// here; the cache is made at the first process's exit (so it holds the
-// functions that process compiled while it ran, not only the top level) and
-// read by every later one.
+// here; the cache is made once the first process has run (so it holds the
+// functions that process compiled, not only the top level) and read by every
+// later one: at its exit, or earlier when an adapter calls saveCodeCache()
+// (a Vitest worker is ended by SIGTERM after its file and never reaches
+// 'exit': caching only there left every worker of a Vitest-only project
+// compiling core anew, 4-5 ms each).
 //
 // The cache lives beside the bundle (bundle/.v8-cache/), named by the
 // bundle's content hash, the CPU and V8's version-and-flags tag: V8 itself
@@ -30,8 +33,24 @@ export interface LoadedModule {
   exports: unknown;
   /** Compiled from a cache V8 accepted. */
   fromCache: boolean;
-  /** The cache file read, or to be written at exit; undefined when off. */
+  /** The cache file read, or to be written (saveCodeCache(), or at exit); undefined when off. */
   cacheFile: string | undefined;
+}
+
+/** The caches this process is to write, shared by every copy of this module
+ * in it (the loader's and the one inside the bundle it loaded). */
+const PENDING = Symbol.for('vivarium.codeCache.pending');
+function pending(): Array<() => void> {
+  const store = globalThis as unknown as Record<symbol, Array<() => void> | undefined>;
+  return (store[PENDING] ??= []);
+}
+
+/** Writes now the cache of every module this process compiled from source,
+ * instead of at its exit: call it once the process ran what it will (a test
+ * file's end), as a runner may end it by a signal. Does nothing after the
+ * first call, or where nothing is to be cached. */
+export function saveCodeCache(): void {
+  for (const write of pending().splice(0)) write();
 }
 
 /** Runs the CommonJS module `file`, whose bytes hash to `hash` (computed when
@@ -44,7 +63,10 @@ export function loadCommonJs(file: string, hash: string): LoadedModule {
   // Module.wrap's wrapper, so line numbers and __filename are a module's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
-  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script, file, hash));
+  if (cacheFile && !fromCache) {
+    pending().push(() => writeCache(cacheFile, script, file, hash));
+    process.once('exit', saveCodeCache);
+  }
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));

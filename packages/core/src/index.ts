@@ -1,4 +1,5 @@
 export * from './abi.generated.js';
+export { saveCodeCache } from './code-cache.js';
 export * from './decode.js';
 export * from './errors.js';
 export * from './events.js';

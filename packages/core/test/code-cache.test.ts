@@ -34,13 +34,15 @@ interface Loaded {
   exports: Record<string, unknown>;
 }
 
-/** Loads `file` in a fresh process, as hashed `hash`. */
-function load(file: string, hash: string, { env = {}, args = [] as string[] } = {}): Loaded {
-  const script = `import { loadCommonJs } from ${JSON.stringify(loader)};
+/** Loads `file` in a fresh process, as hashed `hash`; `end`: how that process ends after loading it. */
+function load(file: string, hash: string, { env = {}, args = [] as string[], end = 'exit' as 'exit' | 'killed' | 'saved, then killed' } = {}): Loaded {
+  const script = `import { loadCommonJs, saveCodeCache } from ${JSON.stringify(loader)};
 const { exports, fromCache, cacheFile } = loadCommonJs(${JSON.stringify(file)}, ${JSON.stringify(hash)});
-console.log(JSON.stringify({ fromCache, cacheFile: cacheFile ?? null, exports }));`;
+console.log(JSON.stringify({ fromCache, cacheFile: cacheFile ?? null, exports }));
+${end === 'saved, then killed' ? 'saveCodeCache();' : ''}
+${end === 'exit' ? '' : "process.kill(process.pid, 'SIGKILL');"}`;
   const r = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (r.status !== 0) throw new Error(r.stderr);
+  if (r.status !== 0 && r.signal !== 'SIGKILL') throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Loaded;
 }
 
@@ -56,6 +58,16 @@ test('the first process leaves a cache at exit; the next compiles from it and ru
   expect(cacheFiles(file)).toEqual([expect.stringMatching(/^mod\.cjs-aaaa-.*\.bin$/)]);
   const second = load(file, 'aaaa');
   expect(second).toEqual({ ...first, fromCache: true });
+});
+
+// Vitest ends each worker by SIGTERM after its file: no 'exit' there.
+test('a process ended by a signal leaves a cache only if saveCodeCache() ran before (an adapter calls it at a file’s end)', () => {
+  const file = module('signalled', 'exports.answer = 7;');
+  expect(load(file, 'cccc', { end: 'killed' })).toMatchObject({ fromCache: false, exports: { answer: 7 } });
+  expect(cacheFiles(file)).toEqual([]);
+  expect(load(file, 'cccc', { end: 'saved, then killed' })).toMatchObject({ fromCache: false, exports: { answer: 7 } });
+  expect(cacheFiles(file)).toEqual([expect.stringMatching(/^mod\.cjs-cccc-.*\.bin$/)]);
+  expect(load(file, 'cccc')).toMatchObject({ fromCache: true, exports: { answer: 7 } });
 });
 
 test('a module rebuilt (another hash) never takes the cache of the old bytes, even of the same length, and removes it', () => {

@@ -126,6 +126,8 @@ export class VivariumEnvironment extends NodeEnvironment {
   }
 
   override async teardown(): Promise<void> {
+    // A runner may end this process by a signal: core's code cache, if it is to be made, is made now.
+    this.core?.saveCodeCache();
     delete (this.global as unknown as Record<symbol, unknown>)[SESSION_KEY];
     await super.teardown();
   }

@@ -7,7 +7,7 @@
 // Registration failures (daemon not running, ...) do not fail tests that use
 // no matcher; matchers rethrow them.
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
-import { Session, TestVerdicts, VivariumError, createMatchers, matcherContext } from '@vivarium/core';
+import { Session, TestVerdicts, VivariumError, createMatchers, matcherContext, saveCodeCache } from '@vivarium/core';
 import { type TaskLike, fullName, unsupportedPoolReason, vitestRoot, vitestTestFile } from './runner-state.js';
 import { addFootprintSerializer, vitestSnapshots } from './snapshots.js';
 
@@ -36,6 +36,8 @@ afterEach((context) => {
 // Registered first, so run last: after hooks run in reverse order (sequence.hooks 'stack').
 afterAll(() => {
   const error = verdicts.completeFile(session, vitestTestFile());
+  // Vitest ends this process by a signal after the file: core's code cache, if it is to be made, is made now.
+  saveCodeCache();
   if (error) throw error;
 });
 
