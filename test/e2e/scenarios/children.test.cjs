@@ -22,9 +22,10 @@ describe('a child that outlives its test', () => {
   const dir = freshDir('late');
   const marker = path.join(dir, 'late.txt');
   fs.writeFileSync(marker, 'x');
-  // The leftovers act when a later test says so (a go file), and say when they are done.
+  // The leftovers act when a later test says so (a go file), and say when they are done. Told
+  // nothing within a minute (a run that ended early), or unable to sleep (PATH gone), they give up.
   const leftover = (name, command) =>
-    spawn('sh', ['-c', `while [ ! -e ${dir}/${name}.go ]; do sleep 0.05; done; ${command}; : > ${dir}/${name}.done`], { stdio: 'ignore' }).unref();
+    spawn('sh', ['-c', `i=0; until [ -e ${dir}/${name}.go ]; do [ $i -lt 1200 ] && sleep 0.05 || exit 1; i=$((i+1)); done; ${command}; : > ${dir}/${name}.done`], { stdio: 'ignore' }).unref();
   const letAct = async (name) => {
     fs.writeFileSync(path.join(dir, `${name}.go`), '');
     for (let i = 0; i < 400 && !fs.existsSync(path.join(dir, `${name}.done`)); i++) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -48,7 +48,7 @@ describe('one test, then the next', () => {
   });
 
   test('reads markers in its body, outside any expect, and leaves a child behind', () => {
-    spawn('sh', ['-c', `i=0; until [ -e '${lateGo}' ] || [ $i -ge 400 ]; do sleep 0.05; i=$((i+1)); done; cat '${late}' > /dev/null; : > '${lateDone}'`], { stdio: 'ignore' }).unref();
+    spawn('sh', ['-c', `i=0; until [ -e '${lateGo}' ] || [ $i -ge 400 ]; do sleep 0.05 || exit 1; i=$((i+1)); done; cat '${late}' > /dev/null; : > '${lateDone}'`], { stdio: 'ignore' }).unref();
     fs.readFileSync(body);
     execFileSync('cat', [child]);
     expect(openedIn(currentTest(), markers)).toEqual([body, child]);
