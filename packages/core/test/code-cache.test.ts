@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CODE_CACHE_DIR, CODE_CACHE_ENV } from '../src/code-cache.js';
+import { CODE_CACHE_DIR, CODE_CACHE_ENV, MODULE_HEAD, MODULE_TAIL } from '../src/code-cache.js';
 
 let dir: string;
 let loader: string;
@@ -20,11 +20,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A module of its own directory, as a bundle is. */
+/** A module of its own directory and its own wrapper, as the bundle is. */
 function module(name: string, body: string): string {
   mkdirSync(join(dir, name), { recursive: true });
   const file = join(dir, name, 'mod.cjs');
-  writeFileSync(file, body);
+  writeFileSync(file, wrapped(body));
   return file;
 }
 
@@ -45,6 +45,8 @@ ${end === 'exit' ? '' : "process.kill(process.pid, 'SIGKILL');"}`;
   if (r.status !== 0 && r.signal !== 'SIGKILL') throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Loaded;
 }
+
+const wrapped = (body: string) => `${MODULE_HEAD}${body}${MODULE_TAIL}`;
 
 const cacheFiles = (file: string) => {
   const cache = join(file, '..', CODE_CACHE_DIR);
@@ -74,7 +76,7 @@ test('a module rebuilt (another hash) never takes the cache of the old bytes, ev
   const file = module('rebuilt', 'exports.answer = 1;');
   load(file, 'old');
   expect(load(file, 'old').fromCache).toBe(true);
-  writeFileSync(file, 'exports.answer = 2;');
+  writeFileSync(file, wrapped('exports.answer = 2;'));
   const rebuilt = load(file, 'new');
   expect(rebuilt).toMatchObject({ fromCache: false, exports: { answer: 2 } });
   expect(load(file, 'new')).toMatchObject({ fromCache: true, exports: { answer: 2 } });

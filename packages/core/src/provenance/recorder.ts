@@ -6,7 +6,7 @@
 //
 // Own I/O (reading a package.json, a runner reading source maps to print a
 // stack) runs inside an `own` call: its events are dropped, not attributed.
-import fs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,8 @@ export class Provenance {
   private wrapAll(): void {
     // Loaded only now: loading node:dns starts c-ares, which reads /etc/svc.conf and more in every process.
     const require = createRequire(import.meta.url);
+    // node:fs by require too: a default import made every process copy its ~100 names (esbuild's __toESM).
+    const fs = require('node:fs') as typeof import('node:fs');
     const childProcess = require('node:child_process') as typeof import('node:child_process');
     const dns = require('node:dns') as typeof import('node:dns');
     const net = require('node:net') as typeof import('node:net');
@@ -187,7 +189,7 @@ export class Provenance {
 
 function readPackage(dir: string, name: string): PackageId {
   try {
-    const json = JSON.parse(fs.readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
     return { name: typeof json.name === 'string' ? json.name : name, version: typeof json.version === 'string' ? json.version : '?' };
   } catch {
     return { name, version: '?' };
