@@ -2,12 +2,15 @@
 // file is a fresh process that loads all of core, and Node 20 keeps no code
 // cache for ES modules: compiling core's bundle was a third of the import.
 // scripts/bundle.mjs builds core as one CommonJS file and loads it through
-// here; the cache is made once the first process has run (so it holds the
-// functions that process compiled, not only the top level) and read by every
-// later one: at its exit, or earlier when an adapter calls saveCodeCache()
-// (a Vitest worker is ended by SIGTERM after its file and never reaches
-// 'exit': caching only there left every worker of a Vitest-only project
-// compiling core anew, 2-5 ms a file in zod's suite).
+// here. The cache is made by a test process at its file's end, when an
+// adapter calls saveCodeCache(), so it holds the functions a test process
+// compiles, not only the top level; other processes loading core (the
+// daemon, a runner's main process with a reporter) never write it: at their
+// exit they replaced a test process's cache with one missing the worker's
+// functions, which every later test file then compiled again (registering
+// alone 2.5 -> 3.1 ms a fresh process). The first cache made for the bundle's
+// bytes stays: one a process finds already written when it saves is not
+// replaced, unless that process read it and V8 rejected it.
 //
 // The cache lives beside the bundle (bundle/.v8-cache/), named by the
 // bundle's content hash, the CPU and V8's version-and-flags tag: V8 itself
@@ -19,7 +22,7 @@
 // writable (a read-only install) nothing is cached and nothing fails. With
 // --enable-source-maps the bundle is required as usual: Node maps the stacks
 // of modules it loads itself, not of a vm.Script.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
@@ -33,7 +36,7 @@ export interface LoadedModule {
   exports: unknown;
   /** Compiled from a cache V8 accepted. */
   fromCache: boolean;
-  /** The cache file read, or to be written (saveCodeCache(), or at exit); undefined when off. */
+  /** The cache file read, or to be written by saveCodeCache(); undefined when off. */
   cacheFile: string | undefined;
 }
 
@@ -45,10 +48,11 @@ function pending(): Array<() => void> {
   return (store[PENDING] ??= []);
 }
 
-/** Writes now the cache of every module this process compiled from source,
- * instead of at its exit: call it once the process ran what it will (a test
- * file's end), as a runner may end it by a signal. Does nothing after the
- * first call, or where nothing is to be cached. */
+/** Writes the cache of every module this process compiled from source: call
+ * it in a test process once its test file ran (core's adapters do), so the
+ * cache holds what a test process compiles. Does nothing after the first
+ * call, where nothing is to be cached, or where another process made the
+ * cache meanwhile. */
 export function saveCodeCache(): void {
   for (const write of pending().splice(0)) write();
 }
@@ -69,13 +73,12 @@ export function loadCommonJs(file: string, hash: string): LoadedModule {
   if (process.sourceMapsEnabled) return { exports: createRequire(file)(file) as unknown, fromCache: false, cacheFile: undefined };
   const { source, owner } = readSource(file);
   const cacheFile = process.env[CODE_CACHE_ENV] === 'off' ? undefined : cachePath(file, hash);
-  const cachedData = cacheFile ? readCache(cacheFile, owner) : undefined;
+  const found = cacheFile ? readCache(cacheFile, owner) : undefined;
+  const cachedData = found === UNUSABLE ? undefined : found;
   const script = new Script(source, { filename: file, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
-  if (cacheFile && !fromCache) {
-    pending().push(() => writeCache(cacheFile, script, file, hash));
-    process.once('exit', saveCodeCache);
-  }
+  // One found unusable (another's, or rejected by V8) is replaced; one made meanwhile by another process is kept.
+  if (cacheFile && !fromCache) pending().push(() => writeCache(cacheFile, script, file, hash, found !== undefined));
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -99,12 +102,15 @@ function readSource(file: string): { source: string; owner: number } {
   }
 }
 
-/** The cache at `path` if `owner` owns it (checked on the file read). */
-function readCache(path: string, owner: number): Buffer | undefined {
+const UNUSABLE = 'unusable';
+
+/** The cache at `path` if `owner` owns it (checked on the file read),
+ * UNUSABLE if another does, undefined if there is none to read. */
+function readCache(path: string, owner: number): Buffer | typeof UNUSABLE | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    return fstatSync(fd).uid === owner ? readFileSync(fd) : undefined; // another's: compiled from source, then replaced at exit
+    return fstatSync(fd).uid === owner ? readFileSync(fd) : UNUSABLE; // another's: compiled from source, then replaced when saved
   } catch {
     return undefined; // not made yet, or unreadable: compiled from source
   } finally {
@@ -112,13 +118,15 @@ function readCache(path: string, owner: number): Buffer | undefined {
   }
 }
 
-/** Written whole under a name of its own, then renamed: a process reading it
+/** Written whole under a name of its own, then renamed (`replace`: even
+ * over a cache there already): a process reading it
  * meanwhile finds the old file or the new one, never a part. A writer killed
  * mid-write (a test runner ending its workers by SIGTERM) leaves its part,
  * removed by the next writer, as are caches of the module's earlier bytes (a
  * package rebuilt in place); those of other Node versions for the same bytes
  * stay. */
-function writeCache(path: string, script: Script, file: string, hash: string): void {
+function writeCache(path: string, script: Script, file: string, hash: string, replace: boolean): void {
+  if (!replace && existsSync(path)) return; // another test process made it meanwhile
   const partial = `${path}${PARTIAL}${process.pid}`;
   try {
     mkdirSync(dirname(path), { recursive: true });

@@ -1,10 +1,12 @@
 // The bundle's loader (code-cache.ts), in fresh processes as a test runner's
-// workers use it: the first compiles and leaves a cache at exit, the next
-// compiles from it; a cache never outlives the bytes it was made from.
-import { spawnSync } from 'node:child_process';
+// workers use it: the first compiles and leaves a cache when it saves (an
+// adapter does at a test file's end), the next compiles from it; a cache
+// never outlives the bytes it was made from.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -34,13 +36,16 @@ interface Loaded {
   exports: Record<string, unknown>;
 }
 
-/** Loads `file` in a fresh process, as hashed `hash`; `end`: how that process ends after loading it. */
-function load(file: string, hash: string, { env = {}, args = [] as string[], end = 'exit' as 'exit' | 'killed' | 'saved, then killed' } = {}): Loaded {
+type End = 'saved' | 'exit' | 'killed' | 'saved, then killed';
+
+/** Loads `file` in a fresh process, as hashed `hash`; `end`: how that process
+ * ends after loading it (by default as a test process: it saves, then exits). */
+function load(file: string, hash: string, { env = {}, args = [] as string[], end = 'saved' as End } = {}): Loaded {
   const script = `import { loadCommonJs, saveCodeCache } from ${JSON.stringify(loader)};
 const { exports, fromCache, cacheFile } = loadCommonJs(${JSON.stringify(file)}, ${JSON.stringify(hash)});
 console.log(JSON.stringify({ fromCache, cacheFile: cacheFile ?? null, exports }));
-${end === 'saved, then killed' ? 'saveCodeCache();' : ''}
-${end === 'exit' ? '' : "process.kill(process.pid, 'SIGKILL');"}`;
+${end.startsWith('saved') ? 'saveCodeCache();' : ''}
+${end.endsWith('killed') ? "process.kill(process.pid, 'SIGKILL');" : ''}`;
   const r = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0 && r.signal !== 'SIGKILL') throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Loaded;
@@ -53,7 +58,7 @@ const cacheFiles = (file: string) => {
   return existsSync(cache) ? readdirSync(cache) : [];
 };
 
-test('the first process leaves a cache at exit; the next compiles from it and runs the same module', () => {
+test('the first process that saves leaves a cache; the next compiles from it and runs the same module', () => {
   const file = module('plain', 'exports.answer = 6 * 7; exports.where = __filename; exports.url = typeof require("node:path").join;');
   const first = load(file, 'aaaa');
   expect(first).toMatchObject({ fromCache: false, exports: { answer: 42, where: file, url: 'function' } });
@@ -62,14 +67,42 @@ test('the first process leaves a cache at exit; the next compiles from it and ru
   expect(second).toEqual({ ...first, fromCache: true });
 });
 
-// Vitest ends each worker by SIGTERM after its file: no 'exit' there.
-test('a process ended by a signal leaves a cache only if saveCodeCache() ran before (an adapter calls it at a file’s end)', () => {
+// Vitest ends each worker by SIGTERM after its file: no 'exit' there. And a
+// process that is no test process (the daemon, a runner's main process) never
+// makes the cache: it would hold none of a test process's functions.
+test('a process leaves a cache only if saveCodeCache() ran (an adapter calls it at a file’s end): not at exit, not when killed', () => {
   const file = module('signalled', 'exports.answer = 7;');
+  expect(load(file, 'cccc', { end: 'exit' })).toMatchObject({ fromCache: false, exports: { answer: 7 } });
   expect(load(file, 'cccc', { end: 'killed' })).toMatchObject({ fromCache: false, exports: { answer: 7 } });
   expect(cacheFiles(file)).toEqual([]);
   expect(load(file, 'cccc', { end: 'saved, then killed' })).toMatchObject({ fromCache: false, exports: { answer: 7 } });
   expect(cacheFiles(file)).toEqual([expect.stringMatching(/^mod\.cjs-cccc-.*\.bin$/)]);
   expect(load(file, 'cccc')).toMatchObject({ fromCache: true, exports: { answer: 7 } });
+});
+
+test('the first cache made stays: a process that compiled before it existed does not replace it when it saves', () => {
+  const file = module('first', 'exports.answer = 8;');
+  // Both compile from source (no cache yet); the first saves, then the second.
+  const script = `import { loadCommonJs, saveCodeCache } from ${JSON.stringify(loader)};
+loadCommonJs(${JSON.stringify(file)}, 'ffff');
+console.log('loaded');
+process.stdin.once('data', () => { saveCodeCache(); console.log('saved'); process.exit(0); });`;
+  const [a, b] = [0, 1].map(() => spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = (child: ChildProcess) => createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const [fromA, fromB] = [lines(a!), lines(b!)];
+  return (async () => {
+    expect([(await fromA.next()).value, (await fromB.next()).value]).toEqual(['loaded', 'loaded']);
+    a!.stdin!.write('\n');
+    expect((await fromA.next()).value).toBe('saved');
+    const [name] = cacheFiles(file);
+    const cache = join(file, '..', CODE_CACHE_DIR, name!);
+    const made = statSync(cache).mtimeMs;
+    b!.stdin!.write('\n');
+    expect((await fromB.next()).value).toBe('saved');
+    expect(cacheFiles(file)).toEqual([name]);
+    expect(statSync(cache).mtimeMs).toBe(made);
+    expect(load(file, 'ffff').fromCache).toBe(true);
+  })();
 });
 
 test('a module rebuilt (another hash) never takes the cache of the old bytes, even of the same length, and removes it', () => {
