@@ -276,15 +276,12 @@ export class Worker {
     const before = this.readCounters().probes;
     process.kill(process.pid, 0);
     const now = this.readCounters();
-    return { changed: this.probeChanged(before, now), now };
-  }
-
-  private probeChanged(probesBefore: number, after: Counters): string | undefined {
+    let changed: string | undefined;
     // An entry moved to another slot answers there: it reads as gone from here.
-    if (after.probes === probesBefore) return "this worker's config_targets entry is gone or no longer sends its events here (the kernel no longer observes it)";
-    if (after.probeFlags !== this.targetFlags) return `this worker's config_targets flags changed from ${this.targetFlags} to ${after.probeFlags}`;
-    if (after.probeEpoch !== this.epoch) return `this worker's window was moved from ${this.epoch} to ${after.probeEpoch}`;
-    return undefined;
+    if (now.probes === before) changed = "this worker's config_targets entry is gone or no longer sends its events here (the kernel no longer observes it)";
+    else if (now.probeFlags !== this.targetFlags) changed = `this worker's config_targets flags changed from ${this.targetFlags} to ${now.probeFlags}`;
+    else if (now.probeEpoch !== this.epoch) changed = `this worker's window was moved from ${this.epoch} to ${now.probeEpoch}`;
+    return { changed, now };
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -7,6 +7,8 @@ import { workerBinaries } from '../src/uprobes/binaries.js';
 import { functionOffsets, gnuHash } from '../src/uprobes/elf-symbols.js';
 import { formatStatus, type Status } from '../src/status.js';
 import { UPROBE_KINDS, UPROBE_PROGRAMS, UPROBE_TABLE } from '../src/uprobes/table.js';
+import { readUprobeState, writeUprobeState } from '../src/uprobes/state-file.js';
+import type { UprobeState } from '../src/uprobes/attacher.js';
 
 const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
 
@@ -149,3 +151,27 @@ describe('workerBinaries', () => {
   });
 });
 
+
+describe('the uprobe state file (vivariumd status)', () => {
+  test('written when its text changes, and again when it was removed (a cleaned /run); not rewritten otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vivarium-state-'));
+    try {
+      const socket = join(dir, 'vivarium.sock');
+      const file = join(dir, 'vivarium.uprobes.json');
+      const state: UprobeState = { programs: null, files: [], workers: {}, onDemand: ['env'] };
+      let written = writeUprobeState(socket, state);
+      expect(readUprobeState(socket)).toEqual(state);
+      const made = statSync(file).ino;
+      written = writeUprobeState(socket, state, written);
+      expect(statSync(file).ino).toBe(made); // the same text: left as it was (written by rename: a new inode each time)
+      rmSync(file);
+      written = writeUprobeState(socket, state, written);
+      expect(readUprobeState(socket)).toEqual(state);
+      const changed = { ...state, workers: { '42': { http: 'not asked' } } };
+      writeUprobeState(socket, changed, written);
+      expect(readUprobeState(socket)).toEqual(changed);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
