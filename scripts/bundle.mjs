@@ -25,12 +25,10 @@ const COMMON = { bundle: true, platform: 'node', target: 'node20', external: ['k
 
 rmSync(OUT, { recursive: true, force: true });
 
-// The entry points' names, each as one plain property of the object core.cjs
-// returns: re-exported as `export * from`, esbuild made a getter for each name
-// and __toCommonJS a second, ~500 closures each process built and read once
-// (with the Map of a builtin module's names copied for a default import, a
-// quarter of the allocations that grew V8's young generation while core
-// loads; BENCHMARKS.md).
+// The entry points' names, each one plain property of the object core.cjs
+// returns: re-exported with `export * from`, esbuild made a getter for each
+// name and __toCommonJS a second one, ~500 closures every process built
+// (BENCHMARKS.md, "Core's load, lighter").
 const namesOf = {};
 for (const [name, [path]] of Object.entries(ENTRIES)) namesOf[name] = await exportsOf(`${CORE}${path}`);
 const imports = Object.entries(ENTRIES)
