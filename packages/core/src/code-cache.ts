@@ -10,7 +10,8 @@
 // functions, which every later test file then compiled again (registering
 // alone 2.5 -> 3.1 ms a fresh process). The first cache made for the bundle's
 // bytes stays: one a process finds already written when it saves is not
-// replaced, unless that process read it and V8 rejected it.
+// replaced, unless that process found it unusable (another user's, or
+// rejected by V8).
 //
 // The cache lives beside the bundle (bundle/.v8-cache/), named by the
 // bundle's content hash, the CPU and V8's version-and-flags tag: V8 itself
