@@ -8,7 +8,7 @@
 // else load koffi the usual way.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type * as Koffi from 'koffi';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +20,8 @@ function prebuilt(): typeof Koffi | undefined {
     const koffiDir = packageDir('koffi', require.resolve.paths('koffi') ?? []);
     if (!koffiDir) return undefined;
     const { version } = JSON.parse(readFileSync(join(koffiDir, 'package.json'), 'utf8')) as { version: string };
-    const platformDir = packageDir(`@koromix/koffi-linux-${process.arch}`, nodeModulesAbove(koffiDir));
+    const platform = `@koromix/koffi-linux-${process.arch}`;
+    const platformDir = packageDir(platform, createRequire(join(koffiDir, 'package.json')).resolve.paths(platform) ?? []);
     if (!platformDir) return undefined;
     const native = require(join(platformDir, `linux_${process.arch}`, 'koffi.node')) as typeof Koffi;
     return native.version === version ? native : undefined;
@@ -29,9 +30,9 @@ function prebuilt(): typeof Koffi | undefined {
   }
 }
 
-/** Where `name` is installed, looked up as Node's require does (the first of
- * `lookup` holding it, its real path: pnpm links packages into a store, where
- * a package's own dependencies sit beside it). Only the package's directory:
+/** Where `name` is installed: the first of `lookup` (Node's own lookup paths,
+ * require.resolve.paths) holding it, as its real path (pnpm links packages into
+ * a store, where a package's own dependencies sit beside it). Only the package's directory:
  * require.resolve also resolved koffi's `exports`, which cost a fresh process
  * ~0.5 ms and told nothing wanted here. */
 function packageDir(name: string, lookup: readonly string[]): string | undefined {
@@ -40,15 +41,6 @@ function packageDir(name: string, lookup: readonly string[]): string | undefined
     if (statSync(join(dir, 'package.json'), { throwIfNoEntry: false })?.isFile()) return realpathSync.native(dir);
   }
   return undefined;
-}
-
-/** The node_modules directories a module in `dir` looks in, nearest first. */
-function nodeModulesAbove(dir: string): string[] {
-  const lookup: string[] = [];
-  for (let at = dir; ; at = dirname(at)) {
-    if (basename(at) !== 'node_modules') lookup.push(join(at, 'node_modules'));
-    if (dirname(at) === at) return lookup;
-  }
 }
 
 export const koffi: typeof Koffi = prebuilt() ?? (require('koffi') as typeof Koffi);
