@@ -8,7 +8,7 @@
 // daemon, a runner's main process with a reporter) never write it: at their
 // exit they replaced a test process's cache with one missing the worker's
 // functions, which every later test file then compiled again (registering
-// alone 2.5 -> 3.1 ms a fresh process). The first cache made for the bundle's
+// alone 2.5 -> 2.8-3.1 ms a fresh process). The first cache made for the bundle's
 // bytes stays: one a process finds already written when it saves is not
 // replaced, unless that process found it unusable (another user's, or
 // rejected by V8).
